@@ -1,0 +1,170 @@
+"""Reproducible outputs: byte-identical reruns, the manifest, `run` and `check`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conflictstats import repro
+from conflictstats.repro import compare_outputs, save_table, sha256
+
+FIXTURE = Path(__file__).parent / "fixtures" / "project"
+EXPECTED = [
+    "demo_counts.pdf",
+    "demo_counts.png",
+    "demo_counts.svg",
+    "tables/demo_counts.csv",
+    "tables/demo_counts.html",
+    "tables/demo_counts.md",
+    "tables/demo_counts.tex",
+]
+
+
+def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "conflictstats.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    dest = tmp_path / "project"
+    shutil.copytree(FIXTURE, dest)
+    return dest
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {name: sha256(folder / name) for name in EXPECTED}
+
+
+def test_fixture_analysis_is_byte_identical_across_processes(project):
+    first = cli(project, "run")
+    assert first.returncode == 0, first.stderr
+    h1 = hashes(project / "figures")
+    shutil.rmtree(project / "figures")
+    second = cli(project, "run")
+    assert second.returncode == 0, second.stderr
+    assert hashes(project / "figures") == h1
+    assert len(set(h1.values())) == len(EXPECTED)
+
+
+def test_manifest_records_outputs_inputs_and_versions(project):
+    assert cli(project, "run").returncode == 0
+    manifest = json.loads((project / "figures" / "MANIFEST.json").read_text())
+    assert sorted(manifest["outputs"]) == EXPECTED
+    entry = manifest["outputs"]["demo_counts.svg"]
+    assert entry["script"] == "analyses/demo.py"
+    data = project / "data" / "demo" / "counts.csv"
+    assert entry["inputs"] == {"data/demo/counts.csv": sha256(data)}
+    assert entry["sha256"] == sha256(project / "figures" / "demo_counts.svg")
+    for key in ("python", "numpy", "scipy", "statsmodels", "pandas", "matplotlib"):
+        assert key in manifest["versions"]
+
+
+def test_check_passes_then_fails_on_one_changed_byte(project):
+    assert cli(project, "run").returncode == 0
+    ok = cli(project, "check")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    target = project / "figures" / "tables" / "demo_counts.md"
+    data = bytearray(target.read_bytes())
+    data[-2] ^= 0x01
+    target.write_bytes(bytes(data))
+    bad = cli(project, "check")
+    assert bad.returncode == 1
+    assert "figures/tables/demo_counts.md: differs" in bad.stdout
+
+
+def test_check_lists_orphans_and_uncommitted(project):
+    assert cli(project, "run").returncode == 0
+    (project / "figures" / "old.svg").write_text("<svg/>")
+    (project / "figures" / "demo_counts.png").unlink()
+    out = cli(project, "check")
+    assert out.returncode == 1
+    assert "figures/old.svg: is committed but no analysis produces it" in out.stdout
+    assert "figures/demo_counts.png: is produced but not committed" in out.stdout
+
+
+def test_failing_analysis_stops_run_and_keeps_earlier_outputs(project):
+    (project / "analyses" / "zz_broken.py").write_text("raise RuntimeError('boom')\n")
+    out = cli(project, "run")
+    assert out.returncode == 1
+    assert "RuntimeError: boom" in out.stderr
+    assert (project / "figures" / "demo_counts.svg").exists()
+    manifest = json.loads((project / "figures" / "MANIFEST.json").read_text())
+    assert "demo_counts.svg" in manifest["outputs"]
+
+
+def test_analysis_cannot_write_into_data(project):
+    (project / "analyses" / "writer.py").write_text(
+        "open('data/demo/counts.csv', 'a').write('x')\n"
+    )
+    before = (project / "data" / "demo" / "counts.csv").read_bytes()
+    out = cli(project, "run", "analyses/writer.py")
+    assert out.returncode == 1 and "must not write into data/" in out.stderr
+    assert (project / "data" / "demo" / "counts.csv").read_bytes() == before
+
+
+def test_run_unknown_script_is_an_error(project):
+    out = cli(project, "run", "analyses/nope.py")
+    assert out.returncode == 2 and "no such analysis script" in out.stderr
+
+
+def test_help_on_every_command():
+    for args in (["--help"], ["run", "--help"], ["check", "--help"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "conflictstats.cli", *args], capture_output=True, text=True
+        )
+        assert out.returncode == 0 and "usage:" in out.stdout
+
+
+def test_save_table_formats_and_raw_csv(tmp_path):
+    df = pd.DataFrame(
+        {
+            "quantity": ["rate ratio"],
+            "estimate": [1.2534],
+            "ci_low": [1.1311],
+            "ci_high": [1.3822],
+            "confidence": [0.95],
+            "pvalue": [2e-5],
+        }
+    )
+    paths = save_table(df, tmp_path / "t")
+    assert [p.suffix for p in paths] == [".md", ".tex", ".csv", ".html"]
+    md = (tmp_path / "t.md").read_text()
+    assert "1.13 to 1.38" in md and "< 0.001" in md and "95% CI" in md
+    csv = pd.read_csv(tmp_path / "t.csv")
+    assert csv.loc[0, "ci_low"] == pytest.approx(1.1311)
+    assert "\\begin{tabular}" in (tmp_path / "t.tex").read_text()
+
+
+def test_save_figure_rejects_unknown_format(tmp_path):
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    with pytest.raises(ValueError, match="unknown format"):
+        repro.save_figure(fig, tmp_path / "x", formats=("jpg",))
+
+
+def test_compare_outputs_on_identical_folders(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for d in (a, b):
+        d.mkdir()
+        (d / "x.csv").write_text("1\n")
+    (a / "MANIFEST.json").write_text(
+        json.dumps({"outputs": {"x.csv": {"sha256": sha256(a / "x.csv")}}})
+    )
+    assert compare_outputs(a, b) == {
+        "differ": [],
+        "not_produced": [],
+        "not_committed": [],
+        "manifest": [],
+    }
