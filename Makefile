@@ -22,7 +22,7 @@ report: $(VENV)/.installed
 	$(BIN)/conflictstats run
 
 test: $(VENV)/.installed-dev
-	$(BIN)/ruff check conflictstats tests analyses benchmarks
+	$(BIN)/ruff check .
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q
 	$(BIN)/conflictstats check
 
