@@ -56,7 +56,8 @@ class ReproError(RuntimeError):
 
 def project_root(start: str | os.PathLike | None = None) -> Path:
     """The nearest folder at or above ``start`` (default: the working directory) that holds
-    both ``pyproject.toml`` and ``analyses/``.
+    ``pyproject.toml``: the project whose ``analyses/`` are run and whose ``figures/`` receive
+    the outputs.
 
     Raises
     ------
@@ -65,9 +66,9 @@ def project_root(start: str | os.PathLike | None = None) -> Path:
     """
     here = Path(start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file() and (folder / "analyses").is_dir():
+        if (folder / "pyproject.toml").is_file():
             return folder
-    raise ReproError(f"no conflictstats project (pyproject.toml + analyses/) at or above {here}")
+    raise ReproError(f"no project (a folder with pyproject.toml) at or above {here}")
 
 
 def output_dir() -> Path:
