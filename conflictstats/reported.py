@@ -175,6 +175,18 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "about range": ("about X to Y (any 'about' word)",),
 }
 
+_VAGUE_PHRASES = {
+    "a few": "a few, a few hundred (x = 100)",
+    "several": "several, several thousand (x = 1,000)",
+    "tens": "tens, tens of thousands (x = 1,000)",
+    "dozens": "dozens, dozens of fighters",
+    "scores": "scores",
+    "hundreds": "hundreds, hundreds of thousands (x = 1,000)",
+    "thousands": "thousands, thousands of fighters",
+    "millions": "millions",
+    "most": "most, the majority, a majority, the bulk (a share: x = 1)",
+}
+
 _PREFIXES = sorted(
     ((w, q) for q, ws in SYNONYMS.items() for w in ws if "(" not in w and "X" not in w),
     key=lambda t: -len(t[0]),
@@ -232,7 +244,7 @@ def rules_table(rules: Any = None) -> list[dict[str, str]]:
         rows.append(
             {
                 "qualifier": key,
-                "phrases": ", ".join(SYNONYMS.get(key, (key,))) if key != "exact" else "827",
+                "phrases": _phrases_of(key),
                 "value": rule.value,
                 "interval": f"{left}{rule.low}, {rule.high}{right}",
                 "cap": rule.cap or "",
@@ -241,6 +253,14 @@ def rules_table(rules: Any = None) -> list[dict[str, str]]:
             }
         )
     return rows
+
+
+def _phrases_of(key: str) -> str:
+    if key == "exact":
+        return "827 (a number without qualifier)"
+    if key in SYNONYMS:
+        return ", ".join(SYNONYMS[key])
+    return _VAGUE_PHRASES.get(key, key)
 
 
 _TOKEN = re.compile(r"\s*([+-])?\s*([^+\-\s]+)")
