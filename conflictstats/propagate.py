@@ -52,8 +52,8 @@ def _draw_input(
     ):
         draws = value.sample(n, rng=rng, model=model, cap=cap)
         return draws, value.describe_model(model, cap=cap)
-    if model is not None or cap is not None:
-        raise InputError(f"models/caps given for input {name!r}, which is not a reported figure")
+    if cap is not None:
+        raise InputError(f"caps given for input {name!r}, which is not a reported figure")
     arr = as_finite(value, name)
     if arr.ndim == 0:
         return float(arr), f"constant {float(arr):g}"
@@ -159,6 +159,9 @@ def monte_carlo(
         if unknown:
             raise InputError(f"models names unknown input(s) {sorted(unknown)}")
         model_of = {k: models.get(k) for k in inputs}
+        plain = [k for k in models if not hasattr(inputs[k], "sample")]
+        if plain:
+            raise InputError(f"models given for input {plain[0]!r}, which is not a reported figure")
     for k, m in model_of.items():
         if m is not None and m not in MODELS:
             raise InputError(f"unknown model {m!r} for input {k!r}; choose one of: {MODELS}")
@@ -171,7 +174,14 @@ def monte_carlo(
     for name, value in inputs.items():
         model = model_of[name] if isinstance(value, ReportedFigure) else None
         draws[name], described[name] = _draw_input(name, value, int(n), rng, model, caps.get(name))
-    out = np.broadcast_to(np.asarray(func(**draws), dtype=float), (int(n),))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        result = np.asarray(func(**draws), dtype=float)
+    try:
+        out = np.broadcast_to(result, (int(n),))
+    except ValueError:
+        raise InputError(
+            f"func must return {n} values (one per draw), got shape {result.shape}"
+        ) from None
     bad = ~np.isfinite(out)
     if bad.any():
         raise InputError(
