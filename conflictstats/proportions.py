@@ -270,7 +270,8 @@ def _p_wilson(x, n, z):
     p = x / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    lo = np.where(x == 0, 0.0, np.clip(centre - half, 0, 1))
+    return lo, np.where(x == n, 1.0, np.clip(centre + half, 0, 1))
 
 
 def _p_wilson_cc(x, n, z):
