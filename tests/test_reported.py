@@ -420,3 +420,44 @@ def test_cli_rules_and_phrases(capsys):
     assert "6,500" in out and "7,500" in out and "month" in out
     assert main(["figures", "lots"]) == 2
     assert "cannot read reported figure 'lots'" in capsys.readouterr().err
+
+
+# -- plot -------------------------------------------------------------------------------------
+def test_reported_ranges_plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from conflictstats.plots import reported_ranges
+
+    figs = [
+        parse_figure("about 7,000", unit="civilians", source="UN"),
+        parse_figure("at least 30", source="SOHR"),
+        parse_figure("up to 75 a month", unit="attacks", source="CSIS"),
+        parse_figure("827", unit="fighters", source="SOHR"),
+    ]
+    ax = reported_ranges(figs)
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    # grouped by unit (first appearance order), labelled by phrase, unit and source
+    assert labels == [
+        "about 7,000 [civilians] (UN)",
+        "at least 30 (SOHR)",
+        "up to 75 a month [attacks] (CSIS)",
+        "827 [fighters] (SOHR)",
+    ]
+    assert ax.get_xscale() == "log"
+    assert "interval implied by the qualifier" in ax.get_xlabel()
+    lo, hi = ax.get_xlim()
+    assert lo < 75 and hi > 7500
+    import matplotlib.pyplot as plt
+
+    fig, ax2 = plt.subplots()
+    assert reported_ranges(figs, ax=ax2, log=False) is ax2
+
+
+def test_reported_ranges_bad_input():
+    from conflictstats.plots import reported_ranges
+
+    with pytest.raises(ValueError, match="at least one figure"):
+        reported_ranges([])
+    with pytest.raises(ValueError, match="not a reported figure"):
+        reported_ranges([3])
