@@ -15,7 +15,6 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ._validation import InputError, as_confidence, as_finite, as_rng
-from .reported import MODELS, ReportedFigure
 from .results import Estimate, aux_field
 
 __all__ = ["PropagatedEstimate", "monte_carlo"]
@@ -44,12 +43,15 @@ class PropagatedEstimate(Estimate):
     interval_label: ClassVar[str] = "percentile interval"
 
 
+def _is_figure(value: Any) -> bool:
+    """A reported figure, by duck typing (this module does not import ``reported``)."""
+    return hasattr(value, "sample") and hasattr(value, "describe_model")
+
+
 def _draw_input(
     name: str, value: Any, n: int, rng: np.random.Generator, model: Any, cap: Any
 ) -> tuple[Any, str]:
-    if isinstance(value, ReportedFigure) or (
-        hasattr(value, "sample") and hasattr(value, "describe_model")
-    ):
+    if _is_figure(value):
         draws = value.sample(n, rng=rng, model=model, cap=cap)
         return draws, value.describe_model(model, cap=cap)
     if cap is not None:
@@ -159,12 +161,12 @@ def monte_carlo(
         if unknown:
             raise InputError(f"models names unknown input(s) {sorted(unknown)}")
         model_of = {k: models.get(k) for k in inputs}
-        plain = [k for k in models if not hasattr(inputs[k], "sample")]
+        plain = [k for k in models if not _is_figure(inputs[k])]
         if plain:
             raise InputError(f"models given for input {plain[0]!r}, which is not a reported figure")
     for k, m in model_of.items():
-        if m is not None and m not in MODELS:
-            raise InputError(f"unknown model {m!r} for input {k!r}; choose one of: {MODELS}")
+        if m is not None and not isinstance(m, str):
+            raise InputError(f"models[{k!r}] must be a model name, got {m!r}")
     caps = dict(caps or {})
     if set(caps) - set(inputs):
         raise InputError(f"caps names unknown input(s) {sorted(set(caps) - set(inputs))}")
@@ -172,7 +174,7 @@ def monte_carlo(
     draws: dict[str, Any] = {}
     described: dict[str, str] = {}
     for name, value in inputs.items():
-        model = model_of[name] if isinstance(value, ReportedFigure) else None
+        model = model_of[name] if _is_figure(value) else None
         draws[name], described[name] = _draw_input(name, value, int(n), rng, model, caps.get(name))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         result = np.asarray(func(**draws), dtype=float)
