@@ -1366,6 +1366,13 @@ def _share_bounds(share: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if hasattr(share, "low") and hasattr(share, "high"):
         low, high = share.low, share.high
         value = getattr(share, "value", None)
+        base = getattr(share, "base", None)
+        if base is not None and np.all(np.asarray(high, float) > 1):
+            # a share already applied to its base ("about half of 308" read as 138.6-169.4
+            # civilians): back to a share of that base
+            base = float(base)
+            low, high = np.asarray(low, float) / base, np.asarray(high, float) / base
+            value = None if value is None else np.asarray(value, float) / base
     elif isinstance(share, tuple) and len(share) == 2:
         low, high = share
         value = None
@@ -1401,7 +1408,9 @@ def subgroup_count(
     share : float, (low, high) tuple, or object with ``.low`` and ``.high``
         The share: exact, a range, or a parsed reported figure (any object with ``low``,
         ``high`` and optionally ``value`` attributes, e.g.
-        ``conflictstats.reported.parse_figure("about half")``).
+        ``conflictstats.reported.parse_figure("about half")``). An object that also has a
+        ``base`` and limits above 1 ("about half of 308" already read as a number of people)
+        is divided by its base first.
     total : int or array_like of int
         The count the share is of.
     method : {"bounds", "binomial"}
