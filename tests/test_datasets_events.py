@@ -1,0 +1,266 @@
+"""Tests for the event-data loaders (UCDP GED, ACLED) and monthly_counts."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conflictstats.datasets import (
+    DataError,
+    DataWarning,
+    monthly_counts,
+    read_acled,
+    read_ucdp_ged,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+GED = ROOT / "data" / "ucdp_ged"
+IRAQ = GED / "ucdp_ged191_iraq_hdx_extract.csv"
+SYRIA = GED / "ucdp_ged_syria_20160101_20191130.csv"
+SAMPLE = GED / "ucdp_ged231_random_sample_1000.csv"
+MONTHLY = GED / "ucdp_ged_iraq_syria_monthly_by_violence_type.csv"
+FIX = ROOT / "tests" / "fixtures"
+BAD = FIX / "events"
+
+
+@pytest.fixture(scope="module")
+def iraq():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return read_ucdp_ged(IRAQ, on_inconsistent="warn")
+
+
+@pytest.fixture(scope="module")
+def syria():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return read_ucdp_ged(SYRIA, on_inconsistent="warn")
+
+
+# ---------------------------------------------------------------------------------------------
+# layouts
+# ---------------------------------------------------------------------------------------------
+def _read_quietly(path, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DataWarning)
+        return read_ucdp_ged(path, on_inconsistent="warn", **kwargs)
+
+
+def test_current_layout_sample():
+    with pytest.warns(DataWarning, match="13 row"):
+        ged = read_ucdp_ged(SAMPLE, on_inconsistent="warn")
+    assert ged.attrs["layout"] == "ged-current"
+    assert len(ged) == 1000 and ged.shape[1] == 49
+    assert ged.attrs["n_inconsistent"] == 13  # counted independently with pandas
+    assert ged["best"].dtype == np.int64
+    assert pd.api.types.is_datetime64_any_dtype(ged["date_start"])
+    assert (ged["country"] == "Syria").sum() == 265  # PROVENANCE.md
+
+
+def test_hdx_layout_skips_the_hxl_row(iraq):
+    assert iraq.attrs["layout"] == "ged-hdx"
+    assert len(iraq) == 7473  # events, without the HXL tag row
+    assert iraq["id"].iloc[0] == 114064
+    years = iraq["date_start"].dt.year
+    assert ((years >= 2014) & (years <= 2018)).sum() == 3061  # PROVENANCE.md
+
+
+def test_syria_release_layout(syria):
+    assert syria.attrs["layout"] == "ged-syria"
+    assert len(syria) == 16566
+    counts = syria["date_start"].dt.year.value_counts()
+    assert counts[2016] == 6170 and counts[2019] == 2044  # PROVENANCE.md
+
+
+def test_ged191_global_layout():
+    ged = read_ucdp_ged(BAD / "ged191_global_layout.csv")
+    assert ged.attrs["layout"] == "ged-19.1"
+    assert len(ged) == 5
+
+
+def test_columns_are_mapped_by_name_not_position(tmp_path):
+    """The same events with the columns in another order read the same."""
+    sample = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(50)
+    shuffled = sample[list(reversed(sample.columns))]
+    path = tmp_path / "reversed.csv"
+    shuffled.to_csv(path, index=False)
+    a, b = _read_quietly(SAMPLE).head(50), _read_quietly(path)
+    pd.testing.assert_frame_equal(a, b[a.columns], check_like=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# low <= best <= high
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("path", "n_bad"), [(IRAQ, 69), (SYRIA, 101)])
+def test_inconsistent_rows_in_the_real_files(path, n_bad):
+    with pytest.raises(DataError, match=rf"{n_bad} row\(s\) in all") as err:
+        read_ucdp_ged(path)
+    assert err.value.row is not None and err.value.column in ("low", "high")
+    with pytest.warns(DataWarning, match=f"{n_bad} row"):
+        dropped = read_ucdp_ged(path, on_inconsistent="drop")
+    assert dropped.attrs["n_inconsistent"] == n_bad
+    assert ((dropped["low"] <= dropped["best"]) & (dropped["best"] <= dropped["high"])).all()
+    with pytest.warns(DataWarning, match="sorted"):
+        fixed = read_ucdp_ged(path, on_inconsistent="sort")
+    assert len(fixed) == len(dropped) + n_bad
+    assert ((fixed["low"] <= fixed["best"]) & (fixed["best"] <= fixed["high"])).all()
+
+
+def test_first_inconsistent_row_is_named_exactly(iraq):
+    bad = (iraq["low"] > iraq["best"]) | (iraq["best"] > iraq["high"])
+    pos = int(np.argmax(bad.to_numpy()))
+    with pytest.raises(DataError) as err:
+        read_ucdp_ged(IRAQ)
+    assert err.value.row == pos + 3  # header row 1, HXL row 2
+    assert iraq.attrs["inconsistent_ids"][0] == iraq["id"].iloc[pos]
+
+
+def test_sort_reorders_the_three_values(tmp_path):
+    text = (BAD / "ged_best_gt_high.csv").read_text(encoding="utf-8")
+    path = tmp_path / "x.csv"
+    path.write_text(text, encoding="utf-8")
+    raw = pd.read_csv(path)
+    with pytest.warns(DataWarning):
+        fixed = read_ucdp_ged(path, on_inconsistent="sort")
+    expected = np.sort(raw[["low", "best", "high"]].to_numpy(), axis=1)
+    np.testing.assert_array_equal(fixed[["low", "best", "high"]].to_numpy(), expected)
+
+
+# ---------------------------------------------------------------------------------------------
+# bad files: errors name the row and the column
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("name", "row", "column", "match"),
+    [
+        ("ged_missing_column.csv", 1, "best", "required column missing"),
+        ("ged_best_gt_high.csv", 3, "high", "low <= best <= high"),
+        ("ged_bad_date.csv", 4, "date_start", "unparseable date '2013-02-30'"),
+        ("ged_fractional_deaths.csv", 2, "deaths_a", "whole number"),
+        ("ged_hdx_bad_low.csv", 4, "low", "'seven'"),
+    ],
+)
+def test_ged_bad_files(name, row, column, match):
+    with pytest.raises(DataError, match=match) as err:
+        read_ucdp_ged(BAD / name)
+    assert err.value.row == row and err.value.column == column
+    assert f"row {row}" in str(err.value) and repr(column) in str(err.value)
+    assert name in str(err.value)
+
+
+def test_ged_other_bad_input(tmp_path):
+    with pytest.raises(DataError, match="no such file"):
+        read_ucdp_ged(tmp_path / "missing.csv")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(DataError, match="empty"):
+        read_ucdp_ged(empty)
+    with pytest.raises(ValueError, match="on_inconsistent"):
+        read_ucdp_ged(SAMPLE, on_inconsistent="ignore")
+    backwards = tmp_path / "backwards.csv"
+    sample = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(3)
+    sample.loc[1, "date_end"] = "1980-01-01"
+    sample.to_csv(backwards, index=False)
+    with pytest.raises(DataError, match="before date_start") as err:
+        read_ucdp_ged(backwards)
+    assert err.value.row == 3 and err.value.column == "date_end"
+
+
+# ---------------------------------------------------------------------------------------------
+# ACLED
+# ---------------------------------------------------------------------------------------------
+def test_read_acled_sample():
+    acled = read_acled(FIX / "acled_sample.csv")
+    assert acled.attrs["layout"] == "acled-current" and acled.attrs["source"] == "acled"
+    assert len(acled) == 7
+    assert acled["fatalities"].tolist() == [4, 12, 10, 3, 0, 5, 23]
+    assert acled["event_date"].iloc[0] == pd.Timestamp("2018-08-04")
+    assert "quotes" in acled["notes"].iloc[-1]
+
+
+def test_read_acled_old_date_format_and_legacy_layout(tmp_path):
+    acled = pd.read_csv(FIX / "acled_sample.csv", dtype=str, keep_default_na=False)
+    acled = acled.drop(columns=["disorder_type", "civilian_targeting", "tags"])
+    acled["event_date"] = pd.to_datetime(acled["event_date"]).dt.strftime("%d %B %Y")
+    path = tmp_path / "old.csv"
+    acled.to_csv(path, index=False)
+    old = read_acled(path)
+    assert old.attrs["layout"] == "acled-legacy"
+    assert old["event_date"].iloc[2] == pd.Timestamp("2018-10-10")
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "match"),
+    [
+        ("acled_bad_fatalities.csv", "fatalities", "'many'"),
+        ("acled_bad_date.csv", "event_date", "31 Septembre 2018"),
+    ],
+)
+def test_acled_bad_files(name, column, match):
+    with pytest.raises(DataError, match=match) as err:
+        read_acled(BAD / name)
+    assert err.value.row == 2 and err.value.column == column
+
+
+def test_acled_missing_column(tmp_path):
+    acled = pd.read_csv(FIX / "acled_sample.csv", dtype=str).drop(columns="fatalities")
+    path = tmp_path / "nofat.csv"
+    acled.to_csv(path, index=False)
+    with pytest.raises(DataError, match="required column") as err:
+        read_acled(path)
+    assert err.value.column == "fatalities"
+
+
+# ---------------------------------------------------------------------------------------------
+# monthly counts
+# ---------------------------------------------------------------------------------------------
+def _reference_monthly(country, column):
+    ref = pd.read_csv(MONTHLY)
+    ref = ref[ref["country"] == country]
+    table = ref.pivot(index="month", columns="type_of_violence", values=column)
+    table.index = pd.PeriodIndex(table.index, freq="M")
+    return table
+
+
+@pytest.mark.parametrize("measure", ["events", "best", "low", "high"])
+def test_monthly_counts_match_the_published_aggregate(iraq, syria, measure):
+    """The independently derived monthly aggregate (PROVENANCE.md) is reproduced exactly."""
+    for events, country, start, end in (
+        (iraq, "Iraq", "2014-01", "2018-12"),
+        (syria, "Syria", "2016-01", "2019-11"),
+    ):
+        ours = monthly_counts(events, by="type_of_violence", measure=measure, start=start, end=end)
+        ref = _reference_monthly(country, measure).reindex(ours.index).fillna(0).astype("int64")
+        np.testing.assert_array_equal(ours[ref.columns].to_numpy(), ref.to_numpy())
+        assert ours.index[0] == pd.Period(start, freq="M") and ours.index[-1] == pd.Period(
+            end, freq="M"
+        )
+
+
+def test_monthly_counts_fill_empty_months_and_acled_measures():
+    acled = read_acled(FIX / "acled_sample.csv")
+    events = monthly_counts(acled, start="2018-07", end="2018-12")
+    assert events.tolist() == [0, 2, 0, 3, 2, 0]
+    assert str(events.index[0]) == "2018-07"
+    deaths = monthly_counts(acled, measure="fatalities")
+    assert deaths.tolist() == [16, 0, 13, 28]
+    assert monthly_counts(acled, measure="best").tolist() == deaths.tolist()
+    by = monthly_counts(acled, by="country")
+    assert by["Iraq"].tolist() == [0, 0, 0, 2] and by["Syria"].sum() == 5
+    with pytest.raises(DataError, match="no low or high"):
+        monthly_counts(acled, measure="low")
+    with pytest.raises(DataError, match="no column"):
+        monthly_counts(acled, by="province")
+    with pytest.raises(ValueError, match="measure"):
+        monthly_counts(acled, measure="deaths")
+    with pytest.raises(DataError, match="before start"):
+        monthly_counts(acled, start="2019-01", end="2018-01")
+
+
+def test_ged_fatalities_is_best(iraq):
+    a = monthly_counts(iraq, measure="fatalities", start="2016-01", end="2016-12")
+    b = monthly_counts(iraq, measure="best", start="2016-01", end="2016-12")
+    np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
