@@ -1,0 +1,587 @@
+"""Many count series at once: the same trend model fitted to every series of a panel.
+
+Analysts fit one trend model to every country, province or grid cell: thousands of monthly
+series. :func:`fit_trends` fits them all in batches (one iteratively reweighted least squares
+step for every series of a chunk at once) and returns one tidy table; with ``engine="dask"``
+the same fit is mapped over the partitions of a Dask DataFrame, so a panel larger than one
+machine's memory runs on a ``distributed`` cluster.
+
+The model for series ``s`` at time ``t`` is ``log E[y] = log(exposure) + b0 + b1 * t
+(+ month-of-year effects)`` with a Poisson, quasi-Poisson or NB2 (negative binomial,
+variance ``mu + alpha mu^2``) likelihood.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import _irls
+from ._validation import (
+    InputError,
+    as_confidence,
+    as_counts,
+    as_exposure,
+    as_finite,
+    check_choice,
+)
+
+__all__ = ["fit_trends", "FAMILIES", "COLUMNS"]
+
+#: The likelihoods ``fit_trends`` fits, as accepted by ``family=``.
+FAMILIES = ("poisson", "quasi-poisson", "negbin")
+_ENGINES = ("numpy", "dask")
+_SEASONALITY = ("month",)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: Columns of the table ``fit_trends`` returns, in order (``series`` takes the column's name).
+COLUMNS = (
+    "series",
+    "term",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "pvalue",
+    "confidence",
+    "family",
+    "method",
+    "dispersion",
+    "n_obs",
+    "converged",
+    "iterations",
+    "reason",
+)
+
+# Cells per chunk when ``chunk_size`` is not given: 250,000 (series x time) cells keep the
+# per-chunk working arrays (~2 MB each) in cache; bigger chunks are slower, not faster.
+_CELLS_PER_CHUNK = 250_000
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """Everything a partition needs to fit its series identically to the whole panel."""
+
+    series: str
+    time: str
+    count: str
+    exposure: str | None
+    family: str
+    seasonality: str | None
+    time_kind: str  # "datetime" or "numeric"
+    origin: float  # t = 0 here: months since year 0 (datetime) or the time value (numeric)
+    confidence: float
+    maxiter: int
+    tol: float
+    chunk_size: int | None
+
+    @property
+    def terms(self) -> list[str]:
+        out = ["intercept", "trend"]
+        if self.seasonality == "month":
+            out += [f"month[{m}]" for m in _MONTHS[1:]]
+        return out
+
+
+def fit_trends(
+    df: Any,
+    *,
+    series: str,
+    time: str,
+    count: str,
+    exposure: str | None = None,
+    family: str = "poisson",
+    seasonality: str | None = None,
+    engine: str = "numpy",
+    chunk_size: int | None = None,
+    confidence: float = 0.95,
+    progress: bool | None = None,
+    npartitions: int | None = None,
+    compute: bool = True,
+    maxiter: int = 100,
+    tol: float = 1e-8,
+) -> Any:
+    """Fit a log-linear trend to every series of a long-format panel.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame or dask.dataframe.DataFrame
+        One row per series and time point (long format). Missing time points are simply
+        absent rows; a series may cover any part of the panel's span.
+    series, time, count : str
+        Column names: the series label (country, province, grid cell), the time (datetimes
+        or pandas Periods, or plain numbers) and the non-negative whole-number count.
+    exposure : str, optional
+        Column of positive exposures (days in the month, population); enters as an offset
+        ``log(exposure)``, so coefficients describe rates per unit of exposure.
+    family : {"poisson", "quasi-poisson", "negbin"}
+        ``"poisson"``: Poisson maximum likelihood. ``"quasi-poisson"``: the same
+        coefficients, SEs scaled by the Pearson dispersion. ``"negbin"``: NB2 with its own
+        dispersion ``alpha`` per series, by maximum likelihood.
+    seasonality : {None, "month"}
+        ``"month"`` adds 11 month-of-year effects (January is the reference); needs datetime
+        or Period times.
+    engine : {"numpy", "dask"}
+        ``"numpy"`` fits in this process, chunk by chunk. ``"dask"`` keeps each series in one
+        partition and maps the same fit over the partitions (on the current ``distributed``
+        client, if any); the result equals the numpy engine's.
+    chunk_size : int, optional
+        Series per batched fit (numpy engine; within each partition for dask). Bounds the
+        working memory to roughly ``chunk_size * n_times * 200`` bytes; by default about two
+        million series-by-time cells per chunk.
+    confidence : float
+        Confidence level of the Wald intervals.
+    progress : bool, optional
+        Show a tqdm progress bar over chunks (numpy engine). By default only when standard
+        error is a terminal.
+    npartitions : int, optional
+        Dask engine with a pandas ``df``: number of partitions to split it into (default: one
+        per CPU, at most one per series). With a Dask ``df``: the number after the shuffle
+        that groups each series into one partition (default: unchanged).
+    compute : bool
+        Dask engine: return the computed pandas table (default) or the lazy Dask DataFrame.
+    maxiter : int
+        Most iterations per series; series that need more are flagged as not converged.
+    tol : float
+        Convergence: no coefficient (nor log alpha) moves by more than ``tol * (|b| + 0.1)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per series and coefficient, series sorted, in the column order of
+        :data:`COLUMNS`: ``series`` (named after the ``series`` column), ``term``
+        (``intercept``, ``trend``, ``month[Feb]`` ... ``month[Dec]``), ``estimate``, ``se``,
+        ``ci_low``, ``ci_high``, ``pvalue`` (Wald test of 0), ``confidence``, ``family``,
+        ``method`` (``"wald-z"``, or ``"wald-t"`` for quasi-Poisson), ``dispersion`` (1 for
+        Poisson, the Pearson scale for quasi-Poisson, alpha for NB2), ``n_obs``,
+        ``converged``, ``iterations`` and ``reason``. ``reason`` is empty for an ordinary fit;
+        otherwise it says why the series has no estimates (all its numbers are NaN and
+        ``converged`` is False) or, for NB2 with alpha at 0, that the Poisson fit is reported.
+
+    Raises
+    ------
+    InputError
+        If a column is missing, a count is negative, fractional or not finite, an exposure
+        is not positive, a (series, time) pair repeats, the time column is neither datetimes
+        nor numbers, ``seasonality="month"`` is asked of numeric times, or an option is
+        unknown.
+
+    Notes
+    -----
+    **Time scale.** With datetime times the trend variable is years since the panel's first
+    time point, counted in calendar months (``t = months / 12``, with a fraction of the
+    month for dates after the 1st), so ``exp(trend)`` is the rate ratio per year and
+    ``exp(intercept)`` the rate in January (the reference month) of the panel's first
+    period; 100 (exp(trend) - 1) is the annual percent change. With numeric times ``t`` is
+    the time minus the panel's smallest time, in the time's own unit. The origin is the
+    same for every series, so intercepts compare across series.
+
+    **Fit.** Poisson fits are IRLS (Newton's method for the canonical log link) for all
+    series of a chunk at once. NB2 maximises the joint likelihood in (beta, log alpha) by
+    Newton steps with step halving, from the Poisson fit; where the overdispersion score
+    ``sum((y - mu)^2 - y)`` at the Poisson fit is not positive, the likelihood is largest at
+    alpha = 0 and the Poisson fit is reported with ``dispersion`` 0.
+
+    **Standard errors.** Poisson: inverse Fisher information (statsmodels ``GLM``, R
+    ``glm``). Quasi-Poisson: those times sqrt(Pearson chi2 / (n - p)) (R's ``quasipoisson``,
+    statsmodels ``GLM(scale="X2")``), with t intervals on n - p df as in R's ``summary.glm``.
+    NB2: the mean-parameter block of the inverse negative observed Hessian in (beta, alpha),
+    i.e. the ``bse`` of statsmodels ``NegativeBinomial(loglike_method="nb2")``; these differ
+    slightly from R ``MASS::glm.nb``'s, which hold alpha fixed.
+
+    **Flags.** A series with fewer observations than coefficients (or no more, for the two
+    families that estimate a dispersion), only zero counts, a design that is rank-deficient
+    on its observed months, a calendar month with no counts at all (its effect would be
+    minus infinity), or that does not converge in ``maxiter`` iterations gets NaN estimates
+    and a ``reason``; the rest of the panel is fitted as if it were absent.
+
+    References
+    ----------
+    McCullagh, P. and Nelder, J. A. (1989). *Generalized Linear Models*, 2nd ed. Chapman and
+    Hall. (IRLS; quasi-likelihood and the Pearson dispersion.)
+
+    Cameron, A. C. and Trivedi, P. K. (2013). *Regression Analysis of Count Data*, 2nd ed.
+    Cambridge University Press. (NB2 likelihood; score test for overdispersion.)
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from conflictstats.panel import fit_trends
+    >>> months = pd.date_range("2015-01-01", periods=48, freq="MS")
+    >>> rng = np.random.default_rng(1)
+    >>> df = pd.DataFrame({
+    ...     "province": np.repeat(["A", "B"], 48),
+    ...     "month": np.tile(months, 2),
+    ...     "attacks": rng.poisson(np.r_[20 * 1.3 ** (np.arange(48) / 12), np.full(48, 5.0)]),
+    ... })
+    >>> res = fit_trends(df, series="province", time="month", count="attacks")
+    >>> res[res.term == "trend"][["province", "estimate", "ci_low", "ci_high"]].round(2)
+      province  estimate  ci_low  ci_high
+    1        A      0.27    0.22     0.31
+    3        B     -0.04   -0.15     0.08
+    """
+    family = check_choice(family, FAMILIES, "family")
+    engine = check_choice(engine, _ENGINES, "engine")
+    if seasonality is not None:
+        check_choice(seasonality, _SEASONALITY, "seasonality")
+    confidence = as_confidence(confidence)
+    for value, name in (
+        (maxiter, "maxiter"),
+        (chunk_size, "chunk_size"),
+        (npartitions, "npartitions"),
+    ):
+        if value is None and name != "maxiter":
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise InputError(f"{name} must be a positive integer, got {value!r}")
+    tol = float(as_finite(tol, "tol"))
+    if not 0 < tol < 1:
+        raise InputError(f"tol must lie in (0, 1), got {tol!r}")
+    names = {"series": series, "time": time, "count": count}
+    if exposure is not None:
+        names["exposure"] = exposure
+    for arg, col in names.items():
+        if not isinstance(col, str):
+            raise InputError(f"{arg} must be a column name (str), got {col!r}")
+    spec = dict(
+        series=series,
+        time=time,
+        count=count,
+        exposure=exposure,
+        family=family,
+        seasonality=seasonality,
+        confidence=confidence,
+        maxiter=int(maxiter),
+        tol=tol,
+        chunk_size=None if chunk_size is None else int(chunk_size),
+    )
+    if engine == "dask":
+        return _fit_dask(df, spec, npartitions=npartitions, compute=compute)
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(
+            f"df must be a pandas DataFrame for engine='numpy', got {type(df).__name__}"
+        )
+    _check_columns(df.columns, names)
+    kind, origin = _time_origin(df[time], time, seasonality)
+    return _fit_frame(df, _Spec(time_kind=kind, origin=origin, **spec), progress=progress)
+
+
+# -- input -------------------------------------------------------------------------------------
+def _check_columns(columns: Any, names: dict[str, str]) -> None:
+    for arg, col in names.items():
+        if col not in columns:
+            raise InputError(
+                f"{arg}={col!r} is not a column of df; columns are: "
+                + ", ".join(repr(c) for c in columns)
+            )
+
+
+def _time_kind(dtype: Any, name: str) -> str:
+    if isinstance(dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        return "datetime"
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        return "numeric"
+    raise InputError(f"time={name!r} must hold datetimes, Periods or numbers, got dtype {dtype}")
+
+
+def _months(values: pd.Series) -> np.ndarray:
+    """Calendar months since January of year 0, with the fraction of the month elapsed."""
+    if isinstance(values.dtype, pd.PeriodDtype):
+        values = values.dt.to_timestamp()
+    if values.isna().any():
+        bad = values.index[values.isna()][0]
+        raise InputError(f"time must not be missing, got NaT at index {bad!r}")
+    dt = values.dt
+    whole = dt.year.to_numpy(dtype=float) * 12 + dt.month.to_numpy(dtype=float) - 1
+    start = values.dt.to_period("M").dt.start_time
+    frac = (values - start) / pd.to_timedelta(dt.days_in_month, unit="D")
+    return whole + frac.to_numpy(dtype=float)
+
+
+def _time_origin(values: Any, name: str, seasonality: str | None) -> tuple[str, float]:
+    """The time kind and the panel-wide origin (t = 0); works on pandas and Dask columns."""
+    kind = _time_kind(values.dtype, name)
+    if kind == "numeric" and seasonality == "month":
+        raise InputError(
+            f"seasonality='month' needs datetime or Period times, but time={name!r} is numeric"
+        )
+    lowest = values.min()
+    if hasattr(lowest, "compute"):
+        lowest = lowest.compute()
+    if pd.isna(lowest):
+        raise InputError(f"time={name!r} has no values: df is empty")
+    if kind == "datetime":
+        origin = _months(pd.Series([lowest]))[0]
+    else:
+        origin = float(lowest)
+    if not np.isfinite(origin):
+        raise InputError(f"time={name!r} must be finite, got {lowest!r}")
+    return kind, float(origin)
+
+
+@dataclass
+class _Panel:
+    labels: pd.Index  # (S,) series labels, sorted
+    y: np.ndarray  # (S, T)
+    off: np.ndarray  # (S, T) log exposure
+    mask: np.ndarray  # (S, T) 1.0 where observed
+    X: np.ndarray  # (T, p)
+
+
+def _to_arrays(df: pd.DataFrame, spec: _Spec) -> _Panel:
+    """Long table to (series x time) arrays on the partition's own time grid."""
+    y = as_counts(df[spec.count].to_numpy(dtype=float, na_value=np.nan), spec.count)
+    tv = df[spec.time]
+    if spec.time_kind == "datetime":
+        t_months = _months(tv)
+        t_years = (t_months - spec.origin) / 12.0
+    else:
+        t_years = as_finite(tv.to_numpy(dtype=float, na_value=np.nan), spec.time) - spec.origin
+    s_code, labels = pd.factorize(df[spec.series], sort=True)
+    if (s_code < 0).any():
+        raise InputError(f"series={spec.series!r} must not be missing, got a missing label")
+    t_code, grid = pd.factorize(t_years, sort=True)
+    S, T = len(labels), len(grid)
+    flat = s_code.astype(np.int64) * T + t_code
+    if np.bincount(flat, minlength=S * T).max(initial=0) > 1:
+        i = int(np.flatnonzero(pd.Series(flat).duplicated().to_numpy())[0])
+        raise InputError(
+            f"each (series, time) pair must appear once; series={labels[s_code[i]]!r} "
+            f"repeats time {tv.iloc[i]!r}"
+        )
+    Y = np.zeros(S * T)
+    Y[flat] = y
+    M = np.zeros(S * T)
+    M[flat] = 1.0
+    L = np.full(S * T, -np.inf)  # log exposure; -inf marks an unobserved cell (mean 0)
+    L[flat] = 0.0
+    if spec.exposure is not None:
+        e = as_exposure(df[spec.exposure].to_numpy(dtype=float, na_value=np.nan), spec.exposure)
+        L[flat] = np.log(e)
+    X = np.ones((T, len(spec.terms)))
+    X[:, 1] = np.asarray(grid, dtype=float)
+    if spec.seasonality == "month":
+        # months since January of year 0 (plus the fraction elapsed): floor, then mod 12
+        moy = np.floor(np.asarray(grid) * 12.0 + spec.origin + 1e-9).astype(np.int64) % 12
+        X[:, 2:] = moy[:, None] == np.arange(1, 12)[None, :]
+    return _Panel(labels, Y.reshape(S, T), L.reshape(S, T), M.reshape(S, T), X)
+
+
+# -- fitting -----------------------------------------------------------------------------------
+def _screen(panel: _Panel, spec: _Spec) -> np.ndarray:
+    """Reasons that make a series unfit for fitting ("" where it can be fitted)."""
+    y, m, X = panel.y, panel.mask, panel.X
+    S, p = y.shape[0], X.shape[1]
+    reason = np.full(S, "", dtype=object)
+    n = m.sum(axis=1)
+    need = p if spec.family == "poisson" else p + 1
+    extra = "" if spec.family == "poisson" else " (and one more for the dispersion)"
+    short = n < need
+    reason[short] = [
+        f"too short: {int(k)} observations for {p} coefficients{extra}" for k in n[short]
+    ]
+    zero = ~short & (np.sum(y * m, axis=1) == 0)
+    reason[zero] = "all counts are zero: no log-rate coefficients exist"
+    todo = np.flatnonzero(reason == "")
+    if todo.size:
+        G = _irls.Gram(X)(m[todo])
+        # scale columns so rank does not depend on the time unit
+        d = np.sqrt(np.maximum(np.diagonal(G, axis1=1, axis2=2), 1e-300))
+        G = G / d[:, :, None] / d[:, None, :]
+        rank = np.linalg.matrix_rank(G, hermitian=True)
+        deficient = todo[rank < p]
+        reason[deficient] = (
+            "rank-deficient design on the observed times (a calendar month never observed, "
+            "or a single time point)"
+        )
+    if spec.seasonality == "month":
+        todo = np.flatnonzero(reason == "")
+        in_month = (y[todo] * m[todo]) @ X[:, 2:]  # counts per month Feb..Dec
+        jan = np.sum(y[todo] * m[todo], axis=1) - in_month.sum(axis=1)
+        totals = np.column_stack([jan, in_month])
+        for i in np.flatnonzero((totals == 0).any(axis=1)):
+            empty = ", ".join(_MONTHS[k] for k in np.flatnonzero(totals[i] == 0))
+            reason[todo[i]] = f"no counts in {empty}: the month effect is minus infinity"
+    return reason
+
+
+def _fit_chunk(panel: _Panel, spec: _Spec) -> dict[str, np.ndarray]:
+    """Fit every series of one chunk; per-series arrays for the output table."""
+    y, off, m, X = panel.y, panel.off, panel.mask, panel.X
+    S, p = y.shape[0], X.shape[1]
+    reason = _screen(panel, spec)
+    beta = np.full((S, p), np.nan)
+    se = np.full((S, p), np.nan)
+    disp = np.full(S, np.nan)
+    conv = np.zeros(S, dtype=bool)
+    iters = np.zeros(S, dtype=int)
+    n_obs = m.sum(axis=1).astype(int)
+    ok = np.flatnonzero(reason == "")
+    if ok.size:
+        ya, oa, ma = y[ok], off[ok], m[ok]
+        fit = _irls.fit_poisson(ya, oa, X, maxiter=spec.maxiter, tol=spec.tol)
+        scale = np.ones(ok.size)
+        if spec.family == "negbin":
+            good = fit.converged
+            nb = _irls.fit_negbin(
+                ya[good], oa[good], X, fit.beta[good], maxiter=spec.maxiter, tol=spec.tol
+            )
+            gi = np.flatnonzero(good)
+            fit.beta[gi], fit.cov[gi] = nb.beta, nb.cov
+            fit.converged[gi], fit.failed[gi] = nb.converged, nb.failed
+            fit.iterations[gi] += nb.iterations
+            scale = np.full(ok.size, np.nan)
+            scale[gi] = nb.alpha
+            note = np.flatnonzero(nb.boundary & nb.converged)
+            reason[ok[gi[note]]] = "alpha estimate is 0 (no overdispersion): Poisson fit reported"
+        elif spec.family == "quasi-poisson":
+            mu = np.exp(fit.beta @ X.T + oa)
+            pearson = np.where(ma > 0, (ya - mu) ** 2 / np.where(ma > 0, mu, 1.0), 0.0)
+            scale = pearson.sum(axis=1) / (n_obs[ok] - p)
+        var = np.diagonal(fit.cov, axis1=1, axis2=2)
+        if spec.family == "quasi-poisson":
+            var = var * scale[:, None]
+        beta[ok], se[ok] = fit.beta, np.sqrt(var)
+        disp[ok] = scale
+        conv[ok], iters[ok] = fit.converged, fit.iterations
+        failed = ok[fit.failed]
+        reason[failed] = "numerical failure: singular information matrix or overflow"
+        slow = ok[~fit.converged & ~fit.failed]
+        reason[slow] = (
+            f"did not converge in {spec.maxiter} iterations (fitted means tending to 0: the "
+            "maximum-likelihood estimate may not exist)"
+        )
+    bad = ~conv
+    beta[bad], se[bad], disp[bad] = np.nan, np.nan, np.nan
+    return {
+        "beta": beta,
+        "se": se,
+        "dispersion": disp,
+        "converged": conv,
+        "iterations": iters,
+        "n_obs": n_obs,
+        "reason": reason,
+    }
+
+
+def _empty_table(spec: _Spec, series_dtype: Any) -> pd.DataFrame:
+    return _table(pd.Index([], dtype=series_dtype), [], spec)
+
+
+def _table(labels: pd.Index, parts: list[dict[str, np.ndarray]], spec: _Spec) -> pd.DataFrame:
+    """Per-series arrays to the tidy (series x term) table."""
+    terms = spec.terms
+    p = len(terms)
+    if parts:
+        cat = {k: np.concatenate([c[k] for c in parts]) for k in parts[0]}
+    else:
+        cat = {
+            "beta": np.empty((0, p)),
+            "se": np.empty((0, p)),
+            "dispersion": np.empty(0),
+            "converged": np.empty(0, bool),
+            "iterations": np.empty(0, int),
+            "n_obs": np.empty(0, int),
+            "reason": np.empty(0, object),
+        }
+    S = len(labels)
+    est, se = cat["beta"].reshape(-1), cat["se"].reshape(-1)
+    if spec.family == "quasi-poisson":
+        df_resid = np.repeat(cat["n_obs"] - p, p).astype(float)
+        q = stats.t.ppf(0.5 + spec.confidence / 2, np.maximum(df_resid, 1))
+        with np.errstate(invalid="ignore"):
+            pval = 2 * stats.t.sf(np.abs(est / se), np.maximum(df_resid, 1))
+        method = "wald-t"
+    else:
+        q = stats.norm.ppf(0.5 + spec.confidence / 2)
+        with np.errstate(invalid="ignore"):
+            pval = 2 * stats.norm.sf(np.abs(est / se))
+        method = "wald-z"
+    out = pd.DataFrame(
+        {
+            spec.series: labels.repeat(p),
+            "term": np.tile(np.asarray(terms, dtype=object), S),
+            "estimate": est,
+            "se": se,
+            "ci_low": est - q * se,
+            "ci_high": est + q * se,
+            "pvalue": pval,
+            "confidence": np.full(S * p, spec.confidence),
+            "family": spec.family,
+            "method": method,
+            "dispersion": np.repeat(cat["dispersion"], p),
+            "n_obs": np.repeat(cat["n_obs"], p),
+            "converged": np.repeat(cat["converged"], p),
+            "iterations": np.repeat(cat["iterations"], p),
+            "reason": np.repeat(np.asarray(cat["reason"], dtype=object), p),
+        }
+    )
+    out["term"] = out["term"].astype(str)
+    out["reason"] = out["reason"].astype(str)
+    return out
+
+
+def _chunks(n: int, size: int) -> list[slice]:
+    return [slice(i, min(i + size, n)) for i in range(0, n, size)]
+
+
+def _fit_frame(df: pd.DataFrame, spec: _Spec, *, progress: bool | None = False) -> pd.DataFrame:
+    """The whole fit of one pandas frame (the numpy engine, and one Dask partition)."""
+    if len(df) == 0:
+        return _empty_table(spec, df[spec.series].dtype)
+    panel = _to_arrays(df, spec)
+    S, T = panel.y.shape
+    size = spec.chunk_size or max(1, _CELLS_PER_CHUNK // max(T, 1))
+    pieces = _chunks(S, size)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    if progress and len(pieces) > 0:
+        from tqdm import tqdm
+
+        pieces = tqdm(pieces, desc="fit_trends", unit="chunk", disable=False)
+    parts = []
+    for sl in pieces:
+        chunk = _Panel(panel.labels[sl], panel.y[sl], panel.off[sl], panel.mask[sl], panel.X)
+        parts.append(_fit_chunk(chunk, spec))
+    return _table(panel.labels, parts, spec)
+
+
+# -- dask --------------------------------------------------------------------------------------
+def _fit_dask(df: Any, spec_kw: dict[str, Any], *, npartitions: int | None, compute: bool) -> Any:
+    import dask.dataframe as dd
+
+    if isinstance(df, pd.DataFrame):
+        if npartitions is None:
+            import os
+
+            npartitions = os.cpu_count() or 1
+        n_series = max(1, df[spec_kw["series"]].nunique())
+        ddf = dd.from_pandas(df, npartitions=max(1, min(npartitions, n_series)), sort=False)
+        npartitions = ddf.npartitions
+    elif isinstance(df, dd.DataFrame):
+        ddf = df
+    else:
+        raise InputError(
+            f"df must be a pandas or Dask DataFrame for engine='dask', got {type(df).__name__}"
+        )
+    names = {
+        k: spec_kw[k] for k in ("series", "time", "count", "exposure") if spec_kw[k] is not None
+    }
+    _check_columns(ddf.columns, names)
+    kind, origin = _time_origin(ddf[spec_kw["time"]], spec_kw["time"], spec_kw["seasonality"])
+    spec = _Spec(time_kind=kind, origin=origin, **spec_kw)
+    # every row of a series in one partition, so each partition fits whole series
+    grouped = ddf.shuffle(on=spec.series, npartitions=npartitions or ddf.npartitions)
+    meta = _empty_table(spec, ddf[spec.series].dtype)
+    out = grouped.map_partitions(_fit_frame, spec, meta=meta, enforce_metadata=False)
+    if not compute:
+        return out
+    res = out.compute()
+    order = pd.Categorical(res["term"], categories=spec.terms, ordered=True)
+    res = res.assign(_t=order.codes).sort_values([spec.series, "_t"], kind="stable")
+    return res.drop(columns="_t").reset_index(drop=True)
