@@ -13,6 +13,7 @@ months that followed (CRPS, interval score, coverage).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -355,6 +356,45 @@ class TrendFit(Estimate):
             draws=y.astype(float),
         )
 
+    def prediction_band(self, *, confidence: float | None = None) -> TrendForecast:
+        """Pointwise prediction interval for the counts of the fitted months.
+
+        The central quantiles of the count distribution at the fitted mean (Poisson; NB2 with
+        the fitted alpha; for quasi-Poisson a negative binomial with variance ``phi * mu``).
+        Parameter uncertainty is left out (small within the fitted months; :meth:`forecast`
+        includes it).
+
+        Examples
+        --------
+        >>> from conflictstats.trends import fit_trend
+        >>> fit = fit_trend([20, 22, 21, 25, 24, 27, 26, 30, 29, 31, 33, 32], family="poisson")
+        >>> band = fit.prediction_band()
+        >>> band.interval_label, bool((band.ci_low <= fit.observed).all())
+        ('prediction interval', True)
+        """
+        conf = self.confidence if confidence is None else as_confidence(confidence)
+        mu = np.asarray(self.estimate, float)
+        qs = (0.5 - conf / 2, 0.5 + conf / 2)
+        if self.family == "negbin":
+            r = 1.0 / self.dispersion
+            lo, hi = (stats.nbinom.ppf(q, r, r / (r + mu)) for q in qs)
+        elif self.family == "quasi-poisson" and self.dispersion > 1:
+            phi = self.dispersion
+            lo, hi = (stats.nbinom.ppf(q, mu / (phi - 1), 1 / phi) for q in qs)
+        else:
+            lo, hi = (stats.poisson.ppf(q, mu) for q in qs)
+        return TrendForecast(
+            mu,
+            lo,
+            hi,
+            confidence=conf,
+            method=f"{self.method}; plug-in count quantiles",
+            quantity="count",
+            period=self.period,
+            mean_ci_low=self.ci_low,
+            mean_ci_high=self.ci_high,
+        )
+
     def summary(self) -> pd.DataFrame:
         """The coefficient table, plus the dispersion and fit statistics as extra rows."""
         table = self.coefficients.to_frame()
@@ -573,7 +613,9 @@ def _fit_negbin(y, X, offset):
     alpha0 = max(float(np.sum((y - mu) ** 2 - y) / np.sum(mu**2)), 1e-3)
     alpha, alpha_se = None, None
     try:
-        with np.errstate(all="ignore"):
+        # convergence is checked below (with a fallback), so statsmodels' warnings are noise
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             nb = NegativeBinomial(y, X, offset=offset, loglike_method="nb2").fit(
                 start_params=np.append(pois.params, alpha0),
                 method="newton",
