@@ -354,6 +354,7 @@ _UNITS = [
 _NUMERAL = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)")
 _SCALE_AFTER = re.compile(r"\s*(thousand|million|billion)s?\b", re.I)
 _PERCENT = re.compile(r"\s*(%|per ?cent\b)", re.I)
+_NOT_UNITS = {"to", "or", "and", "of", "from", "between", "hundred", "hundreds", "dozen", "dozens"}
 _ROUNDED = re.compile(r"\s*\(rounded to ([^)]*)\)\s*$", re.I)
 
 
@@ -533,7 +534,16 @@ def _read_share_or_vague(r: _Reader) -> _Number | None:
 
 
 def _read_number(r: _Reader) -> _Number | None:
-    return _read_numeral(r) or _read_share_or_vague(r) or _read_words(r)
+    number = _read_numeral(r) or _read_share_or_vague(r)
+    if number is not None:
+        return number
+    number = _read_words(r)
+    if number is not None:
+        p = _PERCENT.match(r.text, r.pos)
+        if p:  # "seventy per cent"
+            r.pos = p.end()
+            return _Number(number.value / 100, number.rounding / 100, share=True)
+    return number
 
 
 def _read_per(tail: str) -> tuple[str, str | None]:
@@ -607,6 +617,9 @@ class ReportedFigure:
         Name of the rule set ("default", "acled" or "custom").
     scale : float
         For vague words, the scale they apply to (1,000 in "tens of thousands"); else 1.
+    share : bool
+        True when the phrase states a share ("about half", "30%"); with a base the value and
+        interval are counts of the base.
     """
 
     value: float
@@ -628,6 +641,7 @@ class ReportedFigure:
     model: str = "uniform"
     rules: str = "default"
     scale: float = 1.0
+    share: bool = False
 
     # -- interval ---------------------------------------------------------------------------
     @property
@@ -638,7 +652,7 @@ class ReportedFigure:
     @property
     def is_share(self) -> bool:
         """True for a share ("about half", "30%"); with a base, value/low/high are counts."""
-        return self.unit == "share" or self.base is not None
+        return self.share
 
     def interval(self, *, cap: float | None = None) -> tuple[float, float]:
         """The interval ``(low, high)``; an open upper end becomes ``cap`` when one is given.
@@ -907,7 +921,8 @@ def parse_figure(
         if rounding is None:
             rounding = num.value
         text = text[: m.start()]
-    r = _Reader(text.replace("\u2013", "-").replace("\u2014", "-").strip(), original)
+    text = text.strip().rstrip(",;:").strip()
+    r = _Reader(text.replace("\u2013", "-").replace("\u2014", "-"), original)
     if not r.text:
         raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")
 
@@ -964,6 +979,18 @@ def parse_figure(
     if re.search(r"(^|\s)\d", unit_words):
         r.pos = r.text.find(unit_words.strip(), r.pos) if unit_words.strip() else r.pos
         raise r.fail("unexpected number after the figure")
+    first_word = unit_words.split()[0].lower() if unit_words.split() else ""
+    bad_unit = unit_words and (
+        not re.fullmatch(r"[A-Za-z][\w\s'\u2019\-/.²]*", unit_words)
+        or first_word in _NOT_UNITS
+        or any(
+            w in _SMALL or w in _TENS or w.rstrip("s") in _SCALES
+            for w in unit_words.lower().split()
+        )
+    )
+    if bad_unit or re.search(r"\bor (?:more|fewer|less|so)\b", unit_words, re.I):
+        r.pos = r.text.find(unit_words, r.pos)
+        raise r.fail("unexpected words after the figure")
     parsed_unit = _normalise_unit(unit_words)
 
     # decide the rule
@@ -1038,6 +1065,7 @@ def parse_figure(
         model=rule.model,
         rules=rules_name,
         scale=first.value if first.vague else 1.0,
+        share=bool(share),
     )
 
 

@@ -461,3 +461,49 @@ def test_reported_ranges_bad_input():
         reported_ranges([])
     with pytest.raises(ValueError, match="not a reported figure"):
         reported_ranges([3])
+
+
+_WORDS = st.sampled_from(
+    ["about", "nearly", "at least", "or more", "+", "to", "-", "between", "and", "of", "half"]
+    + ["a", "dozen", "dozens", "thousand", "hundreds", "a month", "per", "week", "fighters"]
+    + ["30", "1,000", "2.5", "%", "seventy", "twenty-five", "one", "all", "most", "sq km"]
+    + ["km", "(rounded to 5)", "up to", "over", "three", ",", "."]
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=6).map(" ".join))
+def test_word_salad_is_read_consistently_or_refused(text):
+    """Any phrase either raises ReportedFigureError or gives a figure that formats back."""
+    try:
+        f = parse_figure(text)
+    except ReportedFigureError:
+        return
+    assert f.low <= f.value <= f.high
+    g = parse_figure(f.format())
+    assert g.qualifier == f.qualifier
+    assert math.isclose(g.low, f.low, rel_tol=1e-9, abs_tol=1e-12)
+    assert math.isclose(g.high, f.high, rel_tol=1e-9, abs_tol=1e-12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=30))
+def test_any_text_reads_or_raises_the_documented_error(text):
+    try:
+        parse_figure(text)
+    except ReportedFigureError:
+        pass
+
+
+@pytest.mark.parametrize(
+    "text", ["30 or more or more", "30 thousand thousand", "three of of three", "half or more to"]
+)
+def test_stray_words_after_the_figure_are_refused(text):
+    with pytest.raises(ReportedFigureError, match="after the figure|needs a share"):
+        parse_figure(text)
+
+
+def test_trailing_punctuation_and_spelled_percent():
+    assert parse_figure("about 7,000,").interval() == (6500.0, 7500.0)
+    f = parse_figure("seventy per cent")
+    assert f.value == pytest.approx(0.7) and f.is_share and f.unit == "share"
