@@ -553,9 +553,16 @@ def _fit_frame(df: pd.DataFrame, spec: _Spec, *, progress: bool | None = False) 
 
 # -- dask --------------------------------------------------------------------------------------
 def _fit_dask(df: Any, spec_kw: dict[str, Any], *, npartitions: int | None, compute: bool) -> Any:
+    """The Dask engine: group each series into one partition, then fit partition by partition."""
     import dask.dataframe as dd
 
+    names = {
+        k: spec_kw[k] for k in ("series", "time", "count", "exposure") if spec_kw[k] is not None
+    }
+    label_dtype = None
     if isinstance(df, pd.DataFrame):
+        _check_columns(df.columns, names)
+        label_dtype = df[spec_kw["series"]].dtype
         if npartitions is None:
             import os
 
@@ -565,14 +572,11 @@ def _fit_dask(df: Any, spec_kw: dict[str, Any], *, npartitions: int | None, comp
         npartitions = ddf.npartitions
     elif isinstance(df, dd.DataFrame):
         ddf = df
+        _check_columns(ddf.columns, names)
     else:
         raise InputError(
             f"df must be a pandas or Dask DataFrame for engine='dask', got {type(df).__name__}"
         )
-    names = {
-        k: spec_kw[k] for k in ("series", "time", "count", "exposure") if spec_kw[k] is not None
-    }
-    _check_columns(ddf.columns, names)
     kind, origin = _time_origin(ddf[spec_kw["time"]], spec_kw["time"], spec_kw["seasonality"])
     spec = _Spec(time_kind=kind, origin=origin, **spec_kw)
     # every row of a series in one partition, so each partition fits whole series
@@ -584,4 +588,12 @@ def _fit_dask(df: Any, spec_kw: dict[str, Any], *, npartitions: int | None, comp
     res = out.compute()
     order = pd.Categorical(res["term"], categories=spec.terms, ordered=True)
     res = res.assign(_t=order.codes).sort_values([spec.series, "_t"], kind="stable")
-    return res.drop(columns="_t").reset_index(drop=True)
+    res = res.drop(columns="_t").reset_index(drop=True)
+    # Dask may store strings as its own string type; give back the caller's types
+    for col in ("term", "family", "method", "reason"):
+        res[col] = res[col].astype(str)
+    if label_dtype is not None:
+        res[spec.series] = res[spec.series].astype(label_dtype)
+    elif pd.api.types.is_string_dtype(res[spec.series].dtype):
+        res[spec.series] = res[spec.series].astype(str)
+    return res
