@@ -513,6 +513,9 @@ def _read_words(r: _Reader) -> _Number | None:
 
 def _read_share_or_vague(r: _Reader) -> _Number | None:
     start = r.pos
+    if r.word("half a dozen"):
+        r.pos = start
+        return None  # a number, read by _read_words
     w = r.word(*_FRACTIONS)
     if w:
         return _Number(_FRACTIONS[w], _SHARE_ROUNDING, share=True)
@@ -807,7 +810,8 @@ class ReportedFigure:
         if self.base is not None:
             parts.append(f"of {_write(self.base)}")
         if self.unit and self.unit != "share":
-            parts.append(self.unit)
+            vague = self.stated is None and self.scale == 1 and q != "most"
+            parts.append(f"of {self.unit}" if vague else self.unit)
         if self.per:
             parts.append(f"a {self.per}")
         text = " ".join(parts)
@@ -819,6 +823,28 @@ class ReportedFigure:
 
     def __str__(self) -> str:
         return self.format()
+
+    def __repr__(self) -> str:
+        left = "[" if self.closed in ("both", "left") else "("
+        right = "]" if self.closed in ("both", "right") else ")"
+        parts = [
+            f"{self.text or self.format()!r}",
+            f"{self.qualifier} {_show(self.value)} in "
+            f"{left}{_show(self.low)}, {_show(self.high)}{right}",
+        ]
+        for name in ("unit", "per", "source", "date"):
+            value = getattr(self, name)
+            if value is not None:
+                parts.append(f"{name}={value!r}")
+        return f"ReportedFigure({', '.join(parts)})"
+
+
+def _show(x: float) -> str:
+    if math.isinf(x):
+        return "inf"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return f"{int(x):,}"
+    return f"{x:,.6g}"
 
 
 def _write(x: float) -> str:
@@ -877,7 +903,8 @@ def parse_figure(
         mapping of rows laid over the default (see :func:`get_rules`).
     rounding : float, optional
         Rounding unit; by default from the trailing zeros of the number as written ("about
-        7,000" has 1,000; "about 2.5" has 0.1; fractions such as "half" have 0.1).
+        7,000" has 1,000; "about 2.5" has 0.1; fractions such as "half" have 0.1; numbers
+        counted in dozens have 6, so "about a dozen" is [9, 15]).
         A phrase may also end in "(rounded to N)".
 
     Returns
@@ -896,8 +923,16 @@ def parse_figure(
     ``b``. A share with a base ("about half of 308") is read as a share and then multiplied by
     the base, so its value and interval are counts; shares are clipped to [0, 1].
 
+    References
+    ----------
+    ACLED (2019). Armed Conflict Location & Event Data Project (ACLED) Codebook, section
+    "Reported fatalities" (the ``"acled"`` rule set: vague plurals coded as fixed numbers).
+
     Examples
     --------
+    >>> parse_figure("about 7,000", unit="civilians", source="United Nations")
+    ReportedFigure('about 7,000', about 7,000 in [6,500, 7,500], unit='civilians',
+                   source='United Nations')
     >>> f = parse_figure("up to 75 a month", unit="attacks")
     >>> f.qualifier, f.interval(), f.unit, f.per
     ('up to', (0.0, 75.0), 'attacks', 'month')
@@ -921,7 +956,7 @@ def parse_figure(
         if rounding is None:
             rounding = num.value
         text = text[: m.start()]
-    text = text.strip().rstrip(",;:").strip()
+    text = text.strip().rstrip(",;:.").strip()
     r = _Reader(text.replace("\u2013", "-").replace("\u2014", "-"), original)
     if not r.text:
         raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")

@@ -101,6 +101,10 @@ PHRASES = [
     ("1.5 million", {}, "exact", 1.5e6, 1.5e6, 1.5e6, None, None),
     ("a dozen", {}, "exact", 12, 12, 12, None, None),
     ("two dozen", {}, "exact", 24, 24, 24, None, None),
+    ("half a dozen", {}, "exact", 6, 6, 6, None, None),
+    ("about a dozen", {}, "about", 12, 9, 15, None, None),
+    ("about 7,000.", {}, "about", 7000, 6500, 7500, None, None),
+    ("~400", {}, "about", 400, 350, 450, None, None),
     ("three hundred and eight", {}, "exact", 308, 308, 308, None, None),
     ("twenty-five", {}, "exact", 25, 25, 25, None, None),
     ("75 a month", {}, "exact", 75, 75, 75, None, "month"),
@@ -507,3 +511,13 @@ def test_trailing_punctuation_and_spelled_percent():
     assert parse_figure("about 7,000,").interval() == (6500.0, 7500.0)
     f = parse_figure("seventy per cent")
     assert f.value == pytest.approx(0.7) and f.is_share and f.unit == "share"
+
+
+def test_repr_and_vague_format():
+    f = parse_figure("at least 30", unit="fighters", source="SOHR")
+    assert (
+        repr(f)
+        == "ReportedFigure('at least 30', at least 30 in [30, inf), unit='fighters', source='SOHR')"
+    )
+    assert parse_figure("tens of fighters").format() == "tens of fighters"
+    assert parse_figure("several thousand").format() == "several thousand"
