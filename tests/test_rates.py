@@ -453,3 +453,19 @@ def test_simulated_power_matches_formula():
         keep = (x1 > 0) & (x2 > 0)
         rej = compare_rates(x2[keep], n, x1[keep], n, method="wald").pvalue < 0.05
         assert rej.mean() == pytest.approx(power_compare_rates(r1, ratio, n), abs=0.02)
+
+
+# --- command line --------------------------------------------------------------------------------
+def test_cli_rates(capsys):
+    from conflictstats.cli import main
+
+    assert main(["rates", "75/11", "60/12"]) == 0
+    out = capsys.readouterr().out
+    assert "rate ratio 1.36 (95% CI 0.958 to 1.95), p = 0.085 [exact-cond]" in out
+    assert "rate 1" in out and "rate 2" in out
+    assert main(["rates", "900/12", "720", "--compare", "difference", "--method", "wald"]) == 0
+    assert "rate difference" in capsys.readouterr().out
+    assert main(["rates", "0", "0"]) == 2
+    assert "both 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["rates", "3/x", "2"])
