@@ -468,3 +468,33 @@ def test_results_are_in_the_family():
     t = pr.homogeneity([[50, 79, 30], [827, 481, 308]])
     assert "chisq_pvalue" in t.to_frame().columns
     assert "exact" in repr(t)
+
+
+# ---------------------------------------------------------------------------------------------
+# plots
+# ---------------------------------------------------------------------------------------------
+def test_composition_plot_one_row_per_report():
+    from conflictstats.plots import composition
+
+    t = pr.homogeneity(
+        [[50, 79, 30], [777, 402, 278]], reports=["Nov 24", "rest"], categories=["a", "b", "c"]
+    )
+    ax = composition(t)
+    assert "95% simultaneous CI" in ax.get_xlabel() and "sison-glaz" in ax.get_xlabel()
+    assert [tl.get_text() for tl in ax.get_yticklabels()] == ["a", "b", "c"]
+    assert [tx.get_text() for tx in ax.get_legend().get_texts()] == ["Nov 24", "rest"]
+    one = composition(pr.multinomial_ci([5, 3, 2], method="dirichlet"))
+    assert "credible interval" in one.get_xlabel() and "simultaneous" not in one.get_xlabel()
+    with pytest.raises(ValueError, match="composition"):
+        composition(object())
+
+
+def test_ratio_forest_rows_and_labels():
+    from conflictstats.plots import ratio_forest
+
+    rs = [pr.count_ratio([827, 50], [481, 79]), pr.count_ratio(7, 0)]
+    ax = ratio_forest(rs, labels=["a", "b", "c"])
+    assert [tl.get_text() for tl in ax.get_yticklabels()] == ["a", "b", "c"]
+    assert "95% CI" in ax.get_xlabel() and ax.get_xscale() == "log"
+    with pytest.raises(ValueError, match="labels"):
+        ratio_forest(rs, labels=["a"])
