@@ -33,7 +33,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
     if args.rules:
         rows = rules_table(args.rule_set)
-        print(f"qualifier -> interval rules ({args.rule_set}): x = the number as written, ")
+        print(f"qualifier -> interval rules ({args.rule_set}): x = the number as written,")
         print("u = its rounding unit, a and b = the ends of a range; [ ] closed, ( ) open\n")
         print(tabulate(rows, headers="keys", tablefmt="github"))
         if not args.phrases:
