@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from ._format import format_confidence
 from ._validation import (
     InputError,
     as_confidence,
@@ -188,11 +189,11 @@ class TrendFit(Estimate):
     column_order: ClassVar[tuple[str, ...]] = ("period", "observed", *Estimate.column_order)
 
     def _header(self) -> str:
+        name = {"poisson": "", "quasi-poisson": ", phi ", "negbin": ", alpha "}[self.family]
+        disp = f"{name}{self.dispersion:.3g}" if name else ""
+        conf = format_confidence(self.confidence)
         return (
-            f"TrendFit: {self.family}, {self.size} months, dispersion "
-            f"{self.dispersion:.4g}; fitted monthly mean (95% CI) [{self.method}]"
-            if self.confidence == 0.95
-            else f"TrendFit: {self.family}, {self.size} months [{self.method}]"
+            f"TrendFit: {self.size} months{disp}; fitted monthly mean ({conf} CI) [{self.method}]"
         )
 
     # -- derived quantities ---------------------------------------------------------------
@@ -291,7 +292,8 @@ class TrendFit(Estimate):
         Notes
         -----
         Each draw takes the coefficients from their asymptotic normal distribution (and, for
-        NB2, log alpha from its normal approximation), then a count from the family: Poisson;
+        NB2, alpha from its normal approximation, cut at the Poisson limit 0), then a count
+        from the family: Poisson;
         NB2 with the drawn alpha; for quasi-Poisson a gamma-Poisson mixture with variance
         ``phi * mu`` (Poisson when phi <= 1). The prediction interval is the central quantile
         range of the simulated counts, so it carries both parameter and count uncertainty.
@@ -330,9 +332,9 @@ class TrendFit(Estimate):
         elif self.family == "negbin":
             alpha = np.full(n_draws, self.dispersion)
             if self.dispersion_se is not None and np.isfinite(self.dispersion_se):
-                alpha = self.dispersion * np.exp(
-                    gen.standard_normal(n_draws) * self.dispersion_se / self.dispersion
-                )
+                alpha = alpha + self.dispersion_se * gen.standard_normal(n_draws)
+            # alpha at or below zero is the Poisson limit
+            alpha = np.maximum(alpha, 1e-12)
             lam = gen.gamma(1.0 / alpha, mu * alpha)
             y = gen.poisson(lam)
         else:
@@ -585,7 +587,9 @@ def _fit_poisson(y, X, offset):
     """Poisson GLM by IRLS (statsmodels); Fisher-information covariance as R's glm."""
     import statsmodels.api as sm
 
-    res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=_FIT_TOL)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Perfect separation")
+        res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=_FIT_TOL)
     return res.params, res.cov_params(), 1.0, None, float(res.llf), res
 
 
@@ -594,7 +598,16 @@ def _fit_quasi_poisson(y, X, offset):
     equations, dispersion phi = Pearson chi-square / residual df, covariance scaled by phi."""
     import statsmodels.api as sm
 
-    res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=_FIT_TOL, scale="X2")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Perfect separation")
+        res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(
+            tol=_FIT_TOL, scale="X2"
+        )
+    if not np.isfinite(res.scale) or res.scale < 1e-10:
+        raise InputError(
+            "counts are fitted exactly (Pearson dispersion 0): quasi-Poisson intervals are "
+            "undefined; use family='poisson'"
+        )
     return res.params, res.cov_params(), float(res.scale), None, float("nan"), res
 
 
@@ -608,7 +621,9 @@ def _fit_negbin(y, X, offset):
     import statsmodels.api as sm
     from statsmodels.discrete.discrete_model import NegativeBinomial
 
-    pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=_FIT_TOL)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Perfect separation")
+        pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=_FIT_TOL)
     mu = pois.fittedvalues
     alpha0 = max(float(np.sum((y - mu) ** 2 - y) / np.sum(mu**2)), 1e-3)
     alpha, alpha_se = None, None
@@ -632,9 +647,12 @@ def _fit_negbin(y, X, offset):
         alpha = None
     if alpha is None:
         alpha = _profile_alpha(y, X, offset)
-    res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset).fit(
-        tol=_FIT_TOL
-    )
+    with warnings.catch_warnings():
+        # statsmodels' separation check misfires at the Poisson limit (alpha near 0)
+        warnings.filterwarnings("ignore", message="Perfect separation")
+        res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset).fit(
+            tol=_FIT_TOL
+        )
     return res.params, res.cov_params(), alpha, alpha_se, float(res.llf), res
 
 
@@ -646,9 +664,12 @@ def _profile_alpha(y, X, offset) -> float:
         fam = sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
         return -sm.GLM(y, X, family=fam, offset=offset).fit(tol=1e-10).llf
 
-    out = optimize.minimize_scalar(
-        nll, bounds=(-18.0, 5.0), method="bounded", options={"xatol": 1e-9}
-    )
+    # near the Poisson limit statsmodels warns about separation, which a count model cannot have
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = optimize.minimize_scalar(
+            nll, bounds=(-18.0, 5.0), method="bounded", options={"xatol": 1e-9}
+        )
     return float(np.exp(out.x))
 
 
@@ -733,6 +754,8 @@ def fit_trend(
     conf = as_confidence(confidence)
     y, periods = _as_series(counts, dates)
     n = y.size
+    if not y.any():
+        raise InputError("counts are all zero: there is no trend to fit")
     if seasonality == "month" and periods is None:
         raise InputError("seasonality='month' needs dates for the counts")
     if isinstance(breaks, (str, int)):

@@ -380,3 +380,82 @@ def test_other_bad_input():
         mann_kendall([4, 4, 4, 4])
     with pytest.raises(InputError, match="too few"):
         sen_slope([1, 2, 3])
+
+
+# ---------------------------------------------------------------------------------------------
+# properties (hypothesis)
+# ---------------------------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+series_strategy = hs.lists(hs.integers(0, 60), min_size=8, max_size=40)
+
+
+@settings(max_examples=50, deadline=None)
+@given(series_strategy)
+def test_mann_kendall_reversal_flips_the_sign(x):
+    if len(set(x)) < 2:
+        return
+    a, b = mann_kendall(x), mann_kendall(x[::-1])
+    assert a.s == -b.s and a.statistic == pytest.approx(-b.statistic)
+    assert a.pvalue == pytest.approx(b.pvalue)
+
+
+@settings(max_examples=50, deadline=None)
+@given(series_strategy, hs.integers(-5, 5))
+def test_sen_slope_shifts_with_an_added_trend(x, c):
+    x = np.array(x, float)
+    t = np.arange(x.size)
+    try:
+        a = sen_slope(x)
+    except InputError:
+        return
+    assert a.ci_low <= a.estimate <= a.ci_high
+    assert sen_slope(x + c * t).estimate == pytest.approx(a.estimate + c)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    hs.lists(hs.integers(1, 80), min_size=12, max_size=36),
+    hs.sampled_from(("poisson", "quasi-poisson", "negbin")),
+)
+def test_fit_interval_contains_estimate_and_exposure_shifts_intercept(y, family):
+    if family == "quasi-poisson" and len(set(y)) == 1:
+        with pytest.raises(InputError, match="dispersion 0"):
+            fit_trend(y, family=family)
+        return
+    a = fit_trend(y, family=family)
+    assert np.all(a.ci_low <= a.estimate) and np.all(a.estimate <= a.ci_high)
+    b = fit_trend(y, family=family, exposure=np.full(len(y), 10.0))
+    np.testing.assert_allclose(
+        b.coefficients.estimate[0], a.coefficients.estimate[0] - np.log(10), rtol=1e-6, atol=1e-6
+    )
+    np.testing.assert_allclose(b.estimate, a.estimate, rtol=1e-5)
+
+
+# ---------------------------------------------------------------------------------------------
+# plots
+# ---------------------------------------------------------------------------------------------
+def test_trend_plot():
+    from conflictstats import plots
+
+    fit = _fit_case(REF["glm"]["seatbelts_negbin"])
+    ax = plots.trend(fit, forecast=fit.forecast(12, rng=1, n_draws=500))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("95% CI" in t for t in labels)
+    assert any("prediction interval" in t for t in labels)
+    assert any(t.startswith("forecast") for t in labels)
+    assert "break" in labels
+    assert ax.get_ylabel() == "count per month"
+
+
+def test_changepoints_plot():
+    from conflictstats import plots
+
+    rng = np.random.default_rng(7)
+    y = rng.poisson(np.where(np.arange(48) < 30, 15.0, 45.0))
+    ax = plots.changepoints(find_changepoints(y, dates="2015-01", family="poisson"))
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("95% profile-likelihood interval" in t for t in labels)
+    ax2 = plots.changepoints(find_changepoints(y, family="poisson"))
+    assert ax2.get_xlabel() == "month (position)"
