@@ -47,6 +47,7 @@ table = pd.DataFrame(
         "text": figures["text"],
         "unit": figures["unit"],
         "per": figures["per"],
+        "qualifier": figures["qualifier"],
         "rule": figures["rule"],
         "central": figures["central"],
         "interval_low": figures["low"],
