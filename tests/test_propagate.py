@@ -147,3 +147,12 @@ def test_func_must_be_callable():
 def test_func_must_return_one_value_per_draw():
     with pytest.raises(InputError, match="func must return 10 values"):
         monte_carlo(lambda x: np.ones(3), n=10, rng=0, x=1)
+
+
+def test_interval_matches_closed_form_quantiles():
+    # "about 50" is triangular on [45, 55] with mode 50: its p-quantile below the mode is
+    # 45 + sqrt(p * 10 * 5) (closed form of the triangular distribution's inverse CDF).
+    r = monte_carlo(lambda x: x, n=400_000, rng=4, x=parse_figure("about 50"))
+    assert r.estimate == pytest.approx(50, abs=0.03)
+    assert r.ci_low == pytest.approx(45 + np.sqrt(0.025 * 50), abs=0.03)
+    assert r.ci_high == pytest.approx(55 - np.sqrt(0.025 * 50), abs=0.03)
