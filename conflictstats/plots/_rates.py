@@ -186,8 +186,12 @@ def claim_check(table, ax=None, *, mark=None, **style):
     ax = get_ax(ax, figsize=(6.4, 4.0))
     with style_context():
         kw = {"color": "C0", "alpha": 0.25, **style}
-        top = np.where(np.isfinite(hi), hi, np.nan)
-        ax.fill_between(phi, lo, top, label=f"rate ratio, {interval_label(table.confidence)}", **kw)
+        finite = np.concatenate([est, lo, hi[np.isfinite(hi)]])
+        cap = float(finite[finite > 0].max()) * 1.5  # infinite upper ends drawn to here
+        top = np.where(np.isfinite(hi), hi, cap)
+        sided = "" if table.alternative == "two-sided" else " (one-sided)"
+        band = f"rate ratio, {interval_label(table.confidence)}{sided}"
+        ax.fill_between(phi, lo, top, label=band, **kw)
         ax.plot(phi, est, "-", color=kw["color"], label="rate ratio (estimate)")
         ax.axhline(
             float(np.ravel(np.asarray(table.null, dtype=float))[0]),
@@ -200,10 +204,10 @@ def claim_check(table, ax=None, *, mark=None, **style):
         _plain_log_ticks(ax.xaxis)
         _plain_log_ticks(ax.yaxis)
         ax.set_yticks(
-            [v for v in (0.5, 0.75, 1, 1.25, 1.5, 2, 3) if lo.min() <= v <= np.nanmax(top)] or [1]
+            [v for v in (0.5, 0.75, 1, 1.25, 1.5, 2, 3) if lo.min() <= v <= top.max()] or [1]
         )
         ax.set_xlabel("dispersion of counts per period (variance / mean)")
-        ax.set_ylabel(f"rate ratio, {interval_label(table.confidence)}")
+        ax.set_ylabel(band)
         twin = ax.twinx()
         twin.plot(phi, p, "o-", color="C3", label="p-value")
         twin.axhline(level, color="C3", linestyle=":", linewidth=1.0)
