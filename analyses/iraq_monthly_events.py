@@ -192,7 +192,17 @@ y_iraq = series["Iraq", "events"]
 early = fit_trend(y_iraq[:"2017-12"], family="negbin", seasonality="month")
 forecast = early.forecast(12, rng=20181210)
 score = evaluate_forecast(y_iraq["2018"].to_numpy(), forecast)
-scores = score.to_frame()
+scores = (
+    score.to_frame()
+    .drop(columns=["quantity", "method"])
+    .rename(
+        columns={
+            "estimate": "forecast_mean",
+            "ci_low": "prediction_interval_low",
+            "ci_high": "prediction_interval_high",
+        }
+    )
+)
 scores.insert(0, "month", forecast.period)
 save_table(scores, f"{PREFIX}_forecast_2018")
 print(
