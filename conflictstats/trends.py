@@ -469,8 +469,8 @@ def _as_series(counts: Any, dates: Any, name: str = "counts"):
         values = counts.to_numpy()
         if isinstance(index, (pd.PeriodIndex, pd.DatetimeIndex)):
             dates = index
-        elif len(index) and not isinstance(index, pd.RangeIndex):
-            dates = index
+        elif len(index) and index.dtype.kind in "OU" or pd.api.types.is_string_dtype(index):
+            dates = index  # months written as text, e.g. "2018-09"
     else:
         values = counts.to_numpy() if isinstance(counts, pd.Series) else counts
     y = as_counts(values, name)

@@ -264,3 +264,20 @@ def test_ged_fatalities_is_best(iraq):
     a = monthly_counts(iraq, measure="fatalities", start="2016-01", end="2016-12")
     b = monthly_counts(iraq, measure="best", start="2016-01", end="2016-12")
     np.testing.assert_array_equal(a.to_numpy(), b.to_numpy())
+
+
+def test_bad_latitude_is_not_silently_lost(tmp_path):
+    sample = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False).head(4)
+    sample.loc[2, "latitude"] = "35,76"
+    path = tmp_path / "lat.csv"
+    sample.to_csv(path, index=False)
+    with pytest.raises(DataError, match="expected a number") as err:
+        read_ucdp_ged(path)
+    assert err.value.row == 4 and err.value.column == "latitude"
+
+
+def test_monthly_counts_refuses_missing_dates():
+    acled = read_acled(FIX / "acled_sample.csv")
+    acled.loc[3, "event_date"] = pd.NaT
+    with pytest.raises(DataError, match="missing date"):
+        monthly_counts(acled)

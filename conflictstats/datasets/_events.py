@@ -156,6 +156,23 @@ def _as_whole(frame, column, path, first_row, *, required=True) -> pd.Series:
     return values.astype("Int64") if empty.any() else values.astype("int64")
 
 
+def _as_float(frame, column, path, first_row) -> pd.Series:
+    """An optional decimal column: empty cells become NaN, anything else must parse."""
+    raw = frame[column].str.strip()
+    empty = raw == ""
+    values = pd.to_numeric(raw.where(~empty), errors="coerce")
+    bad = values.isna() & ~empty
+    if bad.any():
+        pos = int(np.argmax(bad.to_numpy()))
+        raise DataError(
+            f"expected a number, got {raw.iloc[pos]!r}",
+            path=path,
+            row=_file_row(frame, pos, first_row),
+            column=column,
+        )
+    return values
+
+
 def _as_dates(frame, column, path, first_row, formats=("%Y-%m-%d",)) -> pd.Series:
     raw = frame[column].str.strip()
     out = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
@@ -260,7 +277,7 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
             frame[col] = _as_whole(frame, col, path, first_row, required=col in GED_REQUIRED)
     for col in _GED_NUMERIC:
         if col in frame.columns:
-            frame[col] = pd.to_numeric(frame[col].str.strip(), errors="coerce")
+            frame[col] = _as_float(frame, col, path, first_row)
     for col in _GED_DATES:
         frame[col] = _as_dates(frame, col, path, first_row)
     backwards = (frame["date_end"] < frame["date_start"]).to_numpy()
@@ -377,7 +394,7 @@ def read_acled(path: str | os.PathLike) -> pd.DataFrame:
     frame["event_date"] = _as_dates(frame, "event_date", path, 2, _ACLED_DATE_FORMATS)
     for col in ("latitude", "longitude"):
         if col in frame.columns:
-            frame[col] = pd.to_numeric(frame[col].str.strip(), errors="coerce")
+            frame[col] = _as_float(frame, col, path, 2)
     frame.attrs.update({"source": "acled", "layout": layout, "path": str(path)})
     return frame
 
@@ -464,7 +481,14 @@ def monthly_counts(
     for col in [date_col, *keys, *([column] if column else [])]:
         if col not in events.columns:
             raise DataError(f"events has no column {col!r}", column=col)
-    months = pd.PeriodIndex(pd.DatetimeIndex(events[date_col]), freq="M")
+    try:
+        stamps = pd.DatetimeIndex(events[date_col])
+    except (TypeError, ValueError):
+        raise DataError(f"column {date_col!r} must hold dates", column=date_col) from None
+    if stamps.isna().any():
+        pos = int(np.argmax(np.asarray(stamps.isna())))
+        raise DataError(f"missing date in event {pos} (0-based position)", column=date_col)
+    months = pd.PeriodIndex(stamps, freq="M")
     first = pd.Period(start, freq="M") if start is not None else months.min()
     last = pd.Period(end, freq="M") if end is not None else months.max()
     if pd.isna(first) or pd.isna(last):
