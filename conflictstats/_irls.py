@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-__all__ = ["PanelFit", "Gram", "fit_poisson", "fit_negbin", "trigamma"]
+__all__ = ["PanelFit", "Gram", "cholesky", "fit_poisson", "fit_negbin", "trigamma"]
 
 #: Lower bound on the NB2 dispersion: below it the fit is the Poisson fit to ~1e-8.
 ALPHA_MIN = 1e-8
@@ -30,7 +30,7 @@ class PanelFit:
     """Per-series arrays from a batched fit (``S`` series, ``p`` coefficients)."""
 
     beta: np.ndarray  # (S, p)
-    cov: np.ndarray  # (S, p, p), unscaled inverse information
+    var: np.ndarray  # (S, p): diagonal of the inverse information (unscaled)
     converged: np.ndarray  # (S,) bool
     iterations: np.ndarray  # (S,) int
     failed: np.ndarray  # (S,) bool: numerically singular or non-finite, no estimate
@@ -63,7 +63,7 @@ class Gram:
         return (w @ self.basis)[:, self.index].reshape(-1, self.p, self.p)
 
 
-def _cholesky(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def cholesky(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cholesky factors of stacked matrices, series axis last: ``A`` is ``(S, p, p)``,
     the factor ``L`` is returned as ``(p, p, S)``.
 
@@ -108,7 +108,7 @@ def _solve(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     ``ok`` is False where ``A[s]`` is not positive definite or the solution is not finite.
     """
-    L, ok = _cholesky(A)
+    L, ok = cholesky(A)
     bt = np.ascontiguousarray(np.where(ok[:, None], b, 0.0).T)
     with np.errstate(all="ignore"):
         x = _cho_apply(L, bt).T
@@ -116,15 +116,23 @@ def _solve(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, ok
 
 
-def _inverse(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stacked inverses of symmetric matrices; ``ok`` is False where one is not positive definite."""
-    p = A.shape[1]
-    _, ok = _cholesky(A)
-    inv = np.linalg.inv(np.where(ok[:, None, None], A, np.eye(p)))
-    inv = 0.5 * (inv + inv.transpose(0, 2, 1))
-    ok &= np.all(np.isfinite(inv), axis=(1, 2))
-    inv[~ok] = np.nan
-    return inv, ok
+def _inverse_diagonal(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Diagonals ``(S, p)`` of the inverses of stacked symmetric matrices (Cholesky).
+
+    ``diag(A^-1)_j = sum_i (L^-1)_ij^2``; ``ok`` is False (and the row NaN) where ``A[s]`` is
+    not positive definite.
+    """
+    L, ok = cholesky(A)
+    p = L.shape[0]
+    Z = np.zeros_like(L)  # rows of L^-1
+    for j in range(p):
+        rhs = -(L[j, :j, None, :] * Z[:j]).sum(axis=0)
+        rhs[j] += 1.0
+        Z[j] = rhs / L[j, j]
+    var = (Z * Z).sum(axis=0).T
+    ok &= np.all(np.isfinite(var), axis=1) & np.all(var > 0, axis=1)
+    var[~ok] = np.nan
+    return var, ok
 
 
 def _rel_change(new: np.ndarray, old: np.ndarray) -> np.ndarray:
@@ -138,6 +146,8 @@ def fit_poisson(
     *,
     maxiter: int,
     tol: float,
+    variances: bool = True,
+    gram: Gram | None = None,
 ) -> PanelFit:
     """Poisson log-linear fits of every row of ``y`` by IRLS (Fisher scoring = Newton here).
 
@@ -150,7 +160,7 @@ def fit_poisson(
     """
     S, T = y.shape
     p = X.shape[1]
-    gram = Gram(X)
+    gram = Gram(X) if gram is None else gram
     beta = np.full((S, p), np.nan)
     converged = np.zeros(S, dtype=bool)
     failed = np.zeros(S, dtype=bool)
@@ -187,13 +197,13 @@ def fit_poisson(
     if act.size:
         beta[act] = old  # the last iterate, reported as not converged
 
-    cov = np.full((S, p, p), np.nan)
+    var = np.full((S, p), np.nan)
     good = ~failed & np.all(np.isfinite(beta), axis=1)
-    if good.any():
-        inv, ok = _inverse(gram(np.exp(beta[good] @ X.T + off[good])))
-        cov[good] = inv
+    if variances and good.any():
+        v, ok = _inverse_diagonal(gram(np.exp(beta[good] @ X.T + off[good])))
+        var[good] = v
         failed[np.flatnonzero(good)[~ok]] = True
-    return PanelFit(beta, cov, converged & ~failed, iterations, failed)
+    return PanelFit(beta, var, converged & ~failed, iterations, failed)
 
 
 def trigamma(x: np.ndarray) -> np.ndarray:
@@ -247,12 +257,18 @@ class _NB2:
     Unobserved cells have ``y = 0`` and ``off = -inf`` (see :func:`fit_poisson`).
     """
 
-    def __init__(self, y, off, X, gram, pairs=None):
+    def __init__(self, y, off, X, gram, _parts=None):
         self.y, self.off, self.X, self.gram = y, off, X, gram
-        self.pairs = _count_pairs(y) if pairs is None else pairs
-        self.yX = y @ X
-        self.yoff = np.sum(y * np.where(y > 0, off, 0.0), axis=1)
-        self.ysum = y.sum(axis=1)
+        if _parts is None:
+            pairs = _count_pairs(y)
+            # sufficient statistics of the terms linear in y
+            yX = y @ X
+            yoff = np.sum(y * np.where(y > 0, off, 0.0), axis=1)
+            ysum = y.sum(axis=1)
+            # positive cells: the multiplicity of the per-series terms in r = 1/alpha
+            npos = np.bincount(pairs[0], weights=pairs[2], minlength=y.shape[0])
+            _parts = (pairs, yX, yoff, ysum, npos)
+        self.pairs, self.yX, self.yoff, self.ysum, self.npos = _parts
 
     def take(self, keep):
         keep = np.asarray(keep)
@@ -263,62 +279,61 @@ class _NB2:
         rows, vals, mult = self.pairs
         sel = renum[rows] >= 0
         pairs = (renum[rows[sel]], vals[sel], mult[sel])
-        return _NB2(self.y[keep], self.off[keep], self.X, self.gram, pairs)
+        parts = (pairs, self.yX[keep], self.yoff[keep], self.ysum[keep], self.npos[keep])
+        return _NB2(self.y[keep], self.off[keep], self.X, self.gram, parts)
 
-    def _pair_sum(self, values):
-        return np.bincount(self.pairs[0], weights=self.pairs[2] * values, minlength=self.y.shape[0])
+    def _pair_sum(self, fn, r):
+        """``sum over positive cells of fn(y + r) - fn(r)``, per series."""
+        rows, vals, mult = self.pairs
+        per = np.bincount(rows, weights=mult * fn(vals + r[rows]), minlength=self.y.shape[0])
+        return per - self.npos * fn(r)
 
     def loglik(self, beta, theta):
         """Log-likelihood without the constant ``-sum log(y!)``."""
         a = np.exp(theta)
         r = 1.0 / a
-        rows, vals, _ = self.pairs
-        rr = r[rows]
-        lg = self._pair_sum(special.gammaln(vals + rr) - special.gammaln(rr))
-        mu = np.exp(beta @ self.X.T + self.off)
-        tail = np.sum((self.y + r[:, None]) * np.log1p(a[:, None] * mu), axis=1)
+        lg = self._pair_sum(special.gammaln, r)
+        amu = np.exp(beta @ self.X.T + (self.off + theta[:, None]))
+        tail = np.sum((self.y + r[:, None]) * np.log1p(amu), axis=1)
         return lg - tail + self.ysum * theta + np.sum(self.yX * beta, axis=1) + self.yoff
 
-    def derivatives(self, beta, theta, *, hessian_full=True):
-        """Gradient ``(S, p+1)`` and Hessian ``(S, p+1, p+1)``; with ``hessian_full`` False
-        the beta block is the expected information (Fisher scoring) and the cross terms are 0.
+    def derivatives(self, beta, theta):
+        """Gradient ``(S, p+1)``, observed Hessian ``(S, p+1, p+1)`` and the Fisher weights
+        ``mu / (1 + alpha mu)`` (the expected information in beta is ``X' diag(w) X``).
         """
         y, X = self.y, self.X
         S, p = beta.shape
         a = np.exp(theta)
         r = 1.0 / a
-        rows, vals, _ = self.pairs
-        rr = r[rows]
-        dig = self._pair_sum(special.digamma(vals + rr) - special.digamma(rr))
-        tri = self._pair_sum(trigamma(vals + rr) - trigamma(rr))
-        mu = np.exp(beta @ X.T + self.off)
-        amu = a[:, None] * mu
-        am1 = 1.0 + amu
-        resid = (y - mu) / am1
+        dig = self._pair_sum(special.digamma, r)
+        tri = self._pair_sum(trigamma, r)
+        amu = np.exp(beta @ X.T + (self.off + theta[:, None]))  # alpha * mu
+        inv1 = 1.0 / (1.0 + amu)
+        resid = (y * a[:, None] - amu) * inv1  # alpha (y - mu) / (1 + alpha mu)
+        q = resid * inv1
+        fisher = amu * inv1  # alpha mu / (1 + alpha mu)
         SL = np.sum(np.log1p(amu), axis=1) - dig
-        g_theta = r * SL + resid.sum(axis=1)
+        sum_resid = resid.sum(axis=1) * r
+        g_theta = r * SL + sum_resid
         g = np.empty((S, p + 1))
-        g[:, :p] = resid @ X
+        g[:, :p] = (resid @ X) * r[:, None]
         g[:, p] = g_theta
-        H = np.zeros((S, p + 1, p + 1))
-        if hessian_full:
-            q = resid / am1  # m (y - mu) / (1 + a mu)^2
-            H[:, :p, :p] = -self.gram(mu * (1.0 + a[:, None] * y) / am1**2)
-            cross = -(q * amu) @ X
-            H[:, :p, p] = cross
-            H[:, p, :p] = cross
-        else:
-            q = resid / am1
-            H[:, :p, :p] = -self.gram(mu / am1)
+        H = np.empty((S, p + 1, p + 1))
+        # d2l/deta2 = -mu (1 + alpha y) / (1 + alpha mu)^2 = -(fisher + q alpha mu) / alpha
+        qa = q * amu
+        H[:, :p, :p] = -self.gram((fisher + qa) * r[:, None])
+        cross = -(qa @ X) * r[:, None]  # d2l / (d beta d theta)
+        H[:, :p, p] = cross
+        H[:, p, :p] = cross
         # d2l/dalpha2, then the chain rule to theta = log(alpha)
         d2a = (
             -2.0 * r**3 * SL
-            + r**2 * np.sum(mu / am1, axis=1)
+            + r**3 * fisher.sum(axis=1)
             + r**4 * tri
-            - np.sum(q * (1.0 + 2.0 * amu), axis=1) * r**2
+            - (q.sum(axis=1) + 2.0 * qa.sum(axis=1)) * r**3
         )
         H[:, p, p] = d2a * a**2 + g_theta
-        return g, H
+        return g, H, fisher * r[:, None]
 
 
 def fit_negbin(
@@ -329,11 +344,12 @@ def fit_negbin(
     *,
     maxiter: int,
     tol: float,
+    gram: Gram | None = None,
 ) -> PanelFit:
     """NB2 fits (mean ``mu``, variance ``mu + alpha mu^2``) by joint Newton on (beta, log alpha).
 
-    ``y``, ``off`` and ``X`` are as in :func:`fit_poisson`; ``start`` holds converged Poisson
-    coefficients. A series whose overdispersion score
+    ``y``, ``off`` and ``X`` are as in :func:`fit_poisson`; ``start`` holds Poisson
+    coefficients (a loose fit will do). A series whose overdispersion score
     ``sum((y - mu)^2 - y)`` at the Poisson fit is not positive has its likelihood maximised at
     ``alpha = 0`` (Cameron and Trivedi's score for overdispersion; the profile likelihood
     decreases from 0): it is reported as the Poisson fit with ``boundary`` True, as is any
@@ -347,7 +363,7 @@ def fit_negbin(
     """
     S, T = y.shape
     p = X.shape[1]
-    gram = Gram(X)
+    gram = Gram(X) if gram is None else gram
     beta = start.copy()
     alpha = np.zeros(S)
     converged = np.zeros(S, dtype=bool)
@@ -372,15 +388,16 @@ def fit_negbin(
     for it in range(1, maxiter + 1):
         if act.size == 0:
             break
-        g, H = model.derivatives(b, th)
+        g, H, fisher = model.derivatives(b, th)
         d, ok = _solve(-H, g)
         ascent = ok & (np.sum(d * g, axis=1) > 0)
         if not ascent.all():
+            # Fisher scoring in beta and a Newton (or unit) step in log alpha: an ascent
+            # direction wherever the full Newton step is not
             idx = np.flatnonzero(~ascent)
-            gf, Hf = model.take(idx).derivatives(b[idx], th[idx], hessian_full=False)
-            db, okb = _solve(-Hf[:, :p, :p], gf[:, :p])
-            hth = Hf[:, p, p]
-            dth = np.where(hth < 0, -gf[:, p] / np.where(hth < 0, hth, 1.0), np.sign(gf[:, p]))
+            db, okb = _solve(gram(fisher[idx]), g[idx, :p])
+            hth, gth = H[idx, p, p], g[idx, p]
+            dth = np.where(hth < 0, -gth / np.where(hth < 0, hth, 1.0), np.sign(gth))
             d[idx, :p] = np.where(okb[:, None], db, 0.0)
             d[idx, p] = dth
         # keep one step within a factor e^3 in alpha and e^5 in the mean
@@ -432,25 +449,24 @@ def fit_negbin(
         beta[act] = b
         theta[act] = th
 
-    cov = np.full((S, p, p), np.nan)
+    var = np.full((S, p), np.nan)
     inner = ~boundary & ~failed
     if inner.any():
         idx = np.flatnonzero(inner)
-        _, H = _NB2(y[idx], off[idx], X, gram).derivatives(beta[idx], theta[idx])
-        inv, ok = _inverse(-H)
-        cov[idx] = inv[:, :p, :p]
+        _, H, _ = _NB2(y[idx], off[idx], X, gram).derivatives(beta[idx], theta[idx])
+        v, ok = _inverse_diagonal(-H)
+        var[idx] = v[:, :p]
         failed[idx[~ok]] = True
         alpha[idx] = np.exp(theta[idx])
     if boundary.any():
         # alpha = 0: the Poisson fit is the maximum; its covariance is the Poisson one
+        # (refitted to full precision: ``start`` may come from a loosely converged fit)
         idx = np.flatnonzero(boundary & ~failed)
-        beta[idx] = start[idx]
-        mu = np.exp(start[idx] @ X.T + off[idx])
-        inv, ok = _inverse(gram(mu))
-        cov[idx] = inv
-        converged[idx] = ok
-        failed[idx[~ok]] = True
+        pois = fit_poisson(y[idx], off[idx], X, maxiter=maxiter, tol=tol, gram=gram)
+        beta[idx], var[idx] = pois.beta, pois.var
+        converged[idx] = pois.converged
+        failed[idx] |= pois.failed
         alpha[idx] = 0.0
-        iterations[idx] = np.maximum(iterations[idx], 0)
+        iterations[idx] += pois.iterations
     converged &= ~failed
-    return PanelFit(beta, cov, converged, iterations, failed, alpha=alpha, boundary=boundary)
+    return PanelFit(beta, var, converged, iterations, failed, alpha=alpha, boundary=boundary)

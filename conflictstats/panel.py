@@ -61,6 +61,8 @@ COLUMNS = (
 # Cells per chunk when ``chunk_size`` is not given: 250,000 (series x time) cells keep the
 # per-chunk working arrays (~2 MB each) in cache; bigger chunks are slower, not faster.
 _CELLS_PER_CHUNK = 250_000
+# Convergence of the Poisson fit that starts NB2 (NB2 itself converges to ``tol``).
+_NB_START_TOL = 1e-3
 
 
 @dataclass(frozen=True)
@@ -293,14 +295,17 @@ def _months(values: pd.Series) -> np.ndarray:
     """Calendar months since January of year 0, with the fraction of the month elapsed."""
     if isinstance(values.dtype, pd.PeriodDtype):
         values = values.dt.to_timestamp()
-    if values.isna().any():
-        bad = values.index[values.isna()][0]
-        raise InputError(f"time must not be missing, got NaT at index {bad!r}")
-    dt = values.dt
-    whole = dt.year.to_numpy(dtype=float) * 12 + dt.month.to_numpy(dtype=float) - 1
-    start = values.dt.to_period("M").dt.start_time
-    frac = (values - start) / pd.to_timedelta(dt.days_in_month, unit="D")
-    return whole + frac.to_numpy(dtype=float)
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_localize(None)  # local wall-clock months
+    stamp = values.to_numpy(dtype="datetime64[ns]")
+    missing = np.isnat(stamp)
+    if missing.any():
+        raise InputError(f"time must not be missing, got NaT at index {values.index[missing][0]!r}")
+    month = stamp.astype("datetime64[M]")
+    start = month.astype("datetime64[ns]")
+    length = (month + 1).astype("datetime64[ns]") - start
+    frac = (stamp - start) / length
+    return month.astype(np.int64) + 1970.0 * 12 + frac
 
 
 def _time_origin(values: Any, name: str, seasonality: str | None) -> tuple[str, float]:
@@ -373,7 +378,7 @@ def _to_arrays(df: pd.DataFrame, spec: _Spec) -> _Panel:
 
 
 # -- fitting -----------------------------------------------------------------------------------
-def _screen(panel: _Panel, spec: _Spec) -> np.ndarray:
+def _screen(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> np.ndarray:
     """Reasons that make a series unfit for fitting ("" where it can be fitted)."""
     y, m, X = panel.y, panel.mask, panel.X
     S, p = y.shape[0], X.shape[1]
@@ -389,12 +394,11 @@ def _screen(panel: _Panel, spec: _Spec) -> np.ndarray:
     reason[zero] = "all counts are zero: no log-rate coefficients exist"
     todo = np.flatnonzero(reason == "")
     if todo.size:
-        G = _irls.Gram(X)(m[todo])
-        # scale columns so rank does not depend on the time unit
+        G = gram(m[todo])
+        # scale columns so the check does not depend on the time unit
         d = np.sqrt(np.maximum(np.diagonal(G, axis1=1, axis2=2), 1e-300))
-        G = G / d[:, :, None] / d[:, None, :]
-        rank = np.linalg.matrix_rank(G, hermitian=True)
-        deficient = todo[rank < p]
+        _, full_rank = _irls.cholesky(G / d[:, :, None] / d[:, None, :])
+        deficient = todo[~full_rank]
         reason[deficient] = (
             "rank-deficient design on the observed times (a calendar month never observed, "
             "or a single time point)"
@@ -410,11 +414,11 @@ def _screen(panel: _Panel, spec: _Spec) -> np.ndarray:
     return reason
 
 
-def _fit_chunk(panel: _Panel, spec: _Spec) -> dict[str, np.ndarray]:
+def _fit_chunk(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> dict[str, np.ndarray]:
     """Fit every series of one chunk; per-series arrays for the output table."""
     y, off, m, X = panel.y, panel.off, panel.mask, panel.X
     S, p = y.shape[0], X.shape[1]
-    reason = _screen(panel, spec)
+    reason = _screen(panel, spec, gram)
     beta = np.full((S, p), np.nan)
     se = np.full((S, p), np.nan)
     disp = np.full(S, np.nan)
@@ -424,15 +428,33 @@ def _fit_chunk(panel: _Panel, spec: _Spec) -> dict[str, np.ndarray]:
     ok = np.flatnonzero(reason == "")
     if ok.size:
         ya, oa, ma = y[ok], off[ok], m[ok]
-        fit = _irls.fit_poisson(ya, oa, X, maxiter=spec.maxiter, tol=spec.tol)
+        if spec.family == "negbin":
+            # the Poisson fit only starts NB2's Newton iterations: a loose one will do
+            fit = _irls.fit_poisson(
+                ya,
+                oa,
+                X,
+                maxiter=spec.maxiter,
+                tol=max(spec.tol, _NB_START_TOL),
+                variances=False,
+                gram=gram,
+            )
+        else:
+            fit = _irls.fit_poisson(ya, oa, X, maxiter=spec.maxiter, tol=spec.tol, gram=gram)
         scale = np.ones(ok.size)
         if spec.family == "negbin":
             good = fit.converged
             nb = _irls.fit_negbin(
-                ya[good], oa[good], X, fit.beta[good], maxiter=spec.maxiter, tol=spec.tol
+                ya[good],
+                oa[good],
+                X,
+                fit.beta[good],
+                maxiter=spec.maxiter,
+                tol=spec.tol,
+                gram=gram,
             )
             gi = np.flatnonzero(good)
-            fit.beta[gi], fit.cov[gi] = nb.beta, nb.cov
+            fit.beta[gi], fit.var[gi] = nb.beta, nb.var
             fit.converged[gi], fit.failed[gi] = nb.converged, nb.failed
             fit.iterations[gi] += nb.iterations
             scale = np.full(ok.size, np.nan)
@@ -443,7 +465,7 @@ def _fit_chunk(panel: _Panel, spec: _Spec) -> dict[str, np.ndarray]:
             mu = np.exp(fit.beta @ X.T + oa)
             pearson = np.where(ma > 0, (ya - mu) ** 2 / np.where(ma > 0, mu, 1.0), 0.0)
             scale = pearson.sum(axis=1) / (n_obs[ok] - p)
-        var = np.diagonal(fit.cov, axis1=1, axis2=2)
+        var = fit.var
         if spec.family == "quasi-poisson":
             var = var * scale[:, None]
         beta[ok], se[ok] = fit.beta, np.sqrt(var)
@@ -545,9 +567,10 @@ def _fit_frame(df: pd.DataFrame, spec: _Spec, *, progress: bool | None = False) 
 
         pieces = tqdm(pieces, desc="fit_trends", unit="chunk", disable=False)
     parts = []
+    gram = _irls.Gram(panel.X)
     for sl in pieces:
         chunk = _Panel(panel.labels[sl], panel.y[sl], panel.off[sl], panel.mask[sl], panel.X)
-        parts.append(_fit_chunk(chunk, spec))
+        parts.append(_fit_chunk(chunk, spec, gram))
     return _table(panel.labels, parts, spec)
 
 
