@@ -1002,7 +1002,8 @@ def _first_true(pred, upper):
         hit = ok.any(axis=1)
         first = cc[np.arange(idx.size), np.argmax(ok, axis=1)]
         found[idx[hit]] = first[hit]
-        start, width = start + width, width * 2
+        start = start + width
+        width = 8 + start // 4  # overshoot past the crossing stays within ~25%
     return found
 
 
