@@ -493,7 +493,6 @@ def count_ratio(
     p0 = r0 / (1 + r0)
     with np.errstate(divide="ignore"):
         est = np.where(b == 0, np.inf, a / np.where(b == 0, 1, b))
-    alpha = 1 - confidence
     z = _z(confidence)
     if method == "wald-log":
         zero = (a == 0) | (b == 0)
@@ -517,7 +516,6 @@ def count_ratio(
             pvalue = np.minimum(1.0, 2 * np.minimum(lower, upper))
         else:
             pvalue = _norm_p((a - n * p0) / np.sqrt(n * p0 * (1 - p0)))
-    del alpha
     return CountRatio(
         estimate=_out(est),
         ci_low=_out(lo),
@@ -1326,7 +1324,6 @@ def homogeneity(
             if n_sim < 1:
                 raise InputError(f"n_sim must be a positive integer, got {n_sim!r}")
             labels = np.repeat(np.arange(t.shape[1]), cols.astype(int)).astype(np.int32)
-            bounds = np.concatenate([[0], np.cumsum(rows.astype(int))])
             row_of = np.repeat(np.arange(t.shape[0]), rows.astype(int))
             count = 0
             chunk = max(1, min(n_sim, 20_000_000 // max(int(total), 1)))
@@ -1340,7 +1337,6 @@ def homogeneity(
                 stat = _log_table_prob_terms(sims.reshape(b, *t.shape))
                 count += int(np.sum(stat <= obs + np.log(_REL_ERR)))
                 done += b
-            del bounds
             p = (1 + count) / (n_sim + 1)
             used_sim = n_sim
             label = "monte-carlo"
