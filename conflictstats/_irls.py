@@ -359,7 +359,8 @@ def fit_negbin(
     ascent direction, with step halving until the log-likelihood does not fall. The
     covariance is the inverse of the negative observed Hessian in (beta, alpha) including
     alpha (as statsmodels' ``NegativeBinomial`` reports it), whose beta block does not depend
-    on whether alpha or log alpha is the parameter.
+    on whether alpha or log alpha is the parameter; it is taken at the last iterate but one,
+    which differs from the last by less than ``tol`` (relative) in every parameter.
     """
     S, T = y.shape
     p = X.shape[1]
@@ -381,6 +382,7 @@ def fit_negbin(
     theta = np.log(np.maximum(moment, 0.05))
     theta_min = np.log(ALPHA_MIN)
 
+    hess = np.full((S, p + 1, p + 1), np.nan)
     act = np.flatnonzero(~boundary)
     model = _NB2(y[act], off[act], X, gram)
     b, th = beta[act], theta[act]
@@ -440,6 +442,8 @@ def fit_negbin(
         beta[act[finished]] = b[finished]
         theta[act[finished]] = th[finished]
         converged[act[finished]] = True
+        # the Hessian before the last step, which moved no parameter by more than ``tol``
+        hess[act[finished]] = H[finished]
         keep = ~(finished | low | ~fin)
         if not keep.all():
             act = act[keep]
@@ -453,8 +457,12 @@ def fit_negbin(
     inner = ~boundary & ~failed
     if inner.any():
         idx = np.flatnonzero(inner)
-        _, H, _ = _NB2(y[idx], off[idx], X, gram).derivatives(beta[idx], theta[idx])
-        v, ok = _inverse_diagonal(-H)
+        v, ok = _inverse_diagonal(-hess[idx])
+        if not ok.all():
+            # not converged, or the last step was not Newton's: the Hessian at the end point
+            redo = idx[~ok]
+            _, H, _ = _NB2(y[redo], off[redo], X, gram).derivatives(beta[redo], theta[redo])
+            v[~ok], ok[~ok] = _inverse_diagonal(-H)
         var[idx] = v[:, :p]
         failed[idx[~ok]] = True
         alpha[idx] = np.exp(theta[idx])

@@ -342,15 +342,20 @@ def _to_arrays(df: pd.DataFrame, spec: _Spec) -> _Panel:
     """Long table to (series x time) arrays on the partition's own time grid."""
     y = as_counts(df[spec.count].to_numpy(dtype=float, na_value=np.nan), spec.count)
     tv = df[spec.time]
+    if spec.time_kind == "numeric":
+        as_finite(tv.to_numpy(dtype=float, na_value=np.nan), spec.time)
+    # the time grid: distinct times, converted once each
+    t_code, times = pd.factorize(tv, sort=True, use_na_sentinel=True)
+    if (t_code < 0).any():
+        i = int(np.flatnonzero(t_code < 0)[0])
+        raise InputError(f"time must not be missing, got {tv.iloc[i]!r} at index {tv.index[i]!r}")
     if spec.time_kind == "datetime":
-        t_months = _months(tv)
-        t_years = (t_months - spec.origin) / 12.0
+        grid = (_months(pd.Series(times)) - spec.origin) / 12.0
     else:
-        t_years = as_finite(tv.to_numpy(dtype=float, na_value=np.nan), spec.time) - spec.origin
+        grid = np.asarray(times, dtype=float) - spec.origin
     s_code, labels = pd.factorize(df[spec.series], sort=True)
     if (s_code < 0).any():
         raise InputError(f"series={spec.series!r} must not be missing, got a missing label")
-    t_code, grid = pd.factorize(t_years, sort=True)
     S, T = len(labels), len(grid)
     flat = s_code.astype(np.int64) * T + t_code
     if np.bincount(flat, minlength=S * T).max(initial=0) > 1:
