@@ -14,6 +14,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import load_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import special, stats
@@ -127,6 +128,42 @@ def test_equals_statsmodels_per_series(panel, family):
         np.testing.assert_allclose(got_est, [est[k] for k in zero], rtol=1e-6, atol=1e-10)
         np.testing.assert_allclose(got_se, [se[k] for k in zero], rtol=1e-6)
         assert (per.dispersion[zero] == 0).all()
+
+
+def _r_panel(ref):
+    rows = []
+    for name, case in ref["cases"].items():
+        months = pd.date_range(case["start"] + "-01", periods=len(case["counts"]), freq="MS")
+        rows.append(
+            pd.DataFrame({"cell": name, "month": months, "n": case["counts"], "days": case["days"]})
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_equals_r_on_a_ragged_panel(family):
+    """R: glm(poisson), glm(quasipoisson), MASS::glm.nb on five series of R's datasets, two of
+    them starting five years after the others (tests/reference/panel.R)."""
+    ref = load_reference("panel")
+    res = fit_trends(_r_panel(ref), family=family, **KW)
+    assert res.converged.all() and (res.reason == "").all()
+    assert res.term.unique().tolist() == ref["terms"]
+    for name, case in ref["cases"].items():
+        got = res[res.cell == name]
+        r = case[
+            {"poisson": "poisson", "quasi-poisson": "quasipoisson", "negbin": "negbin"}[family]
+        ]
+        np.testing.assert_allclose(got.estimate, r["coef"], rtol=1e-6, atol=1e-9)
+        if family == "negbin":
+            # MASS::glm.nb's tolerance on theta is looser than the coefficients'
+            assert got.dispersion.iloc[0] == pytest.approx(r["alpha"], rel=1e-5)
+            np.testing.assert_allclose(got.se, r["se_full_hessian"], rtol=1e-5)
+            # and not glm.nb's fixed-theta SEs, which differ visibly
+            assert np.max(np.abs(got.se.to_numpy() / r["se_glm_nb"] - 1)) > 1e-3
+        else:
+            np.testing.assert_allclose(got.se, r["se"], rtol=1e-6)
+        if family == "quasi-poisson":
+            assert got.dispersion.iloc[0] == pytest.approx(r["dispersion"], rel=1e-8)
 
 
 def test_intervals_and_pvalues(panel):
