@@ -197,18 +197,41 @@ def _binom_twosided_minlike(x, n, p):
         return const - special.gammaln(k + 1) - special.gammaln(n - k + 1) + k * slope
 
     thr = lpmf(xs) + np.log1p(1e-7)
-    # smallest j in [ceil(ms), n] with lpmf(j) <= thr (n + 1 when none): invariant lo < j <= hi
-    lo = np.ceil(ms) - 1
-    hi = n + 1
-    steps = int(np.ceil(np.log2(np.max(hi - lo, initial=2) + 1))) + 1
-    for _ in range(steps):
-        active = hi - lo > 1
-        if not active.any():
-            break
-        mid = np.floor((lo + hi) / 2)
-        below = lpmf(np.clip(mid, 0, n)) <= thr
-        hi = np.where(active & below, mid, hi)
-        lo = np.where(active & ~below, mid, lo)
+    # smallest j in [ceil(ms), n] with lpmf(j) <= thr (n + 1 when none). First a bracket of
+    # width 6 around the skewness-corrected mirror image of xs, checked exactly; where the
+    # check fails, a bisection over the whole range. Invariant: lpmf(lo) > thr >= lpmf(hi),
+    # with lo = ceil(ms) - 1 and hi = n + 1 standing for the ends of the range.
+    first, last = np.ceil(ms) - 1, n + 1
+    z2 = (ms - xs) ** 2 / (ms * (1 - ps))
+    guess = np.ceil(2 * ms - xs + (1 - 2 * ps) * z2 / 3)
+    lo = np.clip(guess - 3, first, last)
+    hi = np.clip(guess + 3, first, last)
+    ok = (
+        ((lo == first) | (lpmf(np.clip(lo, 0, n)) > thr))
+        & ((hi == last) | (lpmf(np.clip(hi, 0, n)) <= thr))
+        & (hi > lo)
+    )
+
+    def bisect(lo, hi, lpmf, thr):
+        while True:
+            active = hi - lo > 1
+            if not active.any():
+                return hi
+            mid = np.floor((lo + hi) / 2)
+            below = lpmf(mid) <= thr
+            hi = np.where(active & below, mid, hi)
+            lo = np.where(active & ~below, mid, lo)
+
+    hi = bisect(lo, hi, lambda k: lpmf(np.clip(k, 0, n)), thr)
+    bad = ~ok
+    if bad.any():
+        sub_n, sub_c, sub_s = n[bad], const[bad], slope[bad]
+
+        def lpmf_sub(k):
+            k = np.clip(k, 0, sub_n)
+            return sub_c - special.gammaln(k + 1) - special.gammaln(sub_n - k + 1) + k * sub_s
+
+        hi[bad] = bisect(first[bad], last[bad], lpmf_sub, thr[bad])
     pval = _binom_cdf(xs, n, ps) + _binom_sf_ge(hi, n, ps)
     return np.where(x == m, 1.0, np.minimum(1.0, pval))
 
@@ -616,26 +639,50 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
     k1, k2 = _grid_width(mu1), _grid_width(mu2)
     lo1, pmf1 = _poisson_grid(mu1, k1)
     lo2, pmf2 = _poisson_grid(mu2, k2)
+    npair = x1.size
+    # cdf2 rows: [P(Y2 <= -1) = 0, P(Y2 < lo2), P(Y2 <= lo2), ..., P(Y2 <= lo2 + k2 - 1)]
     base2 = np.where(lo2 > 0, special.gammaincc(np.maximum(lo2, 1), mu2), 0.0)
-    cdf2 = np.empty((x1.size, k2 + 2))
+    cdf2 = np.empty((npair, k2 + 2))
     cdf2[:, 0] = 0.0
     cdf2[:, 1] = base2
     np.cumsum(pmf2, axis=1, out=cdf2[:, 2:])
     cdf2[:, 2:] += base2[:, None]
-    shift = (2 - lo2)[:, None]
-    y1 = lo1[:, None] + np.arange(k1)[None, :]
-    row0 = (y1 == 0).astype(float)  # the (0, 0) point is left out of the rows, added apart
-    has_row0 = bool(row0.any())
+    flat2 = cdf2.ravel()
     col = (slice(None), None)
+    shift = (2 - lo2)[col]
+    rowbase = (np.arange(npair) * (k2 + 2.0))[col]
+    y1 = lo1[col] + np.arange(k1)[None, :]
+    row0 = (y1 == 0).astype(float)  # the (0, 0) point is left out of the rows, added apart
+    has_row0 = bool(lo1.min() == 0)
     tt1, tt2, vv = t1[col], t2[col], null[col]
 
-    def c2(k):  # P(Y2 <= k), k >= -1, from the grid
-        idx = np.clip(k + shift, k >= 0, k2 + 1, dtype=float)
-        return np.take_along_axis(cdf2, idx.astype(np.intp), axis=1)
+    def c2(k):
+        """P(Y2 <= k) for integer-valued k >= -1 (0 below the grid but for P(Y2 < lo2))."""
+        idx = np.clip(k + shift, 0, k2 + 1)
+        idx += rowbase
+        return flat2.take(idx.astype(np.intp))
+
+    def mass(hi, lo=None):
+        """Sum over rows of pmf1 * P(lo <= Y2 <= hi), ends rounded inwards to integers."""
+        b = np.floor(np.maximum(hi, -1.0, out=hi), out=hi)
+        inner = c2(b)
+        if lo is not None or has_row0:
+            a = row0 if lo is None else np.maximum(np.ceil(lo), row0)
+            inner = np.where(b >= a, inner - c2(a - 1.0), 0.0)
+        return np.einsum("ij,ij->i", pmf1, inner)
 
     if kind == "ratio":
         c = vv * tt1 / tt2
         q = 4 * y1 * (1 + c)
+        inv_c = 1 / c
+
+        def upper_end(root, th):  # T >= th  <=>  y2 <= ((root - th)/2)^2 / c - y1
+            s = root - th
+            s *= s
+            s *= 0.25 * inv_c
+            s -= y1
+            return s
+
     else:
         A = y1 / tt1 - vv
         B = y1 / tt1**2
@@ -643,48 +690,59 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
         A2 = A * A
         apos = A > 0
 
-    def p_ge(thr, sign):
-        """P(T >= thr) over the grid; ``sign`` of thr: +1, -1 or 0 (mixed)."""
-        th = thr[col]
-        a = row0
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if kind == "ratio":
-                s = np.sqrt(th * th + q)
-                s -= th
-                s *= s
-                s /= 4 * c
-                hi = s - y1
-            else:
-                th2 = th * th
-                sq = th2 * W
-                sq += (th2 * th2) / tt2**2
-                real = sq >= 0
-                np.sqrt(sq, out=sq)
-                sq *= 0.5
-                sq += A
-                vplus = sq + th2 / (2 * tt2)
+        def shared(th):
+            th2 = th * th
+            arg = th2 * W
+            arg += (th2 * th2) / tt2**2
+            real = arg >= 0
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sq = np.sqrt(arg)
+                vplus = 0.5 * sq
+                vplus += A + th2 / (2 * tt2)
                 vminus = A2 - th2 * B
                 vminus /= vplus
-                if sign > 0:
-                    hi = np.where(apos, vminus, -1.0)
-                elif sign < 0:
-                    hi = np.where(real, vplus, -1.0)
-                else:
-                    hi = np.where(th > 0, np.where(apos, vminus, -1.0), np.where(real, vplus, -1.0))
-                hi *= tt2
-                if sign <= 0:
-                    low = np.where(~apos & real, np.maximum(vminus, 0.0) * tt2, 0.0)
-                    if sign == 0:
-                        low = np.where(th > 0, 0.0, low)
-                    a = np.maximum(np.ceil(low), row0)
-            np.maximum(hi, -1.0, out=hi)
-            b = np.floor(hi, out=hi)
-            inner = c2(b)
-            if has_row0 or a is not row0:
-                inner = np.where(b >= a, inner - c2(a - 1.0), 0.0)
-        out = np.einsum("ij,ij->i", pmf1, inner)
+            return real, vplus, vminus
+
+        def region(th, real, vplus, vminus, positive):
+            """Ends (in y2) of {T >= th} for th > 0 (positive) or th < 0."""
+            with np.errstate(invalid="ignore"):
+                if positive:
+                    return np.where(apos, vminus * tt2, -1.0), None
+                lo = np.where(~apos & real, np.maximum(vminus, 0.0) * tt2, 0.0)
+                return np.where(real, vplus * tt2, -1.0), (lo if (lo > 0).any() else None)
+
+    def p_ge(thr):
+        """P(T >= thr) for per-pair thresholds of either sign."""
+        th = thr[col]
+        if kind == "ratio":
+            hi = upper_end(np.sqrt(th * th + q), th)
+            out = mass(hi)
+        else:
+            real, vplus, vminus = shared(th)
+            hi_p, _ = region(th, real, vplus, vminus, True)
+            hi_n, lo_n = region(th, real, vplus, vminus, False)
+            pos = th > 0
+            hi = np.where(pos, hi_p, hi_n)
+            lo = None if lo_n is None else np.where(pos, 0.0, lo_n)
+            out = mass(hi, lo)
         with np.errstate(invalid="ignore"):
             return out + np.where(t00 >= thr, m00, 0.0)
+
+    def p_two(s):
+        """P(T >= s) + P(T <= -s) for s > 0, sharing the work of both tails."""
+        th = s[col]
+        if kind == "ratio":
+            root = np.sqrt(th * th + q)
+            up = mass(upper_end(root, th))
+            down = mass(upper_end(root, -th))  # P(T >= -s)
+        else:
+            real, vplus, vminus = shared(th)
+            up = mass(*region(th, real, vplus, vminus, True))
+            down = mass(*region(th, real, vplus, vminus, False))
+        with np.errstate(invalid="ignore"):
+            up = up + np.where(t00 >= s, m00, 0.0)
+            down = down + np.where(t00 >= -s, m00, 0.0)
+        return up + (total - down)
 
     m00 = np.where((lo1 == 0) & (lo2 == 0), np.exp(-mu1 - mu2), 0.0)
     if kind == "ratio":
@@ -694,17 +752,13 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
     total = pmf1.sum(axis=1) * cdf2[:, -1] - np.where(np.isnan(t00), m00, 0.0)
     tol = 1e-10 * np.maximum(1.0, np.abs(t_obs))
     if alternative == "larger":
-        p = p_ge(t_obs - tol, 0)
+        p = p_ge(t_obs - tol)
     elif alternative == "smaller":
-        p = total - p_ge(t_obs + tol, 0)
+        p = total - p_ge(t_obs + tol)
     else:
         s = np.abs(t_obs)
         big = s > tol
-        p = total.copy()
-        if big.any():
-            p_up = p_ge(np.where(big, s - tol, 1.0), +1)
-            p_down = total - p_ge(np.where(big, tol - s, -1.0), -1)
-            p = np.where(big, p_up + p_down, total)
+        p = np.where(big, p_two(np.where(big, s - tol, 1.0)), total)
     return np.where(trivial, 1.0, np.clip(p, 0.0, 1.0))
 
 
