@@ -177,9 +177,9 @@ def fit_trends(
     -----
     **Time scale.** With datetime times the trend variable is years since the panel's first
     time point, counted in calendar months (``t = months / 12``, with a fraction of the
-    month for dates after the 1st), so ``exp(trend)`` is the rate ratio per year and
-    ``exp(intercept)`` the rate in January (the reference month) of the panel's first
-    period; 100 (exp(trend) - 1) is the annual percent change. With numeric times ``t`` is
+    month for dates after the 1st), so ``exp(trend)`` is the rate ratio per year (100
+    (exp(trend) - 1) the annual percent change) and ``exp(intercept)`` the rate at the
+    panel's first month (in January, the reference month, with seasonality). With numeric times ``t`` is
     the time minus the panel's smallest time, in the time's own unit. The origin is the
     same for every series, so intercepts compare across series.
 
