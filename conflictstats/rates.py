@@ -703,8 +703,14 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
                 vminus /= vplus
             return real, vplus, vminus
 
+        # with d <= 0 for every pair, A >= 0: the roots are real and the region for th < 0
+        # starts at 0, so the selections below reduce to plain products
+        simple = bool((null <= 0).all())
+
         def region(th, real, vplus, vminus, positive):
             """Ends (in y2) of {T >= th} for th > 0 (positive) or th < 0."""
+            if simple:
+                return (vminus if positive else vplus) * tt2, None
             with np.errstate(invalid="ignore"):
                 if positive:
                     return np.where(apos, vminus * tt2, -1.0), None
