@@ -133,9 +133,10 @@ def fit_trends(
         partition and maps the same fit over the partitions (on the current ``distributed``
         client, if any); the result equals the numpy engine's.
     chunk_size : int, optional
-        Series per batched fit (numpy engine; within each partition for dask). Bounds the
-        working memory to roughly ``chunk_size * n_times * 200`` bytes; by default about two
-        million series-by-time cells per chunk.
+        Series per batched fit (numpy engine; within each partition for dask). The panel's
+        own (series x time) arrays take 24 bytes a cell; a chunk's working arrays add about
+        ``chunk_size * n_times * 200`` bytes. By default 250,000 cells per chunk (about 2,000
+        monthly series of ten years), which keeps the working arrays in cache.
     confidence : float
         Confidence level of the Wald intervals.
     progress : bool, optional
