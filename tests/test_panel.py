@@ -295,6 +295,28 @@ def test_negbin_boundary_is_the_maximum():
     assert ll[0] > ll[1] > ll[2]
 
 
+def test_each_series_alone_equals_its_rows_in_the_panel(panel):
+    sub = panel[panel.cell < "c012"]
+    res = fit_trends(sub, family="negbin", **KW)
+    first = sub.groupby("cell").month.min()
+    full, late = first.index[first == MONTHS[0]], first.index[first > MONTHS[0]]
+    assert len(full) and len(late)
+    for key in full:
+        alone = fit_trends(sub[sub.cell == key], family="negbin", **KW)
+        got = res[res.cell == key].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, alone, rtol=1e-9)
+    # a late starter fitted alone has its own origin: only the intercept moves, by trend x shift
+    key = late[0]
+    alone = fit_trends(sub[sub.cell == key], family="negbin", **KW).set_index("term")
+    got = res[res.cell == key].set_index("term")
+    slope = got.estimate["trend"]
+    shift = ((first[key].year - 2010) * 12 + first[key].month - 1) / 12
+    assert alone.estimate["intercept"] == pytest.approx(got.estimate["intercept"] + slope * shift)
+    rest = got.index != "intercept"
+    np.testing.assert_allclose(alone.estimate[rest], got.estimate[rest], rtol=1e-9)
+    np.testing.assert_allclose(alone.se[rest], got.se[rest], rtol=1e-9)
+
+
 def test_chunking_and_row_order_do_not_change_results(panel):
     sub = panel[panel.cell < "c040"]
     ref = fit_trends(sub, family="negbin", **KW)
@@ -403,7 +425,9 @@ def test_batched_cholesky_solve_matches_numpy():
     assert np.isnan(var[3]).all()
 
 
-@pytest.mark.parametrize("family, alpha", [("poisson", 0.0), ("negbin", 0.4)])
+@pytest.mark.parametrize(
+    "family, alpha", [("poisson", 0.0), ("negbin", 0.4), ("quasi-poisson", 0.1)]
+)
 def test_trend_interval_coverage(family, alpha):
     """2,000 simulated series (fixed seed): the 95% Wald interval for the trend covers the
     true 0.1/year in 93% to 97% of them."""
