@@ -6,7 +6,7 @@ In one run this times
   ``conflictstats.proportions.multinomial_ci`` on the whole (10^5, 3) array against a loop of
   statsmodels ``multinomial_proportions_confint(method="sison-glaz")``, which takes one
   composition per call. The loop is timed on a random subsample (``--sg-sample``, default
-  1,000) and scaled to 10^5; ``--full`` runs the whole loop. The subsample's intervals are
+  500) and scaled to 10^5; ``--full`` runs the whole loop. The subsample's intervals are
   checked to agree with statsmodels to 1e-7 (the two sum Poisson tail probabilities
   differently, and the Edgeworth series amplifies rounding).
 * Clopper-Pearson intervals for 10^6 proportions: ``proportion_ci(method="clopper-pearson")``
@@ -48,7 +48,7 @@ def compositions(n: int, seed: int = 2018) -> np.ndarray:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n-sg", type=int, default=100_000)
-    parser.add_argument("--sg-sample", type=int, default=1_000)
+    parser.add_argument("--sg-sample", type=int, default=500)
     parser.add_argument("--n-cp", type=int, default=1_000_000)
     parser.add_argument("--full", action="store_true", help="run the whole statsmodels loop")
     args = parser.parse_args()
