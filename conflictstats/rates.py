@@ -19,6 +19,7 @@ function citing its source.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -122,8 +123,9 @@ class ClaimCheck(RateComparison):
 
     ``critical_dispersion``
         the dispersion at which the p-value equals ``1 - confidence`` exactly: the difference
-        is significant below it and not from it on (0 when it is not significant even under
-        Poisson variation with no overdispersion at all; see :func:`claim_check`);
+        is significant below it and not from it on (below 1 when it is not significant even
+        for Poisson counts; 0 for a one-sided alternative when the rates differ the other
+        way; see :func:`claim_check`);
     ``smallest_nonsignificant``
         the smallest value of the grid at which the difference is not significant, or ``None``
         when it is significant at every grid value.
@@ -871,7 +873,7 @@ def compare_rates(
     finite-or-infinite answers, never NaN. The E-test is a test only: its p-value sums
     Poisson probabilities, evaluated at the rates estimated under the null, over all
     outcomes whose statistic is at least as extreme as the observed one (on a grid of
-    +-8 sqrt(mean) + 8 around each mean, so the sum is exact to about 1e-12).
+    +-(6.5 sqrt(mean) + 6) around each null mean, so the sum is exact to about 1e-10).
 
     References
     ----------
@@ -1027,6 +1029,7 @@ def compare_series(
     (1.27, 0.8, 'quasi-poisson')
     """
     import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
     model = check_choice(model, SERIES_MODELS, "model")
     conf = as_confidence(confidence)
@@ -1046,7 +1049,11 @@ def compare_series(
     X = np.column_stack([np.ones(y.size), np.r_[np.ones(y1.size), np.zeros(y2.size)]])
     offset = np.log(np.concatenate([e1, e2]))
     df = y.size - 2
-    pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=1e-13, maxiter=200)
+    with warnings.catch_warnings():
+        # a perfect fit (every count equal to its exposure's mean) is not a separation here:
+        # both periods have events, checked above
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=1e-13, maxiter=200)
     dispersion = float(pois.pearson_chi2 / df) if df > 0 else float("nan")
     theta = None
     if model == "poisson":
@@ -1147,10 +1154,10 @@ def claim_check(
         One element per dispersion: ``estimate`` (the rate ratio, the same for all),
         ``ci_low``, ``ci_high``, ``pvalue``, ``dispersion``; ``to_frame()`` is the tidy
         table. ``critical_dispersion``: the dispersion at which the p-value is exactly
-        ``1 - confidence`` (significant below it, not from it on); 0 when the difference
-        is not significant even without overdispersion... in the direction claimed, for a
-        one-sided alternative. ``smallest_nonsignificant``: the smallest grid value at
-        which it is not significant (``None`` if significant at all).
+        ``1 - confidence`` (significant below it, not from it on); below 1 when the
+        difference is not significant even for Poisson counts, and 0 for a one-sided
+        alternative when the rates differ the other way. ``smallest_nonsignificant``: the
+        smallest grid value at which it is not significant (``None`` if significant at all).
 
     Raises
     ------
