@@ -36,6 +36,7 @@ for (nm in names(data_sets)) {
          src, 1e-9)
   }
   used <- x[x >= 10]
+  if (length(used) < 10) next  # digit_preference refuses fewer than 10 values of 10 or more
   counts <- table(factor(used %% 10, levels = 0:9))
   ct <- chisq.test(as.vector(counts), p = rep(0.1, 10))
   whip <- 100 * mean(used %% 5 == 0) / 0.2
