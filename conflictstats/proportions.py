@@ -63,10 +63,20 @@ PROPORTION_METHODS = (
     "agresti-coull",
     "wald",
     "mid-p",
+    "wald-cc",
+    "likelihood",
 )
 COUNT_RATIO_METHODS = ("exact", "mid-p", "wilson", "wald-log")
 COMPARE_METHODS = {
-    "difference": ("newcombe", "miettinen-nurminen", "agresti-caffo", "wald"),
+    "difference": (
+        "newcombe",
+        "miettinen-nurminen",
+        "agresti-caffo",
+        "wald",
+        "newcombe-cc",
+        "mee",
+        "wald-cc",
+    ),
     "ratio": ("koopman", "miettinen-nurminen", "katz-log"),
     "odds-ratio": ("exact-cond", "woolf", "miettinen-nurminen"),
 }
@@ -322,6 +332,30 @@ def _p_mid_p(x, n, z, alpha):
     return lo, hi
 
 
+def _p_wald_cc(x, n, z):
+    """Wald interval widened by 1/(2n) (Newcombe 1998 method 2), clipped to [0, 1]."""
+    p = x / n
+    h = z * np.sqrt(p * (1 - p) / n) + 1 / (2 * n)
+    return np.clip(p - h, 0, 1), np.clip(p + h, 0, 1)
+
+
+def _p_likelihood(x, n, z):
+    """Likelihood-ratio interval {p : 2[l(x/n) - l(p)] <= z²} (Newcombe 1998 method 7)."""
+    phat = x / n
+
+    def loglik(p):
+        return special.xlogy(x, p) + special.xlog1py(n - x, -p)
+
+    top = loglik(phat)
+
+    def excess(p):  # positive outside the interval
+        return 2 * (top - loglik(p)) - z * z
+
+    lo = np.where(x == 0, 0.0, _bisect(excess, np.zeros_like(phat), phat, 60))
+    hi = np.where(x == n, 1.0, _bisect(excess, phat, np.ones_like(phat), 60))
+    return lo, hi
+
+
 _PROPORTION_FUNS = {
     "wilson": (_p_wilson, False),
     "wilson-cc": (_p_wilson_cc, False),
@@ -330,6 +364,8 @@ _PROPORTION_FUNS = {
     "agresti-coull": (_p_agresti_coull, False),
     "wald": (_p_wald, False),
     "mid-p": (_p_mid_p, True),
+    "wald-cc": (_p_wald_cc, False),
+    "likelihood": (_p_likelihood, False),
 }
 
 
@@ -355,7 +391,7 @@ def proportion_ci(
     successes, trials : int or array_like of int
         Counts; they broadcast. ``trials`` must be positive and at least ``successes``.
     method : {"wilson", "wilson-cc", "clopper-pearson", "jeffreys", "agresti-coull", "wald",
-        "mid-p"}
+        "mid-p", "wald-cc", "likelihood"}
         Interval method (see Notes).
     confidence : float
         Confidence level, default 0.95.
@@ -377,7 +413,9 @@ def proportion_ci(
     inverts the two one-sided exact binomial tests (beta quantiles); "mid-p" does the same
     counting half the probability of the observed value; "jeffreys" takes the equal-tailed
     Beta(x + 1/2, n - x + 1/2) posterior interval; "agresti-coull" is the Wald interval after
-    adding z²/2 successes and failures; "wald" is p ± z√(p(1 - p)/n). Limits are clipped to
+    adding z²/2 successes and failures; "wald" is p ± z√(p(1 - p)/n) and "wald-cc" widens it
+    by 1/(2n); "likelihood" inverts the likelihood-ratio test. These are Newcombe's (1998)
+    seven methods plus Jeffreys and Agresti–Coull. Limits are clipped to
     [0, 1]; an exact-type limit is 0 when x = 0 and 1 when x = n.
 
     References
@@ -644,6 +682,41 @@ def _d_mn(x1, n1, x2, n2, z, conf, null):
     return d, lo, hi, _norm_p(score(null))
 
 
+def _d_newcombe_cc(x1, n1, x2, n2, z, conf, null):
+    """Newcombe (1998) method 11: the hybrid built on continuity-corrected Wilson intervals."""
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = _p_wilson_cc(x1, n1, z)
+    l2, u2 = _p_wilson_cc(x2, n2, z)
+    d = p1 - p2
+    lo = d - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
+    hi = d + np.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+    return d, lo, hi, None
+
+
+def _d_mee(x1, n1, x2, n2, z, conf, null):
+    """Mee (1984, Biometrics 40:1175) score interval: Miettinen-Nurminen without the
+    N/(N - 1) factor (Newcombe 1998 method 5)."""
+    d = x1 / n1 - x2 / n2
+
+    def score(delta):
+        return _score_diff(x1, n1, x2, n2, delta, 1.0)
+
+    lo, hi = _invert_score(score, d, -np.ones_like(d), np.ones_like(d), z, lambda t: t)
+    lo = np.where(d <= -1, -1.0, lo)
+    hi = np.where(d >= 1, 1.0, hi)
+    return d, lo, hi, _norm_p(score(null))
+
+
+def _d_wald_cc(x1, n1, x2, n2, z, conf, null):
+    """Wald interval widened by (1/n1 + 1/n2)/2 (Newcombe 1998 method 2), clipped to
+    [-1, 1]; its interval matches R's ``prop.test(correct = TRUE)``."""
+    p1, p2 = x1 / n1, x2 / n2
+    se = np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
+    d = p1 - p2
+    h = z * se + 0.5 * (1 / n1 + 1 / n2)
+    return d, np.clip(d - h, -1, 1), np.clip(d + h, -1, 1), None
+
+
 def _d_agresti_caffo(x1, n1, x2, n2, z, conf, null):
     """Agresti & Caffo (2000, Am Stat 54:280): Wald after adding one success and one failure
     to each group."""
@@ -808,6 +881,9 @@ _COMPARE_FUNS = {
     ("difference", "miettinen-nurminen"): _d_mn,
     ("difference", "agresti-caffo"): _d_agresti_caffo,
     ("difference", "wald"): _d_wald,
+    ("difference", "newcombe-cc"): _d_newcombe_cc,
+    ("difference", "mee"): _d_mee,
+    ("difference", "wald-cc"): _d_wald_cc,
     ("ratio", "koopman"): _r_koopman,
     ("ratio", "miettinen-nurminen"): _r_mn,
     ("ratio", "katz-log"): _r_katz,
@@ -837,7 +913,8 @@ def compare_proportions(
     compare : {"difference", "ratio", "odds-ratio"}
         p1 - p2, p1 / p2, or [p1/(1 - p1)] / [p2/(1 - p2)].
     method : str, optional
-        difference: "newcombe" (default), "miettinen-nurminen", "agresti-caffo", "wald";
+        difference: "newcombe" (default), "miettinen-nurminen", "agresti-caffo", "wald",
+        and Newcombe's (1998) methods 11, 5 and 2: "newcombe-cc", "mee", "wald-cc";
         ratio: "koopman" (default), "miettinen-nurminen", "katz-log";
         odds-ratio: "exact-cond" (default), "woolf", "miettinen-nurminen".
     null : float or array_like, optional
@@ -849,9 +926,10 @@ def compare_proportions(
     -------
     ProportionComparison
         Estimate, interval, and ``pvalue`` where the method defines a test: score tests for
-        "miettinen-nurminen" and "koopman", Wald tests for "wald", "katz-log" and "woolf",
+        "miettinen-nurminen", "mee" and "koopman", Wald tests for "wald", "katz-log" and "woolf",
         the conditional exact test for "exact-cond" (Fisher's test when ``null`` is 1).
-        "newcombe" and "agresti-caffo" are intervals only (``pvalue`` is None).
+        "newcombe", "newcombe-cc", "agresti-caffo" and "wald-cc" are intervals only
+        (``pvalue`` is None).
 
     Raises
     ------

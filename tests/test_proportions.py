@@ -398,6 +398,8 @@ def _coverage_one(method, n, p, reps, rng):
         ("jeffreys", (0.93, 0.975)),
         ("agresti-coull", (0.935, 0.98)),
         ("mid-p", (0.935, 0.975)),
+        ("likelihood", (0.93, 0.975)),
+        ("wald-cc", (0.90, 0.99)),
     ],
 )
 def test_proportion_coverage(method, band):

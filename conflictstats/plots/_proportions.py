@@ -169,21 +169,18 @@ def ratio_forest(
     with style_context():
         ax = get_ax(ax, figsize=(6.4, 1.0 + 0.4 * len(names)))
         y = np.arange(len(names))
-        finite_hi = np.where(np.isfinite(hi), hi, np.nan)
-        ax.errorbar(
-            est,
-            y,
-            xerr=np.vstack([est - lo, np.nan_to_num(finite_hi - est, nan=0.0)]),
-            fmt="s",
-            **style,
-        )
-        for yi, e, h in zip(y, est, hi, strict=True):
+        shown = np.where(np.isfinite(est), est, np.nan)  # an infinite estimate has no point
+        with np.errstate(invalid="ignore"):
+            err = np.vstack([shown - lo, np.where(np.isfinite(hi), hi, np.nan) - shown])
+        ax.errorbar(shown, y, xerr=np.nan_to_num(err, nan=0.0), fmt="s", **style)
+        for yi, e, lo_i, h in zip(y, est, lo, hi, strict=True):
             if not np.isfinite(h):  # an open upper limit runs off the axis
+                start = e if np.isfinite(e) else lo_i
                 ax.annotate(
                     "",
                     xy=(1, yi),
                     xycoords=("axes fraction", "data"),
-                    xytext=(e, yi),
+                    xytext=(start, yi),
                     arrowprops={"arrowstyle": "->"},
                 )
         ax.axvline(null, color="0.4", linewidth=0.8, linestyle="--")

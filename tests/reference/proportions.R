@@ -62,6 +62,22 @@ for (s in singles) {
   emit(sprintf("midp_%d_%d", x, n), "proportion_ci",
        list(successes = x, trials = n, method = "mid-p"),
        c(ci_low = ci[1], ci_high = ci[2]), call, 1e-7)
+  call <- sprintf(paste0("{ll <- function(p) dbinom(%1$d, %2$d, p, log = TRUE); p0 <- %1$d/%2$d; ",
+                         "f <- function(p) 2 * (ll(p0) - ll(p)) - qnorm(0.975)^2; ",
+                         "c(if (%1$d == 0) 0 else uniroot(f, c(1e-15, p0), tol = 1e-13)$root, ",
+                         "if (%1$d == %2$d) 1 else uniroot(f, c(p0, 1 - 1e-15), tol = 1e-13)$root)}"), x, n)
+  ci <- ev(call)
+  emit(sprintf("likelihood_%d_%d", x, n), "proportion_ci",
+       list(successes = x, trials = n, method = "likelihood"),
+       c(ci_low = ci[1], ci_high = ci[2]), call, 1e-7)
+}
+for (s in singles[c(1, 2, 5, 6)]) {
+  x <- s[1]; n <- s[2]
+  call <- sprintf("{p <- %1$d/%2$d; p + c(-1, 1) * (qnorm(0.975) * sqrt(p * (1 - p)/%2$d) + 1/(2 * %2$d))}", x, n)
+  ci <- ev(call)
+  emit(sprintf("waldcc_%d_%d", x, n), "proportion_ci",
+       list(successes = x, trials = n, method = "wald-cc"),
+       c(ci_low = ci[1], ci_high = ci[2]), call, 1e-8)
 }
 for (s in singles[c(1, 2, 5, 6)]) {
   x <- s[1]; n <- s[2]
@@ -127,6 +143,14 @@ for (t in tabs) {
        list(x1 = x1, n1 = n1, x2 = x2, n2 = n2, compare = "difference", method = "wald"),
        c(estimate = x1 / n1 - x2 / n2, ci_low = max(ci[1], -1), ci_high = min(ci[2], 1)),
        paste0(call, " (clipped to [-1, 1])"), 1e-8)
+  # prop.test(correct = TRUE) shrinks the correction when |p1 - p2| < (1/n1 + 1/n2)/2
+  if (abs(x1 / n1 - x2 / n2) >= 0.5 * (1 / n1 + 1 / n2)) {
+    call <- sprintf("prop.test(c(%d, %d), c(%d, %d), correct = TRUE)$conf.int", x1, x2, n1, n2)
+    ci <- suppressWarnings(ev(call))
+    emit(paste0("diff_waldcc_", id), "compare_proportions",
+         list(x1 = x1, n1 = n1, x2 = x2, n2 = n2, compare = "difference", method = "wald-cc"),
+         c(ci_low = ci[1], ci_high = ci[2]), call, 1e-8)
+  }
   call <- sprintf(paste0("{w1 <- prop.test(%1$d, %2$d, correct = FALSE)$conf.int; ",
                          "w2 <- prop.test(%3$d, %4$d, correct = FALSE)$conf.int; ",
                          "p1 <- %1$d/%2$d; p2 <- %3$d/%4$d; ",
@@ -307,11 +331,14 @@ pub1 <- list(
   "wilson" = list(c(0.2553, 0.3662), c(0.0624, 0.1605), c(0, 0.1611), c(0.0061, 0.1718)),
   "wilson-cc" = list(c(0.2535, 0.3682), c(0.0598, 0.1644), c(0, 0.2005), c(0.0018, 0.1963)),
   "clopper-pearson" = list(c(0.2527, 0.3676), c(0.0578, 0.1617), c(0, 0.1684), c(0.0009, 0.1776)),
-  "mid-p" = list(c(0.2544, 0.3658), c(0.0601, 0.1581), c(0, 0.1391), c(0.0017, 0.1585)))
-meth_no <- c("wald" = 1, "wilson" = 3, "wilson-cc" = 4, "clopper-pearson" = 5, "mid-p" = 6)
+  "mid-p" = list(c(0.2544, 0.3658), c(0.0601, 0.1581), c(0, 0.1391), c(0.0017, 0.1585)),
+  "wald-cc" = list(c(0.2503, 0.3657), c(0.0494, 0.1534), c(0, 0.0250), c(0, 0.1181)),
+  "likelihood" = list(c(0.2542, 0.3655), c(0.0596, 0.1567), c(0, 0.0916), c(0.0020, 0.1432)))
+meth_no <- c("wald" = 1, "wald-cc" = 2, "wilson" = 3, "wilson-cc" = 4, "clopper-pearson" = 5,
+             "mid-p" = 6, "likelihood" = 7)
 for (m in names(pub1)) for (i in seq_along(single)) {
   x <- single[[i]][1]; n <- single[[i]][2]; v <- pub1[[m]][[i]]
-  note <- if (m == "wald" && x <= 1) " (the paper's negative/degenerate limits, clipped to [0, 1])" else ""
+  note <- if (m %in% c("wald", "wald-cc") && x <= 1) " (the paper's negative/degenerate limits, clipped to [0, 1])" else ""
   emit(sprintf("newcombe1998a_%s_%d_%d", m, x, n), "proportion_ci",
        list(successes = x, trials = n, method = m), c(ci_low = v[1], ci_high = v[2]),
        sprintf("%s, %d/%d, method %d%s; 4 decimals", newcombe_a, x, n, meth_no[m], note), 5.01e-5)
@@ -321,6 +348,12 @@ pub2 <- list(
   list(c(56, 70, 48, 80), "wald", 1, c(0.0575, 0.3425)),
   list(c(56, 70, 48, 80), "miettinen-nurminen", 6, c(0.0528, 0.3382)),
   list(c(56, 70, 48, 80), "newcombe", 10, c(0.0524, 0.3339)),
+  list(c(56, 70, 48, 80), "wald-cc", 2, c(0.0441, 0.3559)),
+  list(c(56, 70, 48, 80), "mee", 5, c(0.0533, 0.3377)),
+  list(c(56, 70, 48, 80), "newcombe-cc", 11, c(0.0428, 0.3422)),
+  list(c(9, 10, 3, 10), "wald-cc", 2, c(0.1605, 1)),
+  list(c(9, 10, 3, 10), "mee", 5, c(0.1821, 0.8370)),
+  list(c(9, 10, 3, 10), "newcombe-cc", 11, c(0.1013, 0.8387)),
   list(c(9, 10, 3, 10), "wald", 1, c(0.2605, 0.9395)),
   list(c(9, 10, 3, 10), "newcombe", 10, c(0.1705, 0.8090)),
   list(c(6, 7, 2, 7), "wald", 1, c(0.1481, 0.9947)),
@@ -332,8 +365,8 @@ for (case in pub2) {
   emit(sprintf("newcombe1998b_%s_%s", case[[2]], paste(t, collapse = "_")), "compare_proportions",
        list(x1 = t[1], n1 = t[2], x2 = t[3], n2 = t[4], compare = "difference", method = case[[2]]),
        c(ci_low = case[[4]][1], ci_high = case[[4]][2]),
-       sprintf("%s, example %d/%d - %d/%d, method %d; 4 decimals", newcombe_b, t[1], t[2], t[3], t[4],
-               case[[3]]), 5.01e-5)
+       sprintf("%s, example %d/%d - %d/%d, method %d; 4 decimals%s", newcombe_b, t[1], t[2], t[3], t[4],
+               case[[3]], if (case[[4]][2] == 1) " (the paper's upper limit above 1, clipped to 1)" else ""), 5.01e-5)
 }
 sg <- "Sison CP, Glaz J (1995). Simultaneous confidence intervals and sample size determination for multinomial proportions. JASA 90:366-369"
 x <- c(56, 72, 73, 59, 62, 87, 58)
