@@ -305,6 +305,30 @@ for (h in htabs) {
        paste0(call, "; ", cs), 1e-6)
 }
 
+# r x k tables: R's exact network algorithm against conflictstats' seeded Monte Carlo p-value
+# (20,000 tables: standard error below 0.004, so the tolerance is 0.015)
+for (h in list(list(c(3, 1, 4, 1, 5, 9, 2, 6, 5), 3, "3x3"),
+               list(c(50, 79, 30, 777, 402, 278, 20, 25, 9), 3, "hajin_3rows"))) {
+  v <- h[[1]]; r <- h[[2]]
+  mat <- sprintf("matrix(c(%s), %d, byrow = TRUE)", paste(v, collapse = ", "), r)
+  call <- sprintf("fisher.test(%s, workspace = 2e8)$p.value", mat)
+  emit(paste0("homog_mc_", h[[3]]), "homogeneity",
+       list(counts_table = v, rows = r, method = "monte-carlo", rng = 7, n_sim = 20000),
+       c(pvalue = ev(call)), call, 0.015)
+}
+
+# --- count_ratio mid-p ------------------------------------------------------------------------
+for (p in list(c(50, 79, 1), c(3, 5, 0.5), c(827, 481, 1.5))) {
+  a <- p[1]; b <- p[2]; r0 <- p[3]
+  call <- sprintf(paste0("{a <- %1$d; n <- %1$d + %2$d; p0 <- %3$g/(1 + %3$g); ",
+    "lo <- uniroot(function(p) pbinom(a, n, p, lower.tail = FALSE) + 0.5 * dbinom(a, n, p) - 0.025, c(0, 1), tol = 1e-13)$root; ",
+    "hi <- uniroot(function(p) pbinom(a - 1, n, p) + 0.5 * dbinom(a, n, p) - 0.025, c(0, 1), tol = 1e-13)$root; ",
+    "c(ci_low = lo/(1 - lo), ci_high = hi/(1 - hi), pvalue = min(1, 2 * min(pbinom(a - 1, n, p0) + 0.5 * dbinom(a, n, p0), ",
+    "pbinom(a, n, p0, lower.tail = FALSE) + 0.5 * dbinom(a, n, p0))))}"), a, b, r0)
+  emit(sprintf("ratio_midp_%d_%d_%g", a, b, r0), "count_ratio",
+       list(count1 = a, count2 = b, null = r0, method = "mid-p"), ev(call), call, 1e-6)
+}
+
 # --- multinomial: Goodman and Quesenberry-Hurst from their formulas ------------------------
 comps <- list(c(827, 481, 308), c(50, 79, 30), c(56, 72, 73, 59, 62, 87, 58), c(12, 0, 3))
 for (x in comps) {
