@@ -654,8 +654,9 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
     shift = (2 - lo2)[col]
     rowbase = (np.arange(npair) * (k2 + 2.0))[col]
     y1 = lo1[col] + np.arange(k1)[None, :]
-    row0 = (y1 == 0).astype(float)  # the (0, 0) point is left out of the rows, added apart
     has_row0 = bool(lo1.min() == 0)
+    # the (0, 0) point is left out of the rows (added apart): rows y1 = 0 start at y2 = 1
+    row0 = (y1 == 0).astype(float) if has_row0 else 0.0
     tt1, tt2, vv = t1[col], t2[col], null[col]
 
     def c2(k):
@@ -686,22 +687,26 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
             return s
 
     else:
-        A = y1 / tt1 - vv
-        B = y1 / tt1**2
-        W = 4 * A / tt2 + 4 * B
+        inv1 = 1 / tt1
+        A = y1 * inv1
+        A -= vv
         A2 = A * A
         apos = A > 0
 
         def shared(th):
+            """Roots of the quadratic in y2 / t2 (real where ``arg >= 0``): arg is linear in
+            y1, ``th^2 (4 A / t2 + 4 y1 / t1^2 + th^2 / t2^2)``."""
             th2 = th * th
-            arg = th2 * W
-            arg += (th2 * th2) / tt2**2
+            arg = y1 * (4 * th2 * inv1 * (1 / tt2 + inv1))
+            arg += th2 * (th2 / tt2**2 - 4 * vv / tt2)
             real = arg >= 0
             with np.errstate(invalid="ignore", divide="ignore"):
-                sq = np.sqrt(arg)
-                vplus = 0.5 * sq
-                vplus += A + th2 / (2 * tt2)
-                vminus = A2 - th2 * B
+                vplus = np.sqrt(arg, out=arg)
+                vplus *= 0.5
+                vplus += th2 / (2 * tt2)
+                vplus += A
+                vminus = y1 * (-th2 * inv1 * inv1)
+                vminus += A2
                 vminus /= vplus
             return real, vplus, vminus
 
@@ -770,7 +775,7 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
     return np.where(trivial, 1.0, np.clip(p, 0.0, 1.0))
 
 
-def _etest_pvalue(x1, t1, x2, t2, null, kind, alternative, cells=1 << 13):
+def _etest_pvalue(x1, t1, x2, t2, null, kind, alternative, cells=1 << 14):
     """E-test p-values for flat arrays, in chunks of about ``cells`` grid cells (pairs
     sorted by size, so that a chunk's grids have similar widths)."""
     out = np.empty(x1.size)
