@@ -879,6 +879,9 @@ def compare_rates(
     Poisson probabilities, evaluated at the rates estimated under the null, over all
     outcomes whose statistic is at least as extreme as the observed one (on a grid of
     +-(6.5 sqrt(mean) + 6) around each null mean, so the sum is exact to about 1e-10).
+    Outcomes whose statistic ties with the observed one (to a relative 1e-10) count as at
+    least as extreme; scipy's ``poisson_means_test`` compares exactly and can drop them
+    when the two computations differ in the last bit.
 
     References
     ----------
