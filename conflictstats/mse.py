@@ -734,13 +734,10 @@ def loglinear(
     >>> from conflictstats.mse import loglinear
     >>> hav = {"001": 63, "010": 55, "011": 18, "100": 69, "101": 17, "110": 21, "111": 28}
     >>> r = loglinear(hav)                      # hepatitis A, Taiwan 1995: three lists
-    >>> r.models[["model", "estimate"]].head(3).round(0)
-              model  estimate
-    0  [AB][AC][BC]    1313.0
-    1      [AC][BC]     496.0
-    2      [AB][BC]     407.0
+    >>> r.best_model, round(r.models["estimate"].iloc[0]), round(float(r.models["weight"].iloc[0]), 2)
+    ('[AB][AC][BC]', 1313, 0.94)
     >>> round(r.estimate), r.observed
-    (1264, 271.0)
+    (1262, 271.0)
     """
     criterion = check_choice(criterion, CRITERIA, "criterion")
     confidence = as_confidence(confidence)

@@ -1,3 +1,288 @@
-"""Plots for the mse module (filled in by that module's issue)."""
+"""Plots for the mse and heaping modules: per-model estimates, list overlaps, round numbers."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._base import get_ax, interval_label, style_context
+
+__all__ = ["mse_models", "list_overlaps", "heaping"]
+
+
+def mse_models(result: Any, ax: Any = None, *, top: int | None = 15, **style: Any) -> Any:
+    """Population size per log-linear model, with its interval, sized by weight.
+
+    One row per model (best first, at the top): the estimate as a point whose area grows
+    with the model's information-criterion weight, and its profile-likelihood interval; the
+    weighted average and its interval as a shaded band; the number observed as a dashed line.
+
+    Parameters
+    ----------
+    result : LoglinearEstimate
+        From :func:`conflictstats.mse.loglinear`.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new styled figure when None.
+    top : int or None
+        Show only the best ``top`` models with an estimate (None: all).
+    **style
+        Passed to ``Axes.errorbar`` for the per-model intervals.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> from conflictstats.mse import loglinear
+    >>> from conflictstats.plots import mse_models
+    >>> r = loglinear({"001": 63, "010": 55, "011": 18, "100": 69, "101": 17, "110": 21,
+    ...                "111": 28})
+    >>> ax = mse_models(r)
+    >>> ax.get_xlabel()
+    'population size (95% CI: profile likelihood per model,\nlog-normal for the average)'
+    """
+    table = getattr(result, "models", None)
+    if table is None:
+        raise ValueError(f"mse_models() needs a loglinear() result, got {type(result).__name__}")
+    rows = table[table["status"] != "no estimate"]
+    if top is not None:
+        rows = rows.head(top)
+    k = len(rows)
+    y = np.arange(k)[::-1]
+    est = rows["estimate"].to_numpy(float)
+    lo = rows["ci_low"].to_numpy(float)
+    hi = rows["ci_high"].to_numpy(float)
+    hi_draw = np.where(np.isfinite(hi), hi, np.nanmax(np.r_[est, lo]) * 2)
+    weight = rows["weight"].to_numpy(float)
+    with style_context():
+        ax = get_ax(ax, figsize=(6.4, 2.2 + 0.3 * k))
+        ax.axvspan(
+            result.ci_low,
+            result.ci_high,
+            color="0.88",
+            zorder=0,
+            label=f"{result.criterion.upper()}-weighted average, {interval_label(result.confidence)}",
+        )
+        ax.axvline(result.estimate, color="0.45", lw=1.0, zorder=1)
+        ax.axvline(
+            result.observed,
+            color="0.2",
+            ls="--",
+            lw=1.0,
+            label=f"observed ({result.observed:,.0f})",
+        )
+        ax.errorbar(
+            est,
+            y,
+            xerr=np.vstack([est - lo, hi_draw - est]),
+            fmt="none",
+            ecolor="C0",
+            zorder=2,
+            **style,
+        )
+        ax.scatter(
+            est,
+            y,
+            s=12 + 200 * weight,
+            color="C0",
+            zorder=3,
+            label="model estimate (area ∝ weight)",
+        )
+        labels = [
+            f"{m}  w={w:.2f}" + (" (boundary)" if s == "boundary" else "")
+            for m, w, s in zip(rows["model"], weight, rows["status"], strict=True)
+        ]
+        ax.set_yticks(y, labels)
+        ax.set_ylim(-0.8, k - 0.2)
+        ax.set_xlabel(
+            f"population size ({interval_label(result.confidence)}: profile likelihood per "
+            "model,\nlog-normal for the average)"
+        )
+        lists = ", ".join(f"{a} = {b}" for a, b in result.lists.items())
+        ax.set_title(f"Log-linear models ranked by {result.criterion.upper()}\n{lists}", loc="left")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+    return ax
+
+
+def list_overlaps(histories: Any, ax: Any = None, **style: Any) -> Any:
+    """How many people each combination of lists recorded (an UpSet-style bar chart).
+
+    Bars give the count of each observed capture history, largest first; the dot matrix
+    under them shows which lists the history includes.
+
+    Parameters
+    ----------
+    histories : mapping, DataFrame or LoglinearEstimate
+        Capture-history counts as accepted by :func:`conflictstats.mse.capture_histories`,
+        or a :func:`conflictstats.mse.loglinear` result (its ``histories``).
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new styled figure when None.
+    **style
+        Passed to ``Axes.bar``.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> from conflictstats.plots import list_overlaps
+    >>> ax = list_overlaps({"110": 12, "101": 7, "011": 3, "100": 20, "010": 9, "001": 4})
+    >>> ax.get_ylabel()
+    'people recorded'
+    """
+    from ..mse import capture_histories
+
+    table = getattr(histories, "histories", None)
+    if table is None:
+        table = capture_histories(histories)
+    names = table.attrs.get("lists") or list(getattr(histories, "lists", {}).values())
+    table = table[table > 0].sort_values(ascending=False, kind="mergesort")
+    k = len(names)
+    x = np.arange(len(table))
+    with style_context():
+        ax = get_ax(ax, figsize=(max(6.4, 0.35 * len(table) + 2), 4.2))
+        top = float(table.max())
+        ax.bar(x, table.to_numpy(), color="C0", **style)
+        for xi, v in zip(x, table.to_numpy(), strict=True):
+            ax.text(xi, v, f"{v:,.0f}", ha="center", va="bottom", fontsize="small")
+        # dot matrix below the bars, in data coordinates under zero
+        row_h = top * 0.09
+        for j in range(k):
+            yj = -row_h * (j + 1)
+            on = np.array([key[j] == "1" for key in table.index])
+            ax.scatter(x[~on], np.full((~on).sum(), yj), s=18, color="0.85", zorder=3)
+            ax.scatter(x[on], np.full(on.sum(), yj), s=24, color="0.15", zorder=3)
+        for xi, key in zip(x, table.index, strict=True):
+            rows = [-row_h * (j + 1) for j in range(k) if key[j] == "1"]
+            if len(rows) > 1:
+                ax.plot([xi, xi], [min(rows), max(rows)], color="0.15", lw=1.2, zorder=2)
+        ax.set_ylim(-row_h * (k + 0.7), top * 1.12)
+        ticks = [t for t in ax.get_yticks() if 0 <= t <= top * 1.12]
+        ax.set_yticks(
+            ticks + [-row_h * (j + 1) for j in range(k)], [f"{t:,.0f}" for t in ticks] + list(names)
+        )
+        ax.axhline(0, color="0.3", lw=0.8)
+        ax.set_xticks([])
+        ax.set_xlim(-0.7, len(table) - 0.3)
+        ax.set_ylabel("people recorded")
+        ax.set_title(
+            f"Capture histories: {table.sum():,.0f} people on at least one list", loc="left"
+        )
+    return ax
+
+
+def heaping(result: Any, ax: Any = None, **style: Any) -> Any:
+    """Round-number or last-digit audit: observed against expected under no heaping.
+
+    For a :class:`~conflictstats.heaping.RoundNumberTest` (one or more bases): per base the
+    observed share of multiples with its interval and the share expected from smooth counts
+    (1/base), on a log scale. For a :class:`~conflictstats.heaping.DigitPreference`: the count
+    of each final digit against the uniform expectation.
+
+    Parameters
+    ----------
+    result : RoundNumberTest or DigitPreference
+        From :func:`conflictstats.heaping.round_number_test` (1-D over bases, or scalar) or
+        :func:`conflictstats.heaping.digit_preference` (one data set).
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new styled figure when None.
+    **style
+        Passed to ``Axes.errorbar`` (round numbers) or ``Axes.bar`` (digits).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> from conflictstats.heaping import round_number_test
+    >>> from conflictstats.plots import heaping
+    >>> r = round_number_test([827, 481, 308, 50, 79, 30, 7000, 2000, 30000, 75], base="ladder")
+    >>> heaping(r).get_ylabel()
+    'share of values that are multiples (95% CI)'
+    """
+    if hasattr(result, "digit_counts"):
+        return _digit_plot(result, ax, **style)
+    if not hasattr(result, "n_eligible"):
+        raise ValueError(
+            "heaping() needs a round_number_test() or digit_preference() result, got "
+            f"{type(result).__name__}"
+        )
+    base = np.atleast_1d(np.asarray(result.base, float))
+    if base.ndim > 1 or np.ndim(result.estimate) > 1:
+        raise ValueError("heaping() draws one data set: pass a 1-D round_number_test() result")
+    est = np.atleast_1d(np.asarray(result.estimate, float))
+    lo = np.atleast_1d(np.asarray(result.ci_low, float))
+    hi = np.atleast_1d(np.asarray(result.ci_high, float))
+    p = np.atleast_1d(np.asarray(result.pvalue, float))
+    n = np.atleast_1d(np.asarray(result.n_eligible, float))
+    x = np.arange(len(base))
+    with style_context():
+        ax = get_ax(ax, figsize=(6.4, 4.0))
+        ax.scatter(
+            x,
+            1 / base,
+            marker="_",
+            s=400,
+            color="0.3",
+            zorder=2,
+            label="expected from smooth counts (1/base)",
+        )
+        ax.errorbar(
+            x,
+            est,
+            yerr=np.vstack([est - lo, hi - est]),
+            fmt="o",
+            color="C0",
+            zorder=3,
+            label="observed share",
+            **style,
+        )
+        for xi, e, pv, ni in zip(x, est, p, n, strict=True):
+            text = "p < 0.001" if pv < 0.001 else f"p = {pv:.3f}"
+            ax.annotate(
+                f"{text}\nn = {ni:.0f}",
+                (xi, e),
+                xytext=(6, 0),
+                textcoords="offset points",
+                fontsize="small",
+                va="center",
+            )
+        ax.set_yscale("log")
+        ax.set_xticks(x, [f"{b:,.0f}" for b in base])
+        ax.set_xlim(-0.5, len(base) - 0.2)
+        ax.set_xlabel("base (value is a multiple of)")
+        ax.set_ylabel(f"share of values that are multiples ({interval_label(result.confidence)})")
+        ax.set_title(
+            "Round numbers: observed vs expected share (one-sided exact binomial p)", loc="left"
+        )
+        ax.legend(loc="lower left")
+    return ax
+
+
+def _digit_plot(result: Any, ax: Any, **style: Any) -> Any:
+    counts = np.asarray(result.digit_counts, float)
+    if counts.ndim != 1:
+        raise ValueError("heaping() draws one data set: pass a 1-D digit_preference() result")
+    n = counts.sum()
+    with style_context():
+        ax = get_ax(ax, figsize=(6.4, 3.6))
+        ax.bar(
+            np.arange(10), counts, color=["C1" if d in (0, 5) else "C0" for d in range(10)], **style
+        )
+        ax.axhline(n / 10, color="0.3", ls="--", lw=1.0, label="expected with no preference")
+        ax.set_xticks(np.arange(10))
+        ax.set_xlabel("last digit (values of 10 or more)")
+        ax.set_ylabel("number of values")
+        p = result.pvalue
+        ptext = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        ax.set_title(
+            f"Last digits: chi-square {result.statistic:.1f} on 9 df, {ptext}; "
+            f"Whipple-type index {result.whipple:.0f} ({result.level})",
+            loc="left",
+        )
+        ax.legend(loc="upper right")
+    return ax
