@@ -142,3 +142,19 @@ def test_bad_input():
         heaping.round_number_test(5)
     with pytest.raises(InputError, match="confidence"):
         heaping.round_number_test([10, 20], confidence=1.5)
+
+
+def test_plots():
+    from conflictstats import plots
+
+    values = [827, 481, 308, 50, 79, 30, 7000, 2000, 30000, 75, 60, 120]
+    ax = plots.heaping(heaping.round_number_test(values, base="ladder"))
+    assert "95% CI" in ax.get_ylabel()
+    assert len(ax.get_xticklabels()) == 8
+    ax = plots.heaping(heaping.digit_preference(values))
+    assert len(ax.patches) == 10
+    assert "Whipple" in ax.get_title(loc="left")
+    with pytest.raises(ValueError, match="round_number_test"):
+        plots.heaping(object())
+    with pytest.raises(ValueError, match="one data set"):
+        plots.heaping(heaping.digit_preference(np.tile(np.arange(10, 30), (2, 1))))

@@ -280,3 +280,23 @@ def test_bad_options():
         mse.two_list(-1, 20, 0)
     with pytest.raises(InputError, match="confidence"):
         mse.two_list(10, 20, 5, confidence=95)
+
+
+# -- plots ---------------------------------------------------------------------------------------
+def test_plots():
+    import matplotlib.pyplot as plt
+
+    from conflictstats import plots
+
+    r = mse.loglinear(HAV)
+    ax = plots.mse_models(r, top=3)
+    assert len(ax.get_yticklabels()) == 3
+    assert "95% CI" in ax.get_xlabel()
+    fig, given = plt.subplots()
+    assert plots.mse_models(r, ax=given) is given
+    ax = plots.list_overlaps(r)
+    assert len(ax.patches) == 7  # one bar per observed history
+    ax = plots.list_overlaps(pd.read_csv(FILES["kosovo"]))
+    assert "4,400" in ax.get_title(loc="left")
+    with pytest.raises(ValueError, match="loglinear"):
+        plots.mse_models(mse.two_list(10, 10, 5))
