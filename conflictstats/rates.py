@@ -776,8 +776,8 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
 
 
 def _etest_pvalue(x1, t1, x2, t2, null, kind, alternative, cells=1 << 14):
-    """E-test p-values for flat arrays, in chunks of about ``cells`` grid cells (pairs
-    sorted by size, so that a chunk's grids have similar widths)."""
+    """E-test p-values for flat arrays, in chunks of about ``cells`` grid cells (sorted by
+    size, so that a chunk's grids have similar widths)."""
     out = np.empty(x1.size)
     mu = (x1 + x2) * np.maximum(t1, t2) / (t1 + t2) + np.abs(null) * np.maximum(t1, t2)
     width = 2 * _halfwidth(mu) + 2
@@ -810,14 +810,38 @@ def _diff_etest(x1, t1, x2, t2, d0, alternative, a):
     return low, high, _etest_pvalue(x1, t1, x2, t2, d0, "difference", alternative)
 
 
+def _once_per_distinct(fn):
+    """Run ``fn`` on the distinct rows of (x1, t1, x2, t2, null) only and spread the answers
+    back: counts repeat a lot in bulk comparisons (a million pairs of monthly counts hold a
+    few thousand distinct ones), and these methods cost a root search or a sum per row."""
+
+    def wrapped(x1, t1, x2, t2, v, alternative, a):
+        if x1.size < 64:
+            return fn(x1, t1, x2, t2, v, alternative, a)
+        rows = np.column_stack([x1, t1, x2, t2, v])
+        distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+        if 2 * distinct.shape[0] > x1.size:
+            return fn(x1, t1, x2, t2, v, alternative, a)
+        inverse = np.ravel(inverse)
+        cols = [np.ascontiguousarray(c) for c in distinct.T]
+        return tuple(np.asarray(r)[inverse] for r in fn(*cols, alternative, a))
+
+    wrapped.__doc__ = fn.__doc__
+    return wrapped
+
+
 _RATIO_DISPATCH = {
     "exact-cond": _ratio_exact_cond,
-    "mid-p": _ratio_midp,
+    "mid-p": _once_per_distinct(_ratio_midp),
     "score": _ratio_score,
     "wald": _ratio_wald,
-    "etest": _ratio_etest,
+    "etest": _once_per_distinct(_ratio_etest),
 }
-_DIFF_DISPATCH = {"wald": _diff_wald, "score": _diff_score, "etest": _diff_etest}
+_DIFF_DISPATCH = {
+    "wald": _diff_wald,
+    "score": _once_per_distinct(_diff_score),
+    "etest": _once_per_distinct(_diff_etest),
+}
 
 
 def compare_rates(

@@ -485,3 +485,18 @@ def test_exact_cond_two_sided_many_shapes():
     for i in range(n_pairs):
         ref = stats.binomtest(int(x[i]), int(n[i]), t1[i] / (t1[i] + 1)).pvalue
         assert r.pvalue[i] == pytest.approx(ref, rel=1e-7, abs=1e-300), (x[i], n[i], p[i])
+
+
+@pytest.mark.parametrize(
+    "compare, method",
+    [("ratio", "mid-p"), ("ratio", "etest"), ("difference", "score"), ("difference", "etest")],
+)
+def test_repeated_inputs_computed_once_give_the_same_answers(compare, method):
+    """Methods that cost a search or a sum per pair compute each distinct pair once."""
+    base1 = np.array([3.0, 10, 0, 25, 7])
+    base2 = np.array([5.0, 10, 4, 12, 0])
+    idx = np.random.default_rng(1).integers(0, 5, 300)
+    big = compare_rates(base1[idx], 2.0, base2[idx], 3.0, compare=compare, method=method)
+    small = compare_rates(base1, 2.0, base2, 3.0, compare=compare, method=method)
+    for f in ("estimate", "ci_low", "ci_high", "pvalue"):
+        np.testing.assert_array_equal(getattr(big, f), getattr(small, f)[idx])
