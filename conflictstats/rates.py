@@ -905,7 +905,9 @@ def compare_rates(
     +-(6.5 sqrt(mean) + 6) around each null mean, so the sum is exact to about 1e-10).
     Outcomes whose statistic ties with the observed one (to a relative 1e-10) count as at
     least as extreme; scipy's ``poisson_means_test`` compares exactly and can drop them
-    when the two computations differ in the last bit.
+    when the two computations differ in the last bit. Methods that cost a root search or a
+    sum per pair ("mid-p", the score difference interval, "etest") compute each distinct
+    pair once: bulk comparisons of counts repeat many pairs.
 
     References
     ----------
