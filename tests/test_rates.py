@@ -500,3 +500,32 @@ def test_repeated_inputs_computed_once_give_the_same_answers(compare, method):
     small = compare_rates(base1, 2.0, base2, 3.0, compare=compare, method=method)
     for f in ("estimate", "ci_low", "ci_high", "pvalue"):
         np.testing.assert_array_equal(getattr(big, f), getattr(small, f)[idx])
+
+
+# --- plots ----------------------------------------------------------------------------------------
+def test_rate_comparison_plot_rows_labels_and_infinite_ends():
+    from conflictstats import plots
+
+    res = {m: compare_rates(5, 1, 0, 1, method=m) for m in ("exact-cond", "score")}
+    ax = plots.rate_comparison(res)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["exact-cond", "score"]
+    assert ax.get_xscale() == "log" and "95% CI" in ax.get_xlabel()
+    diff = compare_rates([1, 4, 9], 1, 3, 1, compare="difference", method="score")
+    ax2 = plots.rate_comparison(diff, labels=["a", "b", "c"])
+    assert ax2.get_xscale() == "linear" and "difference" in ax2.get_xlabel()
+    assert [t.get_text() for t in ax2.get_yticklabels()] == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("mark", [None, 7.3, [3, 7.3], {"UCDP Iraq, monthly": 7.3}])
+def test_claim_check_plot_marks(mark):
+    from conflictstats import plots
+
+    cc = claim_check(75, 11, 60, 12, dispersion=[1, 2, 5, 10, 20], alternative="larger")
+    ax = plots.claim_check(cc, mark=mark)
+    texts = [t.get_text() for t in ax.texts]
+    n_marks = 0 if mark is None else (1 if np.ndim(mark) == 0 else len(mark))
+    assert len(ax.get_lines()) >= 2 + n_marks
+    if isinstance(mark, dict):
+        assert "UCDP Iraq, monthly" in texts
+    assert any(t.startswith("p = 0.05") for t in texts)  # the critical dispersion
+    assert len(ax.figure.axes) == 2  # interval axis and p-value twin
