@@ -3,12 +3,15 @@ tests/reference/mse.json), coverage simulations, properties and bad input."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import load_reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictstats import mse
 from conflictstats._validation import InputError
@@ -119,7 +122,15 @@ def test_all_models_counts():
     assert len(mse.loglinear(HAV).models) == 8
     data = pd.read_csv(FILES["kosovo"])
     assert len(mse.loglinear(data, max_order=2, models="all").models) == 64
-    assert len(mse._all_models(4, 3)) == 113  # hierarchical models on 4 factors without [ABCD]
+    # brute force: subsets of the 10 two- and three-way terms that contain every face of
+    # each three-way term they include
+    terms = list(itertools.combinations(range(4), 2)) + list(itertools.combinations(range(4), 3))
+    closed = 0
+    for mask in range(1 << len(terms)):
+        chosen = {t for i, t in enumerate(terms) if mask >> i & 1}
+        if all(set(itertools.combinations(t, 2)) <= chosen for t in chosen if len(t) == 3):
+            closed += 1
+    assert len(mse._all_models(4, 3)) == closed == len(mse.loglinear(data, max_order=3).models)
 
 
 def test_unbounded_model_is_reported_not_averaged():
@@ -300,3 +311,18 @@ def test_plots():
     assert "4,400" in ax.get_title(loc="left")
     with pytest.raises(ValueError, match="loglinear"):
         plots.mse_models(mse.two_list(10, 10, 5))
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    n1=st.integers(0, 5000),
+    n2=st.integers(0, 5000),
+    frac=st.floats(0, 1),
+    confidence=st.sampled_from([0.8, 0.9, 0.95, 0.99]),
+)
+def test_two_list_interval_properties(n1, n2, frac, confidence):
+    m = int(round(frac * min(n1, n2)))
+    r = mse.two_list(n1, n2, m, confidence=confidence)
+    assert np.isfinite(r.estimate) and np.isfinite(r.ci_high)
+    assert r.observed <= r.ci_low <= r.estimate <= r.ci_high
+    assert r.observed == n1 + n2 - m
