@@ -153,7 +153,7 @@ save_table(
 )
 ax = get_ax(None, figsize=(6.4, 4.0))
 with style_context():
-    months = np.linspace(1, 120, 240)
+    months = np.geomspace(1, 120, 240)
     for k, phi in enumerate(phis):
         ax.plot(
             months,
@@ -164,6 +164,9 @@ with style_context():
     ax.axhline(0.8, color="0.3", linestyle=":", linewidth=1.0)
     ax.axvline(MONTHS_2018, color="0.3", linestyle="--", linewidth=1.0, label="11 months")
     ax.set_xscale("log")
+    ticks = [1, 2, 5, 10, 20, 50, 100]
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.set_xticks([], minor=True)
     ax.set_xlabel("months of data in each period")
     ax.set_ylabel("power (two-sided test at 5%)")
     ax.set_title("Detecting a rise from 60 to 75 attacks a month")
