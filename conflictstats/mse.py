@@ -332,7 +332,9 @@ def capture_histories(histories: Any, *, count_column: str = "count") -> pd.Seri
         if len(set(keys)) != len(keys):
             dup = next(k for k in keys if keys.count(k) > 1)
             raise InputError(f"histories: capture history {dup!r} given more than once")
-        counts = as_counts(np.asarray(counts_list, dtype=object).astype(float), "histories")
+        for key, value in zip(keys, counts_list, strict=True):
+            as_counts(value, f"histories[{key!r}]")  # names the history with a bad count
+        counts = as_counts(counts_list, "histories")
         names = list(_LETTERS[:length]) if length <= len(_LETTERS) else []
         if length < 2:
             raise InputError(f"histories: need at least two lists, got {length}")

@@ -241,6 +241,7 @@ def test_independence_loglinear_unbiased_and_covers():
     [
         ({"110": -1, "101": 7, "011": 3}, "non-negative"),
         ({"110": 2.5, "101": 7, "011": 3}, "whole-number"),
+        ({"110": "many", "101": 7, "011": 3}, r"histories\['110'\] must be numeric"),
         ({"110": 12, "10": 7, "011": 3}, "unequal lengths"),
         ({"110": 12, "000": 7, "011": 3}, "all-zero"),
         ({"1": 12}, "at least two lists"),
