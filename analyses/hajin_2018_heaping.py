@@ -114,8 +114,8 @@ save_table(
 digits = digit_preference(values["number"].to_numpy())
 ax = heaping(digits)
 ax.set_title(
-    f"Hajin report: last digits of {digits.n:.0f} numbers (chi-square {digits.statistic:.0f} "
-    f"on 9 df; Whipple-type index {digits.whipple:.0f}, {digits.level})",
+    f"Hajin report: last digits of {digits.n:.0f} numbers\nchi-square {digits.statistic:.0f} "
+    f"on 9 df; Whipple-type index {digits.whipple:.0f} ({digits.level})",
     loc="left",
 )
 save_figure(ax.figure, "hajin_2018_heaping_digits")

@@ -257,7 +257,7 @@ def heaping(result: Any, ax: Any = None, **style: Any) -> Any:
         ax.set_xlabel("base (value is a multiple of)")
         ax.set_ylabel(f"share of values that are multiples ({interval_label(result.confidence)})")
         ax.set_title(
-            "Round numbers: observed vs expected share (one-sided exact binomial p)", loc="left"
+            "Round numbers: observed vs expected share\n(one-sided exact binomial p)", loc="left"
         )
         ax.legend(loc="lower left")
     return ax
@@ -280,7 +280,7 @@ def _digit_plot(result: Any, ax: Any, **style: Any) -> Any:
         p = result.pvalue
         ptext = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
         ax.set_title(
-            f"Last digits: chi-square {result.statistic:.1f} on 9 df, {ptext}; "
+            f"Last digits: chi-square {result.statistic:.1f} on 9 df, {ptext}\n"
             f"Whipple-type index {result.whipple:.0f} ({result.level})",
             loc="left",
         )
