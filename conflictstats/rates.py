@@ -665,13 +665,24 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
         idx += rowbase
         return flat2.take(idx.astype(np.intp))
 
+    rowlo = rowbase
+    rowhi = rowbase + (k2 + 1)
+    offset = shift + rowbase
+
     def mass(hi, lo=None):
         """Sum over rows of pmf1 * P(lo <= Y2 <= hi), ends rounded inwards to integers."""
+        if lo is None and not has_row0:
+            # index of P(Y2 <= floor(hi)) in flat2: truncation is floor once non-negative;
+            # fmax also sends NaN (an empty region) to the row's first cell, P(Y2 <= -1) = 0
+            idx = np.add(hi, offset, out=hi)
+            np.fmax(idx, rowlo, out=idx)
+            np.minimum(idx, rowhi, out=idx)
+            inner = flat2.take(idx.astype(np.intp))
+            return np.einsum("ij,ij->i", pmf1, inner)
         b = np.floor(np.maximum(hi, -1.0, out=hi), out=hi)
         inner = c2(b)
-        if lo is not None or has_row0:
-            a = row0 if lo is None else np.maximum(np.ceil(lo), row0)
-            inner = np.where(b >= a, inner - c2(a - 1.0), 0.0)
+        a = row0 if lo is None else np.maximum(np.ceil(lo), row0)
+        inner = np.where(b >= a, inner - c2(a - 1.0), 0.0)
         return np.einsum("ij,ij->i", pmf1, inner)
 
     if kind == "ratio":
@@ -687,42 +698,43 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
             return s
 
     else:
-        inv1 = 1 / tt1
-        A = y1 * inv1
-        A -= vv
-        A2 = A * A
-        apos = A > 0
+        # the quadratic in y2 itself: with Au = t2 (y1 / t1 - d), the region's ends are
+        # Au + th^2 / 2 +- sqrt(arg) / 2, arg = th^2 (4 Au + 4 y1 t2^2 / t1^2 + th^2)
+        r21 = tt2 / tt1
+        Au = y1 * r21
+        Au -= vv * tt2
+        Au2 = Au * Au
+        apos = Au > 0
 
         def shared(th):
-            """Roots of the quadratic in y2 / t2 (real where ``arg >= 0``): arg is linear in
-            y1, ``th^2 (4 A / t2 + 4 y1 / t1^2 + th^2 / t2^2)``."""
+            """Both ends of the quadratic's roots (real where ``arg >= 0``), in y2 units."""
             th2 = th * th
-            arg = y1 * (4 * th2 * inv1 * (1 / tt2 + inv1))
-            arg += th2 * (th2 / tt2**2 - 4 * vv / tt2)
-            real = arg >= 0
+            arg = y1 * (4 * th2 * r21 * (1 + r21))
+            arg += th2 * (th2 - 4 * vv * tt2)
+            real = None if simple else arg >= 0
             with np.errstate(invalid="ignore", divide="ignore"):
-                vplus = np.sqrt(arg, out=arg)
-                vplus *= 0.5
-                vplus += th2 / (2 * tt2)
-                vplus += A
-                vminus = y1 * (-th2 * inv1 * inv1)
-                vminus += A2
-                vminus /= vplus
-            return real, vplus, vminus
+                uplus = np.sqrt(arg, out=arg)
+                uplus *= 0.5
+                uplus += th2 / 2
+                uplus += Au
+                uminus = y1 * (-th2 * r21 * r21)
+                uminus += Au2
+                uminus /= uplus
+            return real, uplus, uminus
 
-        # with d <= 0 for every pair, A >= 0: the roots are real and the region for th < 0
-        # starts at 0, so the selections below reduce to plain products
+        # with d <= 0 for every pair, Au >= 0: the roots are real and the region for th < 0
+        # starts at 0, so the selections below reduce to the roots themselves
         simple = bool((null <= 0).all())
 
-        def region(th, real, vplus, vminus, positive):
+        def region(th, real, uplus, uminus, positive):
             """Ends (in y2) of {T >= th} for th > 0 (positive) or th < 0."""
             if simple:
-                return (vminus if positive else vplus) * tt2, None
+                return (uminus if positive else uplus), None
             with np.errstate(invalid="ignore"):
                 if positive:
-                    return np.where(apos, vminus * tt2, -1.0), None
-                lo = np.where(~apos & real, np.maximum(vminus, 0.0) * tt2, 0.0)
-                return np.where(real, vplus * tt2, -1.0), (lo if (lo > 0).any() else None)
+                    return np.where(apos, uminus, -1.0), None
+                lo = np.where(~apos & real, np.maximum(uminus, 0.0), 0.0)
+                return np.where(real, uplus, -1.0), (lo if (lo > 0).any() else None)
 
     def p_ge(thr):
         """P(T >= thr) for per-pair thresholds of either sign."""
