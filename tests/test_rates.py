@@ -529,3 +529,12 @@ def test_claim_check_plot_marks(mark):
         assert "UCDP Iraq, monthly" in texts
     assert any(t.startswith("p = 0.05") for t in texts)  # the critical dispersion
     assert len(ax.figure.axes) == 2  # interval axis and p-value twin
+
+
+def test_claim_check_plot_accepts_the_table():
+    from conflictstats import plots
+
+    cc = claim_check(75, 11, 60, 12, dispersion=[1, 2, 5, 10, 20])
+    ax = plots.claim_check(cc.to_frame(), mark=7.3)
+    assert len(ax.figure.axes) == 2
+    assert any(t.get_text().startswith("p = 0.05") for t in ax.texts)

@@ -141,13 +141,46 @@ def _marks(mark):
     return [(f"dispersion {format_number(float(v))}", float(v)) for v in mark]
 
 
+class _ClaimRows:
+    """A claim-check table (``ClaimCheck.to_frame()``) seen with the result's attributes."""
+
+    def __init__(self, frame):
+        for name in ("dispersion", "estimate", "ci_low", "ci_high", "pvalue"):
+            setattr(self, name, frame[name].to_numpy(dtype=float))
+        first = frame.iloc[0]
+        for name in ("confidence", "alternative", "method", "null"):
+            setattr(self, name, first[name])
+        for name in ("count1", "exposure1", "count2", "exposure2"):
+            setattr(self, name, float(first[name]))
+        level = 1 - self.confidence
+        # the critical dispersion is not in the table: interpolate p on the log-dispersion grid
+        p, phi = self.pvalue, self.dispersion
+        cross = np.nonzero((p[:-1] < level) & (p[1:] >= level))[0]
+        self.critical_dispersion = (
+            float(
+                np.exp(
+                    np.interp(
+                        level, p[cross[0] : cross[0] + 2], np.log(phi[cross[0] : cross[0] + 2])
+                    )
+                )
+            )
+            if cross.size
+            else None
+        )
+
+
+def _as_claim(table):
+    return _ClaimRows(table) if hasattr(table, "columns") else table
+
+
 def claim_check(table, ax=None, *, mark=None, **style):
     """A claim's rate ratio interval and p-value against the dispersion of the counts.
 
     Parameters
     ----------
-    table : ClaimCheck
-        The result of :func:`conflictstats.rates.claim_check`.
+    table : ClaimCheck or pandas.DataFrame
+        The result of :func:`conflictstats.rates.claim_check`, or its ``to_frame()`` (then
+        the critical dispersion is interpolated between grid values).
     ax : matplotlib Axes, optional
         Where to draw the interval panel (a new styled figure when None). The p-value is
         drawn on a twin axis sharing the x axis (``ax.figure.axes``).
@@ -175,6 +208,7 @@ def claim_check(table, ax=None, *, mark=None, **style):
     >>> ax.get_xlabel()
     'dispersion of counts per period (variance / mean)'
     """
+    table = _as_claim(table)
     phi = np.asarray(table.dispersion, dtype=float)
     order = np.argsort(phi)
     phi = phi[order]
