@@ -64,12 +64,16 @@ def format_confidence(level: float) -> str:
     return f"{pct:g}%"
 
 
-def format_frame(df: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
+def format_frame(
+    df: pd.DataFrame, *, digits: int = 3, interval_label: str | None = None
+) -> pd.DataFrame:
     """Format a table's numbers as reports print them; every cell becomes a string.
 
     * ``ci_low`` and ``ci_high`` become one column written ``"1.13 to 1.38"``, headed
       ``"95% CI"`` when a ``confidence`` column holds one level (which is then dropped),
-      else ``"CI"``. Other ``<name>_low``/``<name>_high`` pairs are joined the same way.
+      else ``"CI"``. The word ``CI`` is replaced by ``interval_label`` when given, else by
+      ``df.attrs["interval_label"]`` (set by a result's ``to_frame()``, e.g.
+      ``"prediction interval"``). Other ``<name>_low``/``<name>_high`` pairs are joined the same way.
     * p-value columns read ``"< 0.001"`` or three decimals.
     * other floats get ``digits`` significant digits; integers and strings are unchanged.
 
@@ -84,9 +88,10 @@ def format_frame(df: pd.DataFrame, *, digits: int = 3) -> pd.DataFrame:
     """
     df = df.copy()
     out = pd.DataFrame(index=df.index)
-    ci_header = "CI"
+    label = interval_label or df.attrs.get("interval_label") or "CI"
+    ci_header = label
     if "confidence" in df and df["confidence"].nunique() == 1 and "ci_low" in df:
-        ci_header = f"{format_confidence(df['confidence'].iloc[0])} CI"
+        ci_header = f"{format_confidence(df['confidence'].iloc[0])} {label}"
         df = df.drop(columns="confidence")
     skip: set[str] = set()
     for col in df.columns:

@@ -193,6 +193,7 @@ def save_table(
     formats: Sequence[str] = TABLE_FORMATS,
     digits: int = 3,
     caption: str | None = None,
+    interval_label: str | None = None,
 ) -> list[Path]:
     """Write a DataFrame as Markdown, LaTeX, CSV and HTML, deterministically.
 
@@ -208,6 +209,9 @@ def save_table(
         Significant digits for numbers in the Markdown, LaTeX and HTML files.
     caption : str, optional
         Caption for the LaTeX table.
+    interval_label : str, optional
+        Name of the interval in the ``ci_low``/``ci_high`` column header (default ``"CI"``, or
+        the ``interval_label`` a result put in ``df.attrs``), e.g. ``"prediction interval"``.
 
     Returns
     -------
@@ -237,7 +241,7 @@ def save_table(
 
     frame = to_frame(df)
     stem = _target(name, "tables", formats, TABLE_FORMATS)
-    shown = format_frame(frame, digits=digits)
+    shown = format_frame(frame, digits=digits, interval_label=interval_label)
     written = []
     for fmt in formats:
         path = stem.with_suffix("." + fmt)

@@ -118,6 +118,8 @@ class Result:
         estimate, ci_low, ci_high, confidence, method, pvalue``, then the subclass's own
         fields). Optional fields that
         are ``None`` are left out. A multi-dimensional result gets a MultiIndex of positions.
+        ``attrs["interval_label"]`` carries the interval's name ("CI", "prediction
+        interval", ...) for table headers.
         """
         shape = self.shape
         n = self.size
@@ -139,7 +141,9 @@ class Result:
             )
         else:
             index = pd.RangeIndex(n)
-        return pd.DataFrame(columns, index=index)
+        frame = pd.DataFrame(columns, index=index)
+        frame.attrs["interval_label"] = self.interval_label
+        return frame
 
     def to_dict(self) -> dict[str, Any]:
         """All fields as plain Python objects (arrays become nested lists)."""

@@ -128,3 +128,18 @@ def test_hypothesis_test_repr_and_frame():
     v = HypothesisTest([1.0, 2.0], [0.3, 0.0001], quantity="z")
     assert "p < 0.001" in repr(v)
     assert isinstance(v.to_frame(), pd.DataFrame)
+
+
+def test_interval_label_reaches_table_header():
+    from conflictstats._format import format_frame
+
+    @dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+    class Forecast(Estimate):
+        interval_label = "prediction interval"
+
+    r = Forecast(estimate=[10.0, 12.0], ci_low=[4.0, 5.0], ci_high=[18.0, 21.0], quantity="count")
+    shown = format_frame(r.to_frame())
+    assert "95% prediction interval" in shown.columns
+    assert "[0] 10.0 (95% prediction interval 4.00 to 18.0)" in repr(r)
+    plain = format_frame(Estimate(1.0, 0.5, 2.0).to_frame(), interval_label="credible interval")
+    assert "95% credible interval" in plain.columns
