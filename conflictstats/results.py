@@ -154,6 +154,8 @@ class Result:
                 value = value.tolist()
             elif isinstance(value, pd.DataFrame):
                 value = value.to_dict(orient="list")
+            elif isinstance(value, pd.Series):
+                value = value.to_dict()
             elif isinstance(value, Result):
                 value = value.to_dict()
             out[f.name] = value

@@ -120,6 +120,23 @@ def test_subclass_adds_fields_and_aux_fields_stay_out_of_frame():
     assert r.to_dict()["draws"][0][:2] == [0.0, 0.0]
 
 
+def test_to_dict_converts_pandas_fields():
+    @dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+    class WithTables(Estimate):
+        table: object = aux_field()
+        counts: object = aux_field()
+
+    r = WithTables(
+        estimate=1.0,
+        ci_low=0.5,
+        ci_high=2.0,
+        table=pd.DataFrame({"a": [1, 2]}),
+        counts=pd.Series({"110": 12, "101": 7}),
+    )
+    d = r.to_dict()
+    assert d["table"] == {"a": [1, 2]} and d["counts"] == {"110": 12, "101": 7}
+
+
 def test_hypothesis_test_repr_and_frame():
     t = HypothesisTest(7.8123, 0.0201, method="pearson", quantity="chi-square", df=2)
     assert repr(t) == "chi-square 7.81 on 2 df, p = 0.020 [pearson]"
