@@ -11,6 +11,10 @@ set, ``rules="acled"``, reproduces the ACLED coding conventions for vague words.
 A figure's :meth:`ReportedFigure.sample` draws from a sampling model on its interval
 (uniform, triangular, log-uniform or Beta-PERT), which :func:`conflictstats.propagate.monte_carlo`
 carries into derived quantities.
+
+This module holds the figure and :func:`parse_figure`; the rule table lives in
+``_reported_rules`` and the phrase tokenizer (number words included) in ``_reported_phrase``,
+and the public names of both are importable from here.
 """
 
 from __future__ import annotations
@@ -18,12 +22,41 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ._reported_phrase import (
+    _FRACTION_WORDS,
+    _NOT_UNITS,
+    _PREFIXES,
+    _RANGE_PREFIXES,
+    _ROUNDED,
+    _SCALES,
+    _SMALL,
+    _TENS,
+    _dash,
+    _normalise_unit,
+    _Number,
+    _read_number,
+    _read_numeral,
+    _read_per,
+    _read_words,
+    _Reader,
+    _unscaled,
+)
+from ._reported_rules import (
+    DEFAULT_RULES,
+    MODELS,
+    RULE_SETS,
+    SYNONYMS,
+    ReportedFigureError,
+    Rule,
+    _evaluate,
+    get_rules,
+    rules_table,
+)
 from ._validation import InputError, as_rng, check_choice
 
 __all__ = [
@@ -38,544 +71,6 @@ __all__ = [
     "get_rules",
     "rules_table",
 ]
-
-MODELS = ("uniform", "triangular", "loguniform", "pert")
-
-
-class ReportedFigureError(InputError):
-    """A phrase could not be read as a reported figure, or a figure cannot do what was asked."""
-
-
-# ---------------------------------------------------------------------------------------------
-# The rule table
-# ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Rule:
-    """One row of the qualifier → interval table.
-
-    ``value``, ``low``, ``high`` and ``cap`` are small arithmetic expressions in the symbols
-    ``x`` (the number as written; for vague words the scale, 1 or 1,000 in "tens of
-    thousands"), ``u`` (the rounding unit), ``a`` and ``b`` (the ends of a written range) and
-    ``inf``, combined with ``+``, ``-``, ``*`` and ``/`` (no parentheses), e.g. ``"x - u/2"``.
-
-    Parameters
-    ----------
-    value, low, high : str
-        The figure's central value and the ends of its interval.
-    closed : {"both", "left", "right", "neither"}
-        Which ends belong to the interval (pandas' convention).
-    cap : str, optional
-        Default upper cap used when sampling an open-ended interval (``high = inf``).
-    model : str
-        Default sampling model: one of ``"uniform"``, ``"triangular"``, ``"loguniform"``,
-        ``"pert"``.
-    note : str
-        Why the rule reads the phrase this way.
-    """
-
-    value: str = "x"
-    low: str = "x"
-    high: str = "x"
-    closed: str = "both"
-    cap: str | None = None
-    model: str = "uniform"
-    note: str = ""
-
-
-def _rule(value: str, low: str, high: str, closed: str = "both", **kw: Any) -> Rule:
-    return Rule(value=value, low=low, high=high, closed=closed, **kw)
-
-
-_VAGUE_NOTE = "value is the rounded geometric midpoint of the interval"
-
-#: The default qualifier → interval rules (see the README's table).
-DEFAULT_RULES: dict[str, Rule] = {
-    "exact": _rule("x", "x", "x", note="a count as stated: no interval"),
-    "about": _rule(
-        "x", "x - u/2", "x + u/2", model="triangular", note="rounding interval of the stated number"
-    ),
-    "nearly": _rule("x", "x - u", "x", "left", note="below the stated number, within one unit"),
-    "just over": _rule("x", "x", "x + u", "right", note="above the stated number, within one unit"),
-    "at least": _rule("x", "x", "inf", "left", cap="2*x", note="open above: cap defaults to 2x"),
-    "more than": _rule("x", "x", "inf", "neither", cap="2*x", note="open above: cap 2x"),
-    "up to": _rule("x", "0", "x", note="a maximum, not a mean: bounds the busiest period"),
-    "fewer than": _rule("x", "0", "x", "left", note="below the stated number"),
-    "range": _rule("a/2 + b/2", "a", "b", note="the stated range"),
-    "about range": _rule(
-        "a/2 + b/2", "a - u/2", "b + u/2", note="the range widened by half the finer rounding unit"
-    ),
-    "a few": _rule("3*x", "2*x", "5*x", model="loguniform", note=_VAGUE_NOTE),
-    "several": _rule("5*x", "3*x", "10*x - 1", model="loguniform", note=_VAGUE_NOTE),
-    "tens": _rule("45*x", "20*x", "100*x - 1", model="loguniform", note=_VAGUE_NOTE),
-    "dozens": _rule("50*x", "24*x", "100*x - 1", model="loguniform", note=_VAGUE_NOTE),
-    "scores": _rule("90*x", "40*x", "200*x - 1", model="loguniform", note=_VAGUE_NOTE),
-    "hundreds": _rule("450*x", "200*x", "1000*x - 1", model="loguniform", note=_VAGUE_NOTE),
-    "thousands": _rule("4500*x", "2000*x", "10000*x - 1", model="loguniform", note=_VAGUE_NOTE),
-    "millions": _rule(
-        "4500000*x", "2000000*x", "10000000*x - 1", model="loguniform", note=_VAGUE_NOTE
-    ),
-    "most": _rule("0.75*x", "0.5*x", "x", "right", note="a share: more than half"),
-}
-
-_ACLED_NOTE = "ACLED codebook, reported fatalities: vague words coded as this lower bound"
-
-#: Named rule sets: ``"default"`` and ``"acled"``.
-RULE_SETS: dict[str, dict[str, Rule]] = {
-    "default": DEFAULT_RULES,
-    "acled": {
-        **DEFAULT_RULES,
-        "several": _rule("10*x", "10*x", "10*x", note=_ACLED_NOTE),
-        "tens": _rule("10*x", "10*x", "10*x", note=_ACLED_NOTE),
-        "dozens": _rule("12*x", "12*x", "12*x", note=_ACLED_NOTE),
-        "hundreds": _rule("100*x", "100*x", "100*x", note=_ACLED_NOTE),
-        "thousands": _rule("1000*x", "1000*x", "1000*x", note=_ACLED_NOTE + " (by analogy)"),
-    },
-}
-
-#: Words that introduce each qualifier (prefixes), longest first when matched.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "about": (
-        "about",
-        "around",
-        "approximately",
-        "approx.",
-        "some",
-        "roughly",
-        "an estimated",
-        "estimated",
-        "circa",
-        "c.",
-        "~",
-        "or so (after)",
-    ),
-    "nearly": ("nearly", "almost", "close to", "just under", "not quite"),
-    "just over": ("just over", "just above", "slightly more than"),
-    "at least": (
-        "at least",
-        "no fewer than",
-        "no less than",
-        "not less than",
-        "a minimum of",
-        "or more (after)",
-        "+ (after)",
-    ),
-    "more than": ("more than", "over", "upwards of", "in excess of", "above", "greater than"),
-    "up to": (
-        "up to",
-        "as many as",
-        "as much as",
-        "a maximum of",
-        "at most",
-        "no more than",
-        "or fewer (after)",
-        "or less (after)",
-    ),
-    "fewer than": ("fewer than", "less than", "under", "below"),
-    "range": ("X to Y", "between X and Y", "from X to Y", "X-Y", "X–Y"),
-    "about range": ("about X to Y (any 'about' word)",),
-}
-
-_VAGUE_PHRASES = {
-    "a few": "a few, a few hundred (x = 100)",
-    "several": "several, several thousand (x = 1,000)",
-    "tens": "tens, tens of thousands (x = 1,000)",
-    "dozens": "dozens, dozens of fighters",
-    "scores": "scores",
-    "hundreds": "hundreds, hundreds of thousands (x = 1,000)",
-    "thousands": "thousands, thousands of fighters",
-    "millions": "millions",
-    "most": "most, the majority, a majority, the bulk (a share: x = 1)",
-}
-
-_PREFIXES = sorted(
-    ((w, q) for q, ws in SYNONYMS.items() for w in ws if "(" not in w and "X" not in w),
-    key=lambda t: -len(t[0]),
-)
-_RANGE_PREFIXES = ("between", "from")
-
-
-def get_rules(rules: Any = None) -> dict[str, Rule]:
-    """The rule table for ``rules=``: None (default), a set name, or a mapping of overrides.
-
-    A mapping is laid over the default table: its keys are qualifiers (rows of the table) and
-    its values :class:`Rule` objects or dicts of Rule fields.
-
-    Examples
-    --------
-    >>> get_rules("acled")["dozens"].low
-    '12*x'
-    """
-    if rules is None:
-        return dict(DEFAULT_RULES)
-    if isinstance(rules, str):
-        check_choice(rules, RULE_SETS, "rules")
-        return dict(RULE_SETS[rules])
-    if not isinstance(rules, Mapping):
-        raise InputError(f"rules must be None, a rule-set name or a mapping, got {rules!r}")
-    table = dict(DEFAULT_RULES)
-    for key, rule in rules.items():
-        if isinstance(rule, Mapping):
-            rule = Rule(**rule)
-        if not isinstance(rule, Rule):
-            raise InputError(f"rules[{key!r}] must be a Rule or a dict of its fields, got {rule!r}")
-        check_choice(rule.closed, ("both", "left", "right", "neither"), f"rules[{key!r}].closed")
-        check_choice(rule.model, MODELS, f"rules[{key!r}].model")
-        for part in ("value", "low", "high", "cap"):
-            expr = getattr(rule, part)
-            if expr is not None:
-                _evaluate(expr, {"x": 1.0, "u": 1.0, "a": 1.0, "b": 1.0}, f"rules[{key!r}].{part}")
-        table[key] = rule
-    return table
-
-
-def rules_table(rules: Any = None) -> list[dict[str, str]]:
-    """The rule table as rows (qualifier, phrases, value, interval, cap, model, note).
-
-    Examples
-    --------
-    >>> row = rules_table()[1]
-    >>> row["qualifier"], row["interval"]
-    ('about', '[x - u/2, x + u/2]')
-    """
-    rows = []
-    for key, rule in get_rules(rules).items():
-        left = "[" if rule.closed in ("both", "left") else "("
-        right = "]" if rule.closed in ("both", "right") else ")"
-        rows.append(
-            {
-                "qualifier": key,
-                "phrases": _phrases_of(key),
-                "value": rule.value,
-                "interval": f"{left}{rule.low}, {rule.high}{right}",
-                "cap": rule.cap or "",
-                "model": rule.model,
-                "note": rule.note,
-            }
-        )
-    return rows
-
-
-def _phrases_of(key: str) -> str:
-    if key == "exact":
-        return "827 (a number without qualifier)"
-    if key in SYNONYMS:
-        return ", ".join(SYNONYMS[key])
-    return _VAGUE_PHRASES.get(key, key)
-
-
-_TOKEN = re.compile(r"\s*([+-])?\s*([^+\-\s]+)")
-
-
-def _evaluate(expr: str, env: Mapping[str, float], name: str = "rule") -> float:
-    """Evaluate a rule expression: sums of products/quotients of numbers and symbols."""
-    env = {**env, "inf": math.inf}
-    total, pos, first = 0.0, 0, True
-    expr = expr.strip()
-    while pos < len(expr):
-        m = _TOKEN.match(expr, pos)
-        if not m or (m.group(1) is None and not first):
-            raise InputError(f"{name}: cannot read rule expression {expr!r}")
-        sign = -1.0 if m.group(1) == "-" else 1.0
-        term = None
-        for i, factor in enumerate(re.split(r"([*/])", m.group(2))):
-            if i % 2:
-                op = factor
-                continue
-            if factor in env:
-                v = env[factor]
-            else:
-                try:
-                    v = float(factor)
-                except ValueError:
-                    raise InputError(
-                        f"{name}: unknown symbol {factor!r} in {expr!r}; use x, u, a, b, inf"
-                    ) from None
-            term = v if term is None else (term * v if op == "*" else term / v)
-        total += sign * term
-        pos, first = m.end(), False
-    return total
-
-
-# ---------------------------------------------------------------------------------------------
-# The phrase reader
-# ---------------------------------------------------------------------------------------------
-_SMALL = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
-    )
-}
-_TENS = {
-    w: 10 * i
-    for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)
-}
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
-_FRACTIONS = {
-    "half": 0.5,
-    "a half": 0.5,
-    "one half": 0.5,
-    "a third": 1 / 3,
-    "one third": 1 / 3,
-    "two thirds": 2 / 3,
-    "two-thirds": 2 / 3,
-    "a quarter": 0.25,
-    "one quarter": 0.25,
-    "three quarters": 0.75,
-    "three-quarters": 0.75,
-    "all": 1.0,
-}
-_FRACTION_WORDS = {0.5: "half", 1 / 3: "a third", 2 / 3: "two thirds", 0.25: "a quarter"}
-_FRACTION_WORDS.update({0.75: "three quarters", 1.0: "all"})
-_VAGUE = {
-    "a few": "a few",
-    "several": "several",
-    "tens": "tens",
-    "dozens": "dozens",
-    "scores": "scores",
-    "hundreds": "hundreds",
-    "thousands": "thousands",
-    "millions": "millions",
-    "most": "most",
-    "the majority": "most",
-    "a majority": "most",
-    "the bulk": "most",
-}
-_SHARE_ROUNDING = 0.1  # "about half" -> [0.45, 0.55]
-_TIME_UNITS = ("hour", "day", "week", "fortnight", "month", "year")
-_ADVERBS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month"}
-_ADVERBS.update({"yearly": "year", "annually": "year", "a year": "year"})
-_UNITS = [
-    (re.compile(r"^(sq\.? ?km|square (kilometres|kilometers|km)|km2|km²)$", re.I), "km2"),
-    (re.compile(r"^(km|kms|kilometres?|kilometers?)$", re.I), "km"),
-    (re.compile(r"^(sq\.? ?mi(les?)?|square miles?|mi2)$", re.I), "mi2"),
-    (re.compile(r"^(mi|miles?)$", re.I), "mi"),
-]
-_NUMERAL = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)")
-_SCALE_AFTER = re.compile(r"\s*(thousand|million|billion)s?\b", re.I)
-_PERCENT = re.compile(r"\s*(%|per ?cent\b)", re.I)
-_NOT_UNITS = {"to", "or", "and", "of", "from", "between", "hundred", "hundreds", "dozen", "dozens"}
-_ROUNDED = re.compile(r"\s*\(rounded to ([^)]*)\)\s*$", re.I)
-
-
-@dataclass
-class _Number:
-    value: float
-    rounding: float
-    scaled: bool = False  # carries its own scale word ("2 million")
-    share: bool = False
-    vague: str | None = None  # vague word key ("dozens")
-    dozen: bool = False
-
-
-class _Reader:
-    """A cursor over the phrase that reports where reading failed."""
-
-    def __init__(self, text: str, original: str | None = None) -> None:
-        self.text = text
-        self.original = text if original is None else original
-        self.pos = 0
-
-    def fail(self, what: str) -> ReportedFigureError:
-        rest = self.text[self.pos :].strip() or "(end of text)"
-        return ReportedFigureError(
-            f"cannot read reported figure {self.original!r}: {what} at {rest!r} "
-            f"(character {self.pos + 1})"
-        )
-
-    def skip_space(self) -> None:
-        while self.pos < len(self.text) and self.text[self.pos].isspace():
-            self.pos += 1
-
-    def word(self, *options: str) -> str | None:
-        """Consume one of ``options`` (whole words, case-insensitive) if it comes next."""
-        self.skip_space()
-        for opt in sorted(options, key=len, reverse=True):
-            end = self.pos + len(opt)
-            if self.text[self.pos : end].lower() == opt.lower():
-                boundary = end >= len(self.text) or not (
-                    self.text[end].isalnum() and opt[-1].isalnum()
-                )
-                if boundary:
-                    self.pos = end
-                    return opt.lower()
-        return None
-
-    def peek_word(self) -> str:
-        self.skip_space()
-        m = re.match(r"[A-Za-z]+", self.text[self.pos :])
-        return m.group(0).lower() if m else ""
-
-
-def _trailing_unit(digits: str) -> float:
-    """Rounding unit implied by how a numeral is written: 7,000 -> 1,000; 2.5 -> 0.1."""
-    digits = digits.replace(",", "")
-    if "." in digits:
-        return 10.0 ** -len(digits.split(".")[1])
-    stripped = digits.rstrip("0")
-    if not stripped:
-        return 1.0
-    return 10.0 ** (len(digits) - len(stripped))
-
-
-def _unit_of_value(value: float) -> float:
-    """Rounding unit of a whole number written in words: thirty -> 10, 2,500 -> 100."""
-    v = int(round(value))
-    if v == 0 or v != value:
-        return 1.0
-    k = 0
-    while v % 10 == 0:
-        v //= 10
-        k += 1
-    return 10.0**k
-
-
-def _read_numeral(r: _Reader) -> _Number | None:
-    r.skip_space()
-    m = _NUMERAL.match(r.text, r.pos)
-    if not m:
-        return None
-    digits = m.group(0)
-    r.pos = m.end()
-    value = float(digits.replace(",", ""))
-    unit = _trailing_unit(digits)
-    scaled = False
-    s = _SCALE_AFTER.match(r.text, r.pos)
-    if s:
-        scale = _SCALES[s.group(1).lower()]
-        value, unit, scaled = value * scale, unit * scale, True
-        r.pos = s.end()
-    p = _PERCENT.match(r.text, r.pos)
-    if p:
-        r.pos = p.end()
-        return _Number(value / 100, unit / 100, share=True)
-    return _Number(value, unit, scaled=scaled)
-
-
-def _read_words(r: _Reader) -> _Number | None:
-    """Number words: "thirty", "two thousand", "a dozen", "three hundred and eight"."""
-    start = r.pos
-    total, current, seen, dozen, scaled = 0.0, 0.0, False, False, False
-    if r.word("half a dozen"):
-        return _Number(6.0, 6.0, dozen=True)
-    while True:
-        save = r.pos
-        w = r.peek_word()
-        if w == "a" or w == "an":
-            r.word(w)
-            nxt = r.peek_word()
-            if seen:
-                r.pos = save
-                break
-            if nxt not in ("dozen", "hundred", "thousand", "million", "billion"):
-                if not nxt:
-                    r.pos = start
-                    return None
-                return _Number(1.0, 1.0)  # "a kilometre", "a year"
-            current = 1.0
-            seen = True
-            continue
-        if w == "and" and seen:
-            r.word("and")
-            if r.peek_word() in _SMALL or r.peek_word() in _TENS:
-                continue
-            r.pos = save
-            break
-        if w in _SMALL:
-            current += _SMALL[w]
-        elif w in _TENS:
-            current += _TENS[w]
-            r.word(w)
-            m = re.match(r"-([a-z]+)", r.text[r.pos :], re.I)
-            if m and m.group(1).lower() in _SMALL and 0 < _SMALL[m.group(1).lower()] < 10:
-                current += _SMALL[m.group(1).lower()]
-                r.pos += m.end()
-            seen = True
-            continue
-        elif w == "dozen" and seen:
-            current *= 12
-            dozen = True
-        elif w == "hundred" and seen:
-            current *= 100
-        elif w in _SCALES and seen:
-            total += current * _SCALES[w]
-            current, scaled = 0.0, True
-        else:
-            break
-        r.word(w)
-        seen = True
-    if not seen:
-        r.pos = start
-        return None
-    value = total + current
-    return _Number(value, 6.0 if dozen else _unit_of_value(value), scaled=scaled, dozen=dozen)
-
-
-def _read_share_or_vague(r: _Reader) -> _Number | None:
-    start = r.pos
-    if r.word("half a dozen"):
-        r.pos = start
-        return None  # a number, read by _read_words
-    w = r.word(*_FRACTIONS)
-    if w:
-        return _Number(_FRACTIONS[w], _SHARE_ROUNDING, share=True)
-    w = r.word(*_VAGUE)
-    if w:
-        key = _VAGUE[w]
-        scale = 1.0
-        if key != "most":
-            save = r.pos
-            r.word("of")
-            s = r.word("hundreds", "hundred", "thousands", "thousand", "millions", "million")
-            if s:
-                scale = {"h": 100.0, "t": 1e3, "m": 1e6}[s[0]]
-            else:
-                r.pos = save
-        return _Number(scale, 1.0, vague=key, share=key == "most")
-    r.pos = start
-    return None
-
-
-def _read_number(r: _Reader) -> _Number | None:
-    number = _read_numeral(r) or _read_share_or_vague(r)
-    if number is not None:
-        return number
-    number = _read_words(r)
-    if number is not None:
-        p = _PERCENT.match(r.text, r.pos)
-        if p:  # "seventy per cent"
-            r.pos = p.end()
-            return _Number(number.value / 100, number.rounding / 100, share=True)
-    return number
-
-
-def _read_per(tail: str) -> tuple[str, str | None]:
-    """Split the words after the number into (unit words, per)."""
-    units = "|".join(_TIME_UNITS)
-    m = re.search(
-        rf"(?:^|\s+|/)\s*(?:(?:a|an|per|each|every|in a|in an|in one|a single)\s+)?({units})s?$"
-        rf"|(?:^|\s+)({'|'.join(_ADVERBS)})$",
-        tail,
-        re.I,
-    )
-    if not m:
-        return tail, None
-    head = tail[: m.start()]
-    has_article = re.search(r"(a|an|per|each|every|one|single)\s+\w+$", m.group(0), re.I)
-    if m.group(1) and not has_article and not m.group(0).lstrip().startswith("/"):
-        return tail, None  # "three months": a unit, not a rate
-    per = m.group(1).lower() if m.group(1) else _ADVERBS[m.group(2).lower()]
-    return head, per
-
-
-def _normalise_unit(words: str) -> str | None:
-    words = " ".join(words.split())
-    if not words:
-        return None
-    for pattern, name in _UNITS:
-        if pattern.match(words):
-            return name
-    return words
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1102,19 +597,3 @@ def parse_figure(
         scale=first.value if first.vague else 1.0,
         share=bool(share),
     )
-
-
-def _unscaled(n: _Number) -> float:
-    """The number before its scale word ("3 million" -> 3)."""
-    for scale in (1e9, 1e6, 1e3):
-        if n.value >= scale:
-            return n.value / scale
-    return n.value
-
-
-def _dash(r: _Reader) -> bool:
-    r.skip_space()
-    if r.text[r.pos : r.pos + 1] == "-":
-        r.pos += 1
-        return True
-    return False
