@@ -214,7 +214,7 @@ def test_segment_table_matches_direct_likelihoods():
     """The vectorised segment table equals a direct sum of log-likelihood terms (scipy)."""
     from scipy import stats as st
 
-    from conflictstats.trends import _level_segment_loglik
+    from conflictstats._trends_changepoints import _level_segment_loglik
 
     y = np.array([3, 0, 5, 8, 2, 9, 12, 7, 4, 0, 0, 6], float)
     alpha = 0.3
@@ -231,7 +231,7 @@ def test_segment_table_matches_direct_likelihoods():
 def test_batched_slope_fits_match_statsmodels():
     import statsmodels.api as sm
 
-    from conflictstats.trends import _slope_fit_batch
+    from conflictstats._trends_changepoints import _slope_fit_batch
 
     rng = np.random.default_rng(2)
     y = rng.poisson(np.linspace(5, 30, 40)).astype(float)
