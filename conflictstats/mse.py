@@ -461,7 +461,10 @@ def _fit_full_table(X, Y, beta, max_iter=200):
 
     def loglik(b, rows=slice(None)):
         eta = b @ X.T
-        return (Y[rows] * eta - np.exp(eta)).sum(axis=1)
+        # a trial step that overshoots gives exp overflow -> -inf log-likelihood, which the
+        # step halving below rejects; the warning would only be noise
+        with np.errstate(over="ignore"):
+            return (Y[rows] * eta - np.exp(eta)).sum(axis=1)
 
     ll = loglik(beta)
     eye = np.eye(p) * 1e-10
