@@ -251,6 +251,67 @@ def _count_pairs(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows[pos], vals[pos], mult[pos]
 
 
+# Above this r = 1/alpha, differences f(y + r) - f(r) of log-gamma and digamma come from
+# their asymptotic series written as differences (log1p and 1/x - 1/z terms): subtracting two
+# nearly equal values of f would lose ~log10(r) digits, which at small alpha is the noise
+# floor of the gradient in alpha and keeps Newton's method from converging.
+_R_ASYMPTOTIC = 50.0
+
+
+def _lgamma_diff(y, x):
+    """``lgamma(x + y) - lgamma(x)`` for counts ``y > 0``."""
+    out = special.gammaln(y + x) - special.gammaln(x)
+    big = x > _R_ASYMPTOTIC
+    if big.any():
+        yb, xb = y[big], x[big]
+        z = xb + yb
+        # Stirling: lgamma(x) = (x - 1/2) log x - x + log(2 pi)/2 + 1/(12x) - 1/(360x^3) + ...
+        out[big] = (
+            (z - 0.5) * np.log1p(yb / xb)
+            + yb * (np.log(xb) - 1.0)
+            + (1.0 / z - 1.0 / xb) / 12.0
+            - (1.0 / z**3 - 1.0 / xb**3) / 360.0
+            + (1.0 / z**5 - 1.0 / xb**5) / 1260.0
+        )
+    return out
+
+
+def _digamma_diff(y, x):
+    """``digamma(x + y) - digamma(x)`` for counts ``y > 0``."""
+    out = special.digamma(y + x) - special.digamma(x)
+    big = x > _R_ASYMPTOTIC
+    if big.any():
+        yb, xb = y[big], x[big]
+        z = xb + yb
+        # digamma(x) = log x - 1/(2x) - 1/(12x^2) + 1/(120x^4) - 1/(252x^6) + ...
+        out[big] = (
+            np.log1p(yb / xb)
+            - 0.5 * (1.0 / z - 1.0 / xb)
+            - (1.0 / z**2 - 1.0 / xb**2) / 12.0
+            + (1.0 / z**4 - 1.0 / xb**4) / 120.0
+            - (1.0 / z**6 - 1.0 / xb**6) / 252.0
+        )
+    return out
+
+
+def _trigamma_diff(y, x):
+    """``trigamma(x + y) - trigamma(x)`` for counts ``y > 0``."""
+    out = trigamma(y + x) - trigamma(x)
+    big = x > _R_ASYMPTOTIC
+    if big.any():
+        yb, xb = y[big], x[big]
+        z = xb + yb
+        # trigamma(x) = 1/x + 1/(2x^2) + 1/(6x^3) - 1/(30x^5) + 1/(42x^7) - ...
+        out[big] = (
+            -yb / (xb * z)
+            + 0.5 * (1.0 / z**2 - 1.0 / xb**2)
+            + (1.0 / z**3 - 1.0 / xb**3) / 6.0
+            - (1.0 / z**5 - 1.0 / xb**5) / 30.0
+            + (1.0 / z**7 - 1.0 / xb**7) / 42.0
+        )
+    return out
+
+
 class _NB2:
     """Log-likelihood and derivatives of NB2 in ``(beta, theta = log alpha)`` for many series.
 
@@ -265,10 +326,8 @@ class _NB2:
             yX = y @ X
             yoff = np.sum(y * np.where(y > 0, off, 0.0), axis=1)
             ysum = y.sum(axis=1)
-            # positive cells: the multiplicity of the per-series terms in r = 1/alpha
-            npos = np.bincount(pairs[0], weights=pairs[2], minlength=y.shape[0])
-            _parts = (pairs, yX, yoff, ysum, npos)
-        self.pairs, self.yX, self.yoff, self.ysum, self.npos = _parts
+            _parts = (pairs, yX, yoff, ysum)
+        self.pairs, self.yX, self.yoff, self.ysum = _parts
 
     def take(self, keep):
         keep = np.asarray(keep)
@@ -279,20 +338,20 @@ class _NB2:
         rows, vals, mult = self.pairs
         sel = renum[rows] >= 0
         pairs = (renum[rows[sel]], vals[sel], mult[sel])
-        parts = (pairs, self.yX[keep], self.yoff[keep], self.ysum[keep], self.npos[keep])
+        parts = (pairs, self.yX[keep], self.yoff[keep], self.ysum[keep])
         return _NB2(self.y[keep], self.off[keep], self.X, self.gram, parts)
 
-    def _pair_sum(self, fn, r):
-        """``sum over positive cells of fn(y + r) - fn(r)``, per series."""
+    def _pair_sum(self, diff, r):
+        """``sum over positive cells of f(y + r) - f(r)`` per series, ``diff(y, r)`` giving
+        the differences for the distinct (series, count) pairs."""
         rows, vals, mult = self.pairs
-        per = np.bincount(rows, weights=mult * fn(vals + r[rows]), minlength=self.y.shape[0])
-        return per - self.npos * fn(r)
+        return np.bincount(rows, weights=mult * diff(vals, r[rows]), minlength=r.size)
 
     def loglik(self, beta, theta):
         """Log-likelihood without the constant ``-sum log(y!)``."""
         a = np.exp(theta)
         r = 1.0 / a
-        lg = self._pair_sum(special.gammaln, r)
+        lg = self._pair_sum(_lgamma_diff, r)
         amu = np.exp(beta @ self.X.T + (self.off + theta[:, None]))
         tail = np.sum((self.y + r[:, None]) * np.log1p(amu), axis=1)
         return lg - tail + self.ysum * theta + np.sum(self.yX * beta, axis=1) + self.yoff
@@ -305,8 +364,8 @@ class _NB2:
         S, p = beta.shape
         a = np.exp(theta)
         r = 1.0 / a
-        dig = self._pair_sum(special.digamma, r)
-        tri = self._pair_sum(trigamma, r)
+        dig = self._pair_sum(_digamma_diff, r)
+        tri = self._pair_sum(_trigamma_diff, r)
         amu = np.exp(beta @ X.T + (self.off + theta[:, None]))  # alpha * mu
         inv1 = 1.0 / (1.0 + amu)
         resid = (y * a[:, None] - amu) * inv1  # alpha (y - mu) / (1 + alpha mu)
