@@ -208,6 +208,12 @@ def fit_trends(
     McCullagh, P. and Nelder, J. A. (1989). *Generalized Linear Models*, 2nd ed. Chapman and
     Hall. (IRLS; quasi-likelihood and the Pearson dispersion.)
 
+    Wedderburn, R. W. M. (1974). Quasi-likelihood functions, generalized linear models, and
+    the Gauss-Newton method. *Biometrika* 61(3), 439-447. (Quasi-Poisson.)
+
+    Lawless, J. F. (1987). Negative binomial and mixed Poisson regression. *Canadian Journal
+    of Statistics* 15(3), 209-225. (NB2 by maximum likelihood.)
+
     Cameron, A. C. and Trivedi, P. K. (2013). *Regression Analysis of Count Data*, 2nd ed.
     Cambridge University Press. (NB2 likelihood; score test for overdispersion.)
 
@@ -420,8 +426,66 @@ def _screen(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> np.ndarray:
     return reason
 
 
+def _poisson(y, off, mask, X, gram, spec):
+    """Poisson maximum likelihood by IRLS; SEs from the Fisher information.
+
+    McCullagh, P. and Nelder, J. A. (1989). Generalized Linear Models, 2nd ed., ch. 2 and 6.
+    """
+    fit = _irls.fit_poisson(y, off, X, maxiter=spec.maxiter, tol=spec.tol, gram=gram)
+    return fit, np.ones(y.shape[0]), np.zeros(y.shape[0], dtype=bool)
+
+
+def _quasi_poisson(y, off, mask, X, gram, spec):
+    """Poisson coefficients; variances times the Pearson scale chi2 / (n - p).
+
+    Wedderburn, R. W. M. (1974). Quasi-likelihood functions, generalized linear models, and
+    the Gauss-Newton method. Biometrika 61(3), 439-447; McCullagh and Nelder (1989), ch. 9.
+    """
+    fit, _, note = _poisson(y, off, mask, X, gram, spec)
+    mu = np.exp(fit.beta @ X.T + off)
+    seen = mask > 0
+    pearson = np.where(seen, (y - mu) ** 2 / np.where(seen, mu, 1.0), 0.0)
+    scale = pearson.sum(axis=1) / (mask.sum(axis=1) - X.shape[1])
+    fit.var = fit.var * scale[:, None]
+    return fit, scale, note
+
+
+def _negbin(y, off, mask, X, gram, spec):
+    """NB2 (variance mu + alpha mu^2), beta and alpha jointly by maximum likelihood.
+
+    Lawless, J. F. (1987). Negative binomial and mixed Poisson regression. Canadian Journal of
+    Statistics 15(3), 209-225; Cameron, A. C. and Trivedi, P. K. (2013). Regression Analysis
+    of Count Data, 2nd ed., Cambridge University Press, ch. 3.
+    """
+    # the Poisson fit only starts NB2's Newton iterations: a loose one will do
+    fit = _irls.fit_poisson(
+        y,
+        off,
+        X,
+        maxiter=spec.maxiter,
+        tol=max(spec.tol, _NB_START_TOL),
+        variances=False,
+        gram=gram,
+    )
+    alpha = np.full(y.shape[0], np.nan)
+    note = np.zeros(y.shape[0], dtype=bool)
+    good = np.flatnonzero(fit.converged)
+    nb = _irls.fit_negbin(
+        y[good], off[good], X, fit.beta[good], maxiter=spec.maxiter, tol=spec.tol, gram=gram
+    )
+    fit.beta[good], fit.var[good] = nb.beta, nb.var
+    fit.converged[good], fit.failed[good] = nb.converged, nb.failed
+    fit.iterations[good] += nb.iterations
+    alpha[good] = nb.alpha
+    note[good] = nb.boundary & nb.converged
+    return fit, alpha, note
+
+
+_FAMILY_FITS = {"poisson": _poisson, "quasi-poisson": _quasi_poisson, "negbin": _negbin}
+
+
 def _fit_chunk(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> dict[str, np.ndarray]:
-    """Fit every series of one chunk; per-series arrays for the output table."""
+    """Screen and fit every series of one chunk; per-series arrays for the output table."""
     y, off, m, X = panel.y, panel.off, panel.mask, panel.X
     S, p = y.shape[0], X.shape[1]
     reason = _screen(panel, spec, gram)
@@ -430,59 +494,16 @@ def _fit_chunk(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> dict[str, np.nda
     disp = np.full(S, np.nan)
     conv = np.zeros(S, dtype=bool)
     iters = np.zeros(S, dtype=int)
-    n_obs = m.sum(axis=1).astype(int)
     ok = np.flatnonzero(reason == "")
     if ok.size:
-        ya, oa, ma = y[ok], off[ok], m[ok]
-        if spec.family == "negbin":
-            # the Poisson fit only starts NB2's Newton iterations: a loose one will do
-            fit = _irls.fit_poisson(
-                ya,
-                oa,
-                X,
-                maxiter=spec.maxiter,
-                tol=max(spec.tol, _NB_START_TOL),
-                variances=False,
-                gram=gram,
-            )
-        else:
-            fit = _irls.fit_poisson(ya, oa, X, maxiter=spec.maxiter, tol=spec.tol, gram=gram)
-        scale = np.ones(ok.size)
-        if spec.family == "negbin":
-            good = fit.converged
-            nb = _irls.fit_negbin(
-                ya[good],
-                oa[good],
-                X,
-                fit.beta[good],
-                maxiter=spec.maxiter,
-                tol=spec.tol,
-                gram=gram,
-            )
-            gi = np.flatnonzero(good)
-            fit.beta[gi], fit.var[gi] = nb.beta, nb.var
-            fit.converged[gi], fit.failed[gi] = nb.converged, nb.failed
-            fit.iterations[gi] += nb.iterations
-            scale = np.full(ok.size, np.nan)
-            scale[gi] = nb.alpha
-            note = np.flatnonzero(nb.boundary & nb.converged)
-            reason[ok[gi[note]]] = "alpha estimate is 0 (no overdispersion): Poisson fit reported"
-        elif spec.family == "quasi-poisson":
-            mu = np.exp(fit.beta @ X.T + oa)
-            pearson = np.where(ma > 0, (ya - mu) ** 2 / np.where(ma > 0, mu, 1.0), 0.0)
-            scale = pearson.sum(axis=1) / (n_obs[ok] - p)
-        var = fit.var
-        if spec.family == "quasi-poisson":
-            var = var * scale[:, None]
-        beta[ok], se[ok] = fit.beta, np.sqrt(var)
-        disp[ok] = scale
+        fit, scale, note = _FAMILY_FITS[spec.family](y[ok], off[ok], m[ok], X, gram, spec)
+        beta[ok], se[ok], disp[ok] = fit.beta, np.sqrt(fit.var), scale
         conv[ok], iters[ok] = fit.converged, fit.iterations
-        failed = ok[fit.failed]
-        reason[failed] = "numerical failure: singular information matrix or overflow"
-        slow = ok[~fit.converged & ~fit.failed]
-        reason[slow] = (
-            f"did not converge in {spec.maxiter} iterations (fitted means tending to 0: the "
-            "maximum-likelihood estimate may not exist)"
+        reason[ok[note]] = "alpha estimate is 0 (no overdispersion): Poisson fit reported"
+        reason[ok[fit.failed]] = "numerical failure: singular information matrix or overflow"
+        reason[ok[~fit.converged & ~fit.failed]] = (
+            f"did not converge in {spec.maxiter} iterations (the maximum-likelihood estimate "
+            "may not exist: fitted means tending to 0 or dispersion without bound)"
         )
     bad = ~conv
     beta[bad], se[bad], disp[bad] = np.nan, np.nan, np.nan
@@ -492,7 +513,7 @@ def _fit_chunk(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> dict[str, np.nda
         "dispersion": disp,
         "converged": conv,
         "iterations": iters,
-        "n_obs": n_obs,
+        "n_obs": m.sum(axis=1).astype(int),
         "reason": reason,
     }
 
