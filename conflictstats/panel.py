@@ -257,6 +257,10 @@ def fit_trends(
     for arg, col in names.items():
         if not isinstance(col, str):
             raise InputError(f"{arg} must be a column name (str), got {col!r}")
+    if series in COLUMNS[1:]:
+        raise InputError(
+            f"series={series!r} would clash with a column of the result; rename the column"
+        )
     spec = dict(
         series=series,
         time=time,

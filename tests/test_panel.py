@@ -396,6 +396,8 @@ def test_bad_tables():
         fit_trends(frame.to_dict(), **KW)
     with pytest.raises(InputError, match="series must be a column name"):
         fit_trends(frame, **{**KW, "series": 3})
+    with pytest.raises(InputError, match="series='term' would clash"):
+        fit_trends(frame.rename(columns={"cell": "term"}), **{**KW, "series": "term"})
 
 
 def test_empty_frame():
