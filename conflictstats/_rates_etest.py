@@ -22,15 +22,18 @@ def _halfwidth(mu):
     return np.ceil(6.5 * np.sqrt(mu) + 6)
 
 
-def _poisson_grid(mu, width):
-    """Poisson pmf on ``lo + arange(width)`` per row (``lo`` from ``mu``), by recurrence."""
+def _poisson_grid(mu, width, pad=0):
+    """Poisson pmf on ``lo + arange(width)`` per row (``lo`` from ``mu``), by recurrence;
+    with ``pad``, in the last ``width`` columns of a ``(mu.size, pad + width)`` array whose
+    first ``pad`` columns are left unset."""
     lo = np.maximum(0.0, np.floor(mu - _halfwidth(mu)))
     start = np.exp(special.xlogy(lo, mu) - mu - special.gammaln(lo + 1))
-    pmf = np.empty((mu.size, width))
+    out = np.empty((mu.size, pad + width))
+    pmf = out[:, pad:]
     pmf[:, 0] = start
     np.divide(mu[:, None], lo[:, None] + np.arange(1.0, width), out=pmf[:, 1:])
     np.cumprod(pmf, axis=1, out=pmf)
-    return lo, pmf
+    return lo, out
 
 
 def _grid_width(mu):
@@ -74,21 +77,25 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
 
     k1, k2 = _grid_width(mu1), _grid_width(mu2)
     lo1, pmf1 = _poisson_grid(mu1, k1)
-    lo2, pmf2 = _poisson_grid(mu2, k2)
     npair = x1.size
-    # cdf2 rows: [P(Y2 <= -1) = 0, P(Y2 < lo2), P(Y2 <= lo2), ..., P(Y2 <= lo2 + k2 - 1)]
-    base2 = np.where(lo2 > 0, special.gammaincc(np.maximum(lo2, 1), mu2), 0.0)
-    cdf2 = np.empty((npair, k2 + 2))
+    # cdf2 rows: [P(Y2 <= -1) = 0, P(Y2 < lo2), P(Y2 <= lo2), ..., P(Y2 <= lo2 + k2 - 1)],
+    # built in place: the pmf on the grid, P(Y2 < lo2) added to its first cell, then summed
+    lo2, cdf2 = _poisson_grid(mu2, k2, pad=2)
+    base2 = special.gammaincc(np.maximum(lo2, 1), mu2)
+    base2[lo2 == 0] = 0.0
     cdf2[:, 0] = 0.0
     cdf2[:, 1] = base2
-    np.cumsum(pmf2, axis=1, out=cdf2[:, 2:])
-    cdf2[:, 2:] += base2[:, None]
+    cdf2[:, 2] += base2
+    np.cumsum(cdf2[:, 2:], axis=1, out=cdf2[:, 2:])
     flat2 = cdf2.ravel()
     col = (slice(None), None)
     shift = (2 - lo2)[col]
-    rowbase = (np.arange(npair) * (k2 + 2.0))[col]
     y1 = lo1[col] + np.arange(k1)[None, :]
     has_row0 = bool(lo1.min() == 0)
+    rowbase = (np.arange(npair) * (k2 + 2.0))[col]
+    rowlo = rowbase
+    rowhi = rowbase + (k2 + 1)
+    offset = shift + rowbase
     # the (0, 0) point is left out of the rows (added apart): rows y1 = 0 start at y2 = 1
     row0 = (y1 == 0).astype(float) if has_row0 else 0.0
     tt1, tt2, vv = t1[col], t2[col], null[col]
@@ -98,10 +105,6 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
         idx = np.clip(k + shift, 0, k2 + 1)
         idx += rowbase
         return flat2.take(idx.astype(np.intp))
-
-    rowlo = rowbase
-    rowhi = rowbase + (k2 + 1)
-    offset = shift + rowbase
 
     def mass(hi, lo=None):
         """Sum over rows of pmf1 * P(lo <= Y2 <= hi), ends rounded inwards to integers."""
@@ -221,9 +224,136 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
     return np.where(trivial, 1.0, np.clip(p, 0.0, 1.0))
 
 
+def _two_sided_rows(kind, y1, pmf1, flat2, th, t1, t2, null, offset, rowlo, rowhi):
+    """``P(T >= th) - P(T >= -th)`` per pair (``th > 0``), for grids of ``y1`` that start
+    above 0, for the ratio, and for the difference when ``d <= 0``.
+
+    In both cases ``T >= +-th`` iff ``y2 <= m -+ r`` for some ``m(y1)`` and ``r(y1) >= 0``:
+    for the ratio ``y2 <= (A -+ e)^2 - y1`` with ``A^2 = ((1 + c) / c) y1 + th^2 / (4 c)``,
+    ``e = th / (2 sqrt c)``, ``c = R0 t1 / t2`` (the score statistic's quadratic in
+    ``sqrt(c (y1 + y2))``); for the difference the roots ``m -+ r`` of Krishnamoorthy and
+    Thomson's quadratic in ``y2``, ``m = (t2 / t1) y1 - d t2 + th^2 / 2``,
+    ``r^2 = th^2 ((t2 / t1)(1 + t2 / t1) y1 + th^2 / 4 - d t2)``. The ends are computed
+    directly as indices into ``flat2`` (``k + offset`` is the index of P(Y2 <= k)), clipped
+    to their rows and floored.
+    """
+    col = (slice(None), None)
+    if kind == "ratio":
+        c = null * t1 / t2
+        e = th * (0.5 / np.sqrt(c))
+        r = y1 * ((1 + c) / c)[col]
+        r += (th * th / (4 * c))[col]  # A^2
+        m = r - y1
+        m += offset + (e * e)[col]
+        np.sqrt(r, out=r)
+        r *= (2 * e)[col]
+    else:
+        r21 = t2 / t1
+        th2 = th * th
+        m = y1 * r21[col]
+        m += offset + (th2 / 2 - null * t2)[col]
+        r = y1 * (th2 * r21 * (1 + r21))[col]
+        r += (th2 * (th2 / 4 - null * t2))[col]
+        np.sqrt(r, out=r)
+    hi_dn = np.add(m, r)
+    hi_up = np.subtract(m, r, out=m)
+    sums = []
+    for h in (hi_up, hi_dn):
+        np.maximum(h, rowlo, out=h)
+        np.minimum(h, rowhi, out=h)
+        sums.append(np.einsum("ij,ij->i", pmf1, flat2.take(h.astype(np.intp))))
+    return sums[0] - sums[1]
+
+
+def _two_sided_fast(x1, t1, x2, t2, null, kind, cells):
+    """Two-sided E-test p-values for the rows whose ``y1`` grid starts above 0 (``nan``
+    for the others, left to :func:`_etest_chunk`), when every region's ends are the roots
+    themselves (the ratio; the difference with ``d <= 0``).
+
+    The same sums as :func:`_etest_chunk`, with the per-pair quantities (null means, grid
+    ends, first pmf terms, thresholds) computed once for all pairs and each chunk doing
+    only the grid passes of :func:`_two_sided_rows`.
+    """
+    out = np.full(x1.size, np.nan)
+    if kind == "ratio":
+        lam2 = (x1 + x2) / (t1 * null + t2)
+        lam1 = null * lam2
+    else:
+        lam2 = (x1 + x2) / (t1 + t2) - null * t1 / (t1 + t2)
+        lam1 = lam2 + null
+    mu1, mu2 = t1 * lam1, t2 * lam2
+    with np.errstate(invalid="ignore"):
+        lo1 = np.maximum(0.0, np.floor(mu1 - _halfwidth(mu1)))
+        fast = lo1 > 0  # excludes the trivial pairs (lam <= 0) and rows through y1 = 0
+    if not fast.any():
+        return out
+    rows = np.flatnonzero(fast)
+    x1, t1, x2, t2, null = x1[rows], t1[rows], x2[rows], t2[rows], null[rows]
+    mu1, mu2, lo1 = mu1[rows], mu2[rows], lo1[rows]
+    h2 = _halfwidth(mu2)
+    lo2 = np.maximum(0.0, np.floor(mu2 - h2))
+    w1 = np.ceil(mu1 + _halfwidth(mu1)) - lo1 + 1
+    w2 = np.ceil(mu2 + h2) - lo2 + 1
+    start1 = np.exp(special.xlogy(lo1, mu1) - mu1 - special.gammaln(lo1 + 1))
+    start2 = np.exp(special.xlogy(lo2, mu2) - mu2 - special.gammaln(lo2 + 1))
+    base2 = special.gammaincc(np.maximum(lo2, 1), mu2)
+    base2[lo2 == 0] = 0.0
+    s = np.abs(_etest_stat(kind, x1, t1, x2, t2, null))
+    tol = 1e-10 * np.maximum(1.0, s)
+    big = s > tol
+    th = np.where(big, s - tol, 1.0)
+    order = np.argsort(np.maximum(w1, w2), kind="stable")
+    p = np.empty(rows.size)
+    first = 0
+    while first < rows.size:
+        probe = order[min(rows.size - 1, first + 32)]
+        per = max(1, int(cells // max(w1[probe], w2[probe])))
+        i = order[first : first + per]
+        first += per
+        k1, k2 = int(w1[i].max()), int(w2[i].max())
+        n = i.size
+        col = (slice(None), None)
+        y1 = lo1[i][col] + np.arange(float(k1))
+        pmf1 = np.empty((n, k1))
+        pmf1[:, 0] = start1[i]
+        np.divide(mu1[i][col], y1[:, 1:], out=pmf1[:, 1:])
+        np.cumprod(pmf1, axis=1, out=pmf1)
+        # rows [P(Y2 <= -1) = 0, P(Y2 < lo2), P(Y2 <= lo2), ..., P(Y2 <= lo2 + k2 - 1)]
+        cdf2 = np.empty((n, k2 + 2))
+        cdf2[:, 0] = 0.0
+        cdf2[:, 1] = base2[i]
+        cdf2[:, 2] = start2[i]
+        np.divide(mu2[i][col], lo2[i][col] + np.arange(1.0, k2), out=cdf2[:, 3:])
+        np.cumprod(cdf2[:, 2:], axis=1, out=cdf2[:, 2:])
+        cdf2[:, 2] += base2[i]
+        np.cumsum(cdf2[:, 2:], axis=1, out=cdf2[:, 2:])
+        rowlo = (np.arange(n) * (k2 + 2.0))[col]
+        rowhi = rowlo + (k2 + 1)
+        offset = rowlo + (2 - lo2[i])[col]
+        total = np.einsum("ij->i", pmf1) * cdf2[:, -1]
+        diff = _two_sided_rows(
+            kind, y1, pmf1, cdf2.ravel(), th[i], t1[i], t2[i], null[i], offset, rowlo, rowhi
+        )
+        p[i] = np.where(big[i], total + diff, total)
+    out[rows] = np.clip(p, 0.0, 1.0)
+    return out
+
+
 def _etest_pvalue(x1, t1, x2, t2, null, kind, alternative, cells=1 << 14):
     """E-test p-values for flat arrays, in chunks of about ``cells`` grid cells (sorted by
     size, so that a chunk's grids have similar widths)."""
+    if alternative == "two-sided" and (kind == "ratio" or (null <= 0).all()):
+        out = _two_sided_fast(x1, t1, x2, t2, null, kind, cells)
+        rest = np.flatnonzero(np.isnan(out))
+        if rest.size:
+            args = (x1[rest], t1[rest], x2[rest], t2[rest], null[rest])
+            out[rest] = _chunked(*args, kind, alternative, cells)
+        return out
+    return _chunked(x1, t1, x2, t2, null, kind, alternative, cells)
+
+
+def _chunked(x1, t1, x2, t2, null, kind, alternative, cells):
+    """:func:`_etest_chunk` over chunks of pairs sorted by size."""
     out = np.empty(x1.size)
     mu = (x1 + x2) * np.maximum(t1, t2) / (t1 + t2) + np.abs(null) * np.maximum(t1, t2)
     width = 2 * _halfwidth(mu) + 2
