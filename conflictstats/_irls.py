@@ -1,12 +1,13 @@
 """Batched maximum-likelihood fits of log-linear count models, one row per series.
 
 The private engine of :mod:`conflictstats.panel`. Every series of a chunk shares one time grid,
-so the design is one ``(T, p)`` matrix ``X``; which cells a series observed is a ``(S, T)``
-mask. Weighted cross-products for all series are then a single matrix product
-``W @ XX`` with ``XX[t] = outer(X[t], X[t])`` flattened (distinct columns only, see
-:class:`Gram`), and each iteration solves the ``S``
-small ``p``-by-``p`` systems at once with :func:`numpy.linalg.solve`. Series leave the active
-set as soon as they converge, so a few slow series never cost a whole-panel iteration.
+so the design is one ``(T, p)`` matrix ``X``; a cell a series did not observe has count 0 and
+offset ``-inf`` (fitted mean exactly 0), so it drops out of every sum without a mask. The
+weighted cross-products of all series are then one matrix product ``W @ XX`` with
+``XX[t] = outer(X[t], X[t])`` flattened (its distinct columns only, see :class:`Gram`), and
+each iteration solves the ``S`` small ``p``-by-``p`` systems at once with a Cholesky
+factorisation vectorised over the series axis. Series leave the active set as soon as they
+converge, so a few slow series never cost a whole-panel iteration.
 
 Nothing here validates input or knows about data frames; :mod:`conflictstats.panel` does both.
 """
