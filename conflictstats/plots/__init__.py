@@ -12,6 +12,8 @@ The functions live in one private module per statistical module (``_rates``, ``_
 from ._base import STYLE_FILE, get_ax, interval_label, style_context
 from ._mse import *  # noqa: F403
 from ._mse import __all__ as _mse_all
+from ._panel import *  # noqa: F403
+from ._panel import __all__ as _panel_all
 from ._proportions import *  # noqa: F403
 from ._proportions import __all__ as _proportions_all
 from ._rates import *  # noqa: F403
@@ -31,4 +33,5 @@ __all__ = [
     *_proportions_all,
     *_trends_all,
     *_mse_all,
+    *_panel_all,
 ]
