@@ -259,5 +259,6 @@ def panel_trends(
         ax.set_xlabel(f"{quantity}, {ci}")
         if title:
             ax.set_title(title)
-        ax.legend(loc="best", fontsize="small")
+        legend = ax.legend(loc="best", fontsize="small", frameon=True, framealpha=1.0)
+        legend.get_frame().set_edgecolor("none")
     return ax
