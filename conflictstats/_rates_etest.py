@@ -230,14 +230,18 @@ def _etest_chunk(x1, t1, x2, t2, null, kind, alternative):
 
 
 def _two_sided_fast(x1, t1, x2, t2, null, kind, cells=1 << 18):
-    """Two-sided E-test p-values for the pairs whose ``y1`` grid starts above 0 (``nan``
-    for the others, left to :func:`_etest_chunk`), when every region's ends are the roots
+    """Two-sided E-test p-values for the pairs with both null means positive (``nan`` for
+    the others, left to :func:`_etest_chunk`), when every region's ends are the roots
     themselves (the ratio; the difference with ``d <= 0``).
 
     The same sums as :func:`_etest_chunk`, organised for speed: the per-pair quantities
     (null means, grid ends, first pmf terms, thresholds) are computed once for all pairs,
     and each block of pairs (sorted by grid width, about ``cells`` table cells) steps
     through its grid offsets with whole-block vector operations (see :func:`_block`).
+    The point (0, 0) is not set apart here: both regions are made to hold it (so it
+    cancels from their difference), and the total keeps it; it is then taken out where
+    :func:`_etest_chunk` leaves it out (the ratio's T(0, 0) = 0 below a positive
+    threshold; the difference's 0/0 when d = 0, even from the total).
     """
     out = np.full(x1.size, np.nan)
     if kind == "ratio":
@@ -247,14 +251,13 @@ def _two_sided_fast(x1, t1, x2, t2, null, kind, cells=1 << 18):
         lam2 = (x1 + x2) / (t1 + t2) - null * t1 / (t1 + t2)
         lam1 = lam2 + null
     mu1, mu2 = t1 * lam1, t2 * lam2
-    with np.errstate(invalid="ignore"):
-        lo1 = np.maximum(0.0, np.floor(mu1 - _halfwidth(mu1)))
-        fast = lo1 > 0  # excludes the trivial pairs (lam <= 0) and rows through y1 = 0
+    fast = (mu1 > 0) & (mu2 > 0)  # not the trivial pairs (lam <= 0, p = 1) nor 0 events
     if not fast.any():
         return out
     rows = np.flatnonzero(fast)
     x1, t1, x2, t2, null = x1[rows], t1[rows], x2[rows], t2[rows], null[rows]
-    mu1, mu2, lo1 = mu1[rows], mu2[rows], lo1[rows]
+    mu1, mu2 = mu1[rows], mu2[rows]
+    lo1 = np.maximum(0.0, np.floor(mu1 - _halfwidth(mu1)))
     h2 = _halfwidth(mu2)
     lo2 = np.maximum(0.0, np.floor(mu2 - h2))
     w1 = np.ceil(mu1 + _halfwidth(mu1)) - lo1 + 1
@@ -303,6 +306,9 @@ def _two_sided_fast(x1, t1, x2, t2, null, kind, cells=1 << 18):
             work,
         )
         p[i] = np.where(big[i], total + diff, total)
+    # (0, 0), on the grids when both start at 0, in p as computed (see the docstring)
+    drop = (lo1 == 0) & (lo2 == 0) & (big if kind == "ratio" else null == 0)
+    p -= np.where(drop, np.exp(-mu1 - mu2), 0.0)
     out[rows] = np.clip(p, 0.0, 1.0)
     return out
 
@@ -342,6 +348,7 @@ def _block(g1, g2, coef, work):
     flat2 = tab.ravel()
     pair = np.arange(n)
     m0 = m0 + (2 - lo2)  # P(Y2 <= k) is in row k - lo2 + 2 of tab
+    row0 = np.where(lo1 == 0, np.maximum(2 - lo2, 0.0), 0.0)
     pmf1 = work[1][: k1 * n].reshape(k1, n)
     inner = work[2][: k1 * n].reshape(k1, n)
     y = lo1.copy()
@@ -362,7 +369,9 @@ def _block(g1, g2, coef, work):
         m += m0
         np.subtract(m, r, out=ends[0])
         r += m
-        np.maximum(ends, 0.0, out=ends)
+        # at y1 = 0 both regions hold y2 = 0 (row 2 - lo2), whatever the rounding of their
+        # end there (exactly 0 for the ratio's T >= th and the difference's with d = 0)
+        np.maximum(ends, row0 if j == 0 else 0.0, out=ends)
         np.minimum(ends, k2 + 1.0, out=ends)
         idx = ends.astype(np.intp)  # floor, the ends being >= 0
         idx *= n
