@@ -9,28 +9,15 @@ import numpy as np
 import pandas as pd
 
 from .._validation import InputError
+from ..panel import COLUMNS
 from ._base import get_ax, interval_label, style_context
 
 __all__ = ["panel_trends"]
 
 # Columns of a fit_trends table this plot reads (the series column is the one not listed here).
 _NEEDED = ("term", "estimate", "ci_low", "ci_high", "confidence", "converged", "reason")
-_RESULT_COLUMNS = (
-    "term",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "pvalue",
-    "confidence",
-    "family",
-    "method",
-    "dispersion",
-    "n_obs",
-    "converged",
-    "iterations",
-    "reason",
-)
+# every fit_trends column but the series column, whose name the caller chose
+_RESULT_COLUMNS = COLUMNS[1:]
 _TRANSFORMS = ("exp", None)
 _REASON_WIDTH = 70
 
