@@ -2,9 +2,10 @@
 
 One small function per ``(compare, method)`` pair, each citing its paper and returning
 ``(estimate, low, high, pvalue or None)``; score intervals (Miettinen-Nurminen, Mee, Koopman)
-are found by inverting the score statistic with vectorised bisection, and the conditional exact
-odds-ratio interval from the noncentral hypergeometric law. :data:`_COMPARE_FUNS` is the
-dispatch table of :func:`conflictstats.proportions.compare_proportions`.
+and the profile-likelihood interval are found by inverting their statistic with vectorised
+bisection, and the conditional exact odds-ratio interval from the noncentral hypergeometric
+law. :data:`_COMPARE_FUNS` is the dispatch table of
+:func:`conflictstats.proportions.compare_proportions`.
 """
 
 from __future__ import annotations
@@ -181,6 +182,63 @@ def _d_wald(x1, n1, x2, n2, z, conf, null):
     return d, np.clip(d - z * se, -1, 1), np.clip(d + z * se, -1, 1), p
 
 
+def _newcombe_quadratic(p1, p2, n1, n2, z, psi):
+    """Closed-form interval of Newcombe (1998) methods 3 and 4: the limits solve a quadratic in
+    p1 - p2 whose variance term is evaluated at the mean proportion ``psi``."""
+    d = p1 - p2
+    u = (1 / n1 + 1 / n2) / 4
+    v = (1 / n1 - 1 / n2) / 4
+    z2 = z * z
+    centre = (d + z2 * v * (1 - 2 * psi)) / (1 + z2 * u)
+    rad = (
+        u * (4 * psi * (1 - psi) - d * d)
+        + 2 * v * (1 - 2 * psi) * d
+        + 4 * z2 * u * u * (1 - psi) * psi
+        + z2 * v * v * (1 - 2 * psi) ** 2
+    )
+    w = z / (1 + z2 * u) * np.sqrt(np.maximum(rad, 0))
+    return d, np.clip(centre - w, -1, 1), np.clip(centre + w, -1, 1), None
+
+
+def _d_haldane(x1, n1, x2, n2, z, conf, null):
+    """Haldane's interval (Beal 1987, Biometrics 43:941; Newcombe 1998, Stat Med 17:873,
+    method 3): the quadratic interval with psi = (p1 + p2)/2, clipped to [-1, 1]."""
+    p1, p2 = x1 / n1, x2 / n2
+    return _newcombe_quadratic(p1, p2, n1, n2, z, 0.5 * (p1 + p2))
+
+
+def _d_jeffreys_perks(x1, n1, x2, n2, z, conf, null):
+    """Jeffreys-Perks interval (Beal 1987; Newcombe 1998, method 4): Haldane's quadratic with
+    psi = [(x1 + 1/2)/(n1 + 1) + (x2 + 1/2)/(n2 + 1)]/2, clipped to [-1, 1]."""
+    psi = 0.5 * ((x1 + 0.5) / (n1 + 1) + (x2 + 0.5) / (n2 + 1))
+    return _newcombe_quadratic(x1 / n1, x2 / n2, n1, n2, z, psi)
+
+
+def _binom_ll(x, n, p):
+    return special.xlogy(x, p) + special.xlog1py(n - x, -p)
+
+
+def _d_profile(x1, n1, x2, n2, z, conf, null):
+    """Profile-likelihood interval and likelihood-ratio test for p1 - p2 (Newcombe 1998,
+    method 7): the values delta whose likelihood ratio against the maximum, with (p1, p2)
+    maximised under p1 - p2 = delta (Miettinen & Nurminen's restricted MLE), stays within
+    the chi-square(1) quantile z²."""
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    top = _binom_ll(x1, n1, p1) + _binom_ll(x2, n2, p2)
+
+    def signed_root(delta):
+        pt1, pt2 = _mn_diff_restricted(p1, p2, n1, n2, delta)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lr = 2 * (top - _binom_ll(x1, n1, pt1) - _binom_ll(x2, n2, pt2))
+        return np.sign(d - delta) * np.sqrt(np.maximum(lr, 0))
+
+    lo, hi = _invert_score(signed_root, d, -np.ones_like(d), np.ones_like(d), z, lambda t: t)
+    lo = np.where(d <= -1, -1.0, lo)
+    hi = np.where(d >= 1, 1.0, hi)
+    return d, lo, hi, _norm_p(signed_root(null))
+
+
 def _haldane(x1, n1, x2, n2):
     """Add 0.5 to every cell of tables with a zero cell (Haldane 1956; Anscombe 1956)."""
     zero = (x1 == 0) | (x2 == 0) | (x1 == n1) | (x2 == n2)
@@ -326,6 +384,9 @@ _COMPARE_FUNS = {
     ("difference", "newcombe-cc"): _d_newcombe_cc,
     ("difference", "mee"): _d_mee,
     ("difference", "wald-cc"): _d_wald_cc,
+    ("difference", "haldane"): _d_haldane,
+    ("difference", "jeffreys-perks"): _d_jeffreys_perks,
+    ("difference", "profile-likelihood"): _d_profile,
     ("ratio", "koopman"): _r_koopman,
     ("ratio", "miettinen-nurminen"): _r_mn,
     ("ratio", "katz-log"): _r_katz,

@@ -93,6 +93,9 @@ COMPARE_METHODS = {
         "newcombe-cc",
         "mee",
         "wald-cc",
+        "haldane",
+        "jeffreys-perks",
+        "profile-likelihood",
     ),
     "ratio": ("koopman", "miettinen-nurminen", "katz-log"),
     "odds-ratio": ("exact-cond", "woolf", "miettinen-nurminen"),
@@ -390,7 +393,8 @@ def compare_proportions(
         p1 - p2, p1 / p2, or [p1/(1 - p1)] / [p2/(1 - p2)].
     method : str, optional
         difference: "newcombe" (default), "miettinen-nurminen", "agresti-caffo", "wald",
-        and Newcombe's (1998) methods 11, 5 and 2: "newcombe-cc", "mee", "wald-cc";
+        and Newcombe's (1998) methods 11, 5, 2, 3, 4 and 7: "newcombe-cc", "mee", "wald-cc",
+        "haldane", "jeffreys-perks" (Beal 1987) and "profile-likelihood";
         ratio: "koopman" (default), "miettinen-nurminen", "katz-log";
         odds-ratio: "exact-cond" (default), "woolf", "miettinen-nurminen".
     null : float or array_like, optional
@@ -403,8 +407,9 @@ def compare_proportions(
     ProportionComparison
         Estimate, interval, and ``pvalue`` where the method defines a test: score tests for
         "miettinen-nurminen", "mee" and "koopman", Wald tests for "wald", "katz-log" and "woolf",
-        the conditional exact test for "exact-cond" (Fisher's test when ``null`` is 1).
-        "newcombe", "newcombe-cc", "agresti-caffo" and "wald-cc" are intervals only
+        the likelihood-ratio test for "profile-likelihood", the conditional exact test for
+        "exact-cond" (Fisher's test when ``null`` is 1). "newcombe", "newcombe-cc",
+        "agresti-caffo", "wald-cc", "haldane" and "jeffreys-perks" are intervals only
         (``pvalue`` is None).
 
     Raises
@@ -418,8 +423,12 @@ def compare_proportions(
     Score intervals (Miettinen–Nurminen, Koopman) collect the values of the parameter that
     the score test, with the variance at the restricted maximum-likelihood estimates, does not
     reject; they are found by vectorised bisection. Newcombe's hybrid combines the Wilson
-    intervals of the two proportions. "katz-log" and "woolf" add 0.5 to every cell of a
-    table with a zero cell.
+    intervals of the two proportions. "haldane" and "jeffreys-perks" are the closed-form
+    limits (θ* ± w) of Newcombe's section 2, which evaluate the variance at a mean proportion
+    ψ = (p1 + p2)/2, or [(x1 + ½)/(n1 + 1) + (x2 + ½)/(n2 + 1)]/2; both are clipped to
+    [-1, 1]. "profile-likelihood" collects the differences whose likelihood-ratio statistic,
+    with (p1, p2) maximised under p1 - p2 = δ, stays below z². "katz-log" and "woolf" add 0.5
+    to every cell of a table with a zero cell.
 
     References
     ----------
@@ -429,6 +438,8 @@ def compare_proportions(
     Medicine 4, 213-226.
     Koopman, P. A. R. (1984). Confidence intervals for the ratio of two binomial proportions.
     Biometrics 40, 513-517.
+    Beal, S. L. (1987). Asymptotic confidence intervals for the difference between two
+    binomial parameters for use with small samples. Biometrics 43, 941-950.
     Agresti, A. and Caffo, B. (2000). Simple and effective confidence intervals for
     proportions and differences of proportions. The American Statistician 54, 280-288.
 

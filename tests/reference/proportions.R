@@ -346,6 +346,86 @@ for (x in comps) {
   }
 }
 
+# --- difference: Newcombe (1998) methods 3, 4 (closed forms) and 7 (profile likelihood) ----
+# Methods 3 and 4 from the formulas of Newcombe (1998, section 2); method 7 by brute force: the
+# restricted maximum by optimize() on the binomial log-likelihood, the limits by uniroot().
+quad_ci <- function(x1, n1, x2, n2, jp, conf = 0.95) {
+  z <- qnorm(1 - (1 - conf) / 2)
+  p1 <- x1 / n1; p2 <- x2 / n2; th <- p1 - p2
+  psi <- if (jp) ((x1 + 0.5) / (n1 + 1) + (x2 + 0.5) / (n2 + 1)) / 2 else (p1 + p2) / 2
+  u <- (1 / n1 + 1 / n2) / 4; v <- (1 / n1 - 1 / n2) / 4
+  cen <- (th + z^2 * v * (1 - 2 * psi)) / (1 + z^2 * u)
+  w <- z / (1 + z^2 * u) * sqrt(u * (4 * psi * (1 - psi) - th^2) + 2 * v * (1 - 2 * psi) * th +
+                                4 * z^2 * u^2 * (1 - psi) * psi + z^2 * v^2 * (1 - 2 * psi)^2)
+  c(estimate = th, ci_low = max(-1, cen - w), ci_high = min(1, cen + w))
+}
+pl_ci <- function(x1, n1, x2, n2, conf = 0.95, null = 0) {
+  z <- qnorm(1 - (1 - conf) / 2)
+  ll <- function(p1, p2) dbinom(x1, n1, p1, log = TRUE) + dbinom(x2, n2, p2, log = TRUE)
+  d <- x1 / n1 - x2 / n2
+  top <- ll(x1 / n1, x2 / n2)
+  lr <- function(th) {
+    f <- function(p2) -ll(p2 + th, p2)
+    a <- max(0, -th); b <- min(1, 1 - th)
+    # capped so that uniroot() never meets an infinite end value (x = 0 or n at th = +-1)
+    min(1e8, 2 * (top + if (b - a < 1e-12) f(a) else optimize(f, c(a, b), tol = 1e-15)$objective))
+  }
+  e <- 1e-12
+  lo <- if (d <= -1) -1 else uniroot(function(th) lr(th) - z^2, c(-1 + e, d), tol = 1e-13)$root
+  hi <- if (d >= 1) 1 else uniroot(function(th) lr(th) - z^2, c(d, 1 - e), tol = 1e-13)$root
+  # at d = null the statistic is exactly 0 (optimize() leaves about 1e-14 there)
+  c(estimate = d, ci_low = lo, ci_high = hi,
+    pvalue = if (d == null) 1 else pchisq(max(lr(null), 0), 1, lower.tail = FALSE))
+}
+qtabs <- list(c(56, 70, 48, 80), c(9, 10, 3, 10), c(6, 7, 2, 7), c(5, 56, 0, 29), c(0, 10, 0, 20),
+              c(0, 10, 0, 10), c(10, 10, 0, 20), c(10, 10, 0, 10), c(84, 101, 89, 105),
+              c(30, 159, 308, 1616), c(79, 159, 481, 1616), c(3, 12, 1, 15), c(0, 15, 15, 15),
+              c(7, 7, 3, 9), c(1, 40, 0, 3))
+pl_src <- paste0("pl_ci() in tests/reference/proportions.R: restricted maximum of the binomial ",
+                 "log-likelihood under p1 - p2 = delta by optimize(), limits by uniroot() of the ",
+                 "likelihood-ratio statistic minus qnorm(0.975)^2, p-value pchisq(LR at null, 1)")
+for (t in qtabs) {
+  x1 <- t[1]; n1 <- t[2]; x2 <- t[3]; n2 <- t[4]
+  id <- paste(t, collapse = "_")
+  for (m in c("haldane", "jeffreys-perks")) {
+    emit(sprintf("diff_%s_%s", m, id), "compare_proportions",
+         list(x1 = x1, n1 = n1, x2 = x2, n2 = n2, compare = "difference", method = m),
+         quad_ci(x1, n1, x2, n2, m == "jeffreys-perks"),
+         sprintf(paste0("quad_ci(%d, %d, %d, %d, jp = %s) in tests/reference/proportions.R: ",
+                        "Newcombe (1998) method %d closed form, clipped to [-1, 1]"),
+                 x1, n1, x2, n2, m == "jeffreys-perks", if (m == "haldane") 3 else 4), 1e-10)
+  }
+  r <- pl_ci(x1, n1, x2, n2)
+  args <- list(x1 = x1, n1 = n1, x2 = x2, n2 = n2, compare = "difference",
+               method = "profile-likelihood")
+  src <- sprintf("%s; pl_ci(%d, %d, %d, %d)", pl_src, x1, n1, x2, n2)
+  # limits to optimize()'s accuracy at the edge of the parameter space; the p-value on its own
+  # at 1e-10, absolute and relative, so that p-values near 1e-10 are checked too
+  emit(paste0("diff_profile_", id), "compare_proportions", args,
+       r[c("estimate", "ci_low", "ci_high")], src, 1e-7)
+  emit(paste0("diff_profile_p_", id), "compare_proportions", args, r["pvalue"],
+       paste0(src, "[\"pvalue\"]"), 1e-10)
+}
+for (nl in c(0.1, -0.05)) {
+  emit(sprintf("diff_profile_p_56_70_48_80_null%g", nl), "compare_proportions",
+       list(x1 = 56, n1 = 70, x2 = 48, n2 = 80, compare = "difference",
+            method = "profile-likelihood", null = nl),
+       pl_ci(56, 70, 48, 80, null = nl)["pvalue"],
+       sprintf("%s; pl_ci(56, 70, 48, 80, null = %g)[\"pvalue\"]", pl_src, nl), 1e-10)
+}
+for (conf in c(0.9, 0.99)) {
+  emit(sprintf("diff_profile_56_70_48_80_%g", conf), "compare_proportions",
+       list(x1 = 56, n1 = 70, x2 = 48, n2 = 80, compare = "difference",
+            method = "profile-likelihood", confidence = conf),
+       pl_ci(56, 70, 48, 80, conf)[c("ci_low", "ci_high")],
+       sprintf("%s; pl_ci(56, 70, 48, 80, conf = %g)", pl_src, conf), 1e-7)
+  emit(sprintf("diff_jeffreys-perks_9_10_3_10_%g", conf), "compare_proportions",
+       list(x1 = 9, n1 = 10, x2 = 3, n2 = 10, compare = "difference",
+            method = "jeffreys-perks", confidence = conf),
+       quad_ci(9, 10, 3, 10, TRUE, conf)[c("ci_low", "ci_high")],
+       sprintf("quad_ci(9, 10, 3, 10, jp = TRUE, conf = %g) in tests/reference/proportions.R", conf),
+       1e-10)
+}
 
 # --- published tables (typed in from the papers; not computed) -----------------------------
 # Every published value below was checked against a public reproduction of the printed table
@@ -424,6 +504,33 @@ for (case in pub2) {
                case[[3]], if (case[[4]][2] == 1) " (the paper's upper limit above 1, clipped to 1)" else "",
                case[[5]]), 5.01e-5)
 }
+# Newcombe's methods 3 (Haldane) and 4 (Jeffreys-Perks); the same reproductions list no values
+# for method 7 (profile likelihood), so it is checked only against pl_ci() above.
+pub3 <- list(
+  list(c(56, 70, 48, 80), "haldane", 3, c(0.0535, 0.3351)),
+  list(c(9, 10, 3, 10), "haldane", 3, c(0.1777, 0.8289)),
+  list(c(10, 10, 0, 20), "haldane", 3, c(0.7482, 1)),
+  list(c(56, 70, 48, 80), "jeffreys-perks", 4, c(0.0531, 0.3355)),
+  list(c(9, 10, 3, 10), "jeffreys-perks", 4, c(0.1760, 0.8306)),
+  list(c(10, 10, 0, 20), "jeffreys-perks", 4, c(0.7431, 1)))
+for (case in pub3) {
+  t <- case[[1]]
+  emit(sprintf("newcombe1998b_%s_%s", case[[2]], paste(t, collapse = "_")), "compare_proportions",
+       list(x1 = t[1], n1 = t[2], x2 = t[3], n2 = t[4], compare = "difference", method = case[[2]]),
+       c(ci_low = case[[4]][1], ci_high = case[[4]][2]),
+       sprintf("%s, example %d/%d - %d/%d, method %d; 4 decimals (upper limit 1 as given there)%s",
+               newcombe_b, t[1], t[2], t[3], t[4], case[[3]], rd(repro_desctools)), 5.01e-5)
+}
+hiv <- list("haldane" = c(-0.1152, 0.0834), "jeffreys-perks" = c(-0.1160, 0.0843))
+for (m in names(hiv)) {
+  emit(sprintf("wuss2016_hiv_%s_84_101_89_105", m), "compare_proportions",
+       list(x1 = 84, n1 = 101, x2 = 89, n2 = 105, compare = "difference", method = m),
+       c(ci_low = hiv[[m]][1], ci_high = hiv[[m]][2]),
+       paste0("HIV clinical-trial example 84/101 - 89/105 of https://www.lexjansen.com/wuss/2016/",
+              "127_Final_Paper_PDF.pdf (4 decimals), as recorded in AndriSignorell/DescTools ",
+              "tests/misc.R (expected_hiv) and AndriSignorell/DescToolsX ",
+              "tests/testthat/test-binomDiffCI.R"), 5.01e-5)
+}
 sg <- "Sison CP, Glaz J (1995). Simultaneous confidence intervals and sample size determination for multinomial proportions. JASA 90:366-369"
 x <- c(56, 72, 73, 59, 62, 87, 58)
 lo <- c(.07922912, .11349036, .11563169, .08565310, .09207709, .14561028, .08351178)
@@ -442,6 +549,6 @@ emit("sison_glaz_1995_example2", "multinomial_ci", list(counts = rep(5, 50), met
      paste(sg, "example 2 (50 cells of 5); limits from R MultinomialCI as recorded in statsmodels' test results; reproduced in statsmodels/statsmodels statsmodels/stats/tests/results/results_multinomial_proportions.py (key2, 'Sison-Glaz example 2', [0, .05304026] for every cell)"),
      1e-4)
 
-cat('{"description": "Reference values for conflictstats.proportions, written by tests/reference/proportions.R (Rscript, R with epitools). R-computed cases carry in source the R expression that produced them; published-table cases (Newcombe 1998a/b, Sison and Glaz 1995) carry paper, table and row, were typed in from the papers and then checked against public reproductions of the printed tables (the source names the reproduction, or the R-computed case in this file that agrees to 4 decimals). tol is both an absolute and a relative tolerance.",\n',
+cat('{"description": "Reference values for conflictstats.proportions, written by tests/reference/proportions.R (Rscript, R with epitools). R-computed cases carry in source the R expression that produced them; published-table cases (Newcombe 1998a/b, Sison and Glaz 1995, the WUSS 2016 HIV example) carry paper, table and row, were typed in from the papers and then checked against public reproductions of the printed tables (the source names the reproduction, or the R-computed case in this file that agrees to 4 decimals). tol is both an absolute and a relative tolerance.",\n',
     '"generator": "tests/reference/proportions.R",\n"cases": [\n',
     paste(cases, collapse = ",\n"), "\n]}\n", sep = "")
