@@ -148,8 +148,9 @@ def test_compare_interval_holds_estimate(x1, extra1, x2, extra2, cm):
     assert np.isfinite(r.ci_low) and not np.isnan(r.ci_high)
     assert r.ci_low <= r.ci_high
     if method not in ("agresti-caffo", "katz-log", "woolf"):  # centred on adjusted estimates
-        assert r.ci_low <= r.estimate * (1 + 1e-9) + 1e-12
-        assert r.estimate <= r.ci_high * (1 + 1e-9) + 1e-12
+        # relative slack scaled by |value| so that a negative estimate (down to -1) is covered
+        assert r.ci_low <= r.estimate + 1e-9 * abs(r.estimate) + 1e-12
+        assert r.estimate <= r.ci_high + 1e-9 * abs(r.ci_high) + 1e-12
     if r.pvalue is not None:
         assert 0 <= r.pvalue <= 1
 
