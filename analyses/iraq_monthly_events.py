@@ -238,14 +238,8 @@ score = evaluate_forecast(y_iraq["2018"].to_numpy(), forecast)
 scores = (
     score.to_frame()
     .drop(columns=["quantity", "method"])
-    .rename(
-        columns={
-            "estimate": "forecast_mean",
-            "ci_low": "prediction_interval_low",
-            "ci_high": "prediction_interval_high",
-        }
-    )
-)
+    .rename(columns={"estimate": "forecast_mean"})
+)  # the result's to_frame() names the interval: the table heads it "95% prediction interval"
 scores.insert(0, "month", forecast.period)
 save_table(scores, f"{PREFIX}_forecast_2018")
 print(
