@@ -100,9 +100,8 @@ ratio = monte_carlo(
 results = [density, density_pert, average, ratio]
 propagated = pd.concat([r.to_frame() for r in results], ignore_index=True)
 propagated["inputs"] = ["; ".join(r.inputs.values()) for r in results]
-propagated = propagated.drop(columns=["pvalue"], errors="ignore").rename(
-    columns={"ci_low": "percentile_interval_low", "ci_high": "percentile_interval_high"}
-)
+# the results name their interval ("percentile interval"); the table header follows it
+propagated = propagated.drop(columns=["pvalue"], errors="ignore")
 save_table(
     propagated,
     "hajin_2018_figures_propagated",
