@@ -23,6 +23,7 @@ _SUBMODULES = (
     "propagate",
     "rates",
     "proportions",
+    "fatalities",
     "trends",
     "panel",
     "mse",
