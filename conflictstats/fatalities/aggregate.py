@@ -68,8 +68,11 @@ def _group_codes(groups: Any, n: int) -> tuple[np.ndarray, np.ndarray]:
         labels = np.empty(len(uniques), dtype=object)
         labels[:] = list(uniques)
     else:
-        values = pd.Series(np.asarray(groups, dtype=object) if not isinstance(groups, pd.Series)
-                           else groups.to_numpy())
+        values = pd.Series(
+            np.asarray(groups, dtype=object)
+            if not isinstance(groups, pd.Series)
+            else groups.to_numpy()
+        )
         if values.ndim != 1 or len(values) != n:
             raise InputError(f"groups must give one label per event ({n}), got {len(values)}")
         codes, uniques = pd.factorize(values, sort=True)

@@ -65,8 +65,9 @@ def _as_event_values(value: Any, name: str, n: int | None = None) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
-        raise FatalityInputError(f"{name} must be numeric, one value per event",
-                                 argument=name) from None
+        raise FatalityInputError(
+            f"{name} must be numeric, one value per event", argument=name
+        ) from None
     if arr.ndim != 1:
         raise FatalityInputError(
             f"{name} must be one value per event (1-D), got shape {arr.shape}", argument=name
@@ -305,8 +306,20 @@ def clustered_ratio(
     conf = as_confidence(confidence)
     av = _as_event_values(a, "a")
     bv = _as_event_values(b, "b", av.size)
-    return _ratio(av, bv, method, conf, rng, n_boot, interval, fatalities, total, n_draws,
-                  quantity, share=False)
+    return _ratio(
+        av,
+        bv,
+        method,
+        conf,
+        rng,
+        n_boot,
+        interval,
+        fatalities,
+        total,
+        n_draws,
+        quantity,
+        share=False,
+    )
 
 
 def clustered_share(
@@ -364,22 +377,42 @@ def clustered_share(
     conf = as_confidence(confidence)
     num = _as_event_values(numerator, "numerator")
     den = _as_event_values(denominator, "denominator", num.size)
-    _check(num > den, "numerator", np.stack([num, den], 1).tolist(),
-           "exceeds the denominator ([numerator, denominator])", _labels(numerator))
+    _check(
+        num > den,
+        "numerator",
+        np.stack([num, den], 1).tolist(),
+        "exceeds the denominator ([numerator, denominator])",
+        _labels(numerator),
+    )
     if fatalities is not None and total is None and not isinstance(fatalities, FatalityModel):
         total = den
-    return _ratio(num, den, method, conf, rng, n_boot, interval, fatalities, total, n_draws,
-                  quantity, share=True)
+    return _ratio(
+        num,
+        den,
+        method,
+        conf,
+        rng,
+        n_boot,
+        interval,
+        fatalities,
+        total,
+        n_draws,
+        quantity,
+        share=True,
+    )
 
 
-def _ratio(a, b, method, conf, rng, n_boot, interval, fatalities, total, n_draws, quantity,
-           *, share):
+def _ratio(
+    a, b, method, conf, rng, n_boot, interval, fatalities, total, n_draws, quantity, *, share
+):
     n = a.size
     if n < 2:
         raise FatalityInputError(f"need at least 2 events, got {n}", argument="a")
     if b.sum() <= 0:
-        raise FatalityInputError("the denominator total is 0: the ratio is undefined",
-                                 argument="denominator" if share else "b")
+        raise FatalityInputError(
+            "the denominator total is 0: the ratio is undefined",
+            argument="denominator" if share else "b",
+        )
     if method == "linearised" and interval != "percentile":
         raise InputError("interval= applies to method='bootstrap' only")
     reported, se_reported = _linearised(a, b)
@@ -390,8 +423,13 @@ def _ratio(a, b, method, conf, rng, n_boot, interval, fatalities, total, n_draws
         ref = None if total is None else _as_event_values(total, "total", n)
         source, ref = _fatality_factors(fatalities, ref, n, "total")
         ref = np.asarray(ref, dtype=float)
-        _check((ref == 0) & ((a > 0) | (b > 0)), "total", ref.astype(object),
-               "is 0 where the event has deaths in a or b", None)
+        _check(
+            (ref == 0) & ((a > 0) | (b > 0)),
+            "total",
+            ref.astype(object),
+            "is 0 where the event has deaths in a or b",
+            None,
+        )
     if method == "linearised":
         if fatalities is None:
             est, se = reported, se_reported
@@ -406,8 +444,10 @@ def _ratio(a, b, method, conf, rng, n_boot, interval, fatalities, total, n_draws
             df, fmi = float(df_[0]), float(fmi_[0])
             crit = float(stats.t.ppf(0.5 + conf / 2, df))
             lo, hi = est - crit * se, est + crit * se
-            label = (f"linearised, events as PSUs; {fatalities_name(fatalities)} draws pooled "
-                     f"by Rubin's rules, m = {n_draws}")
+            label = (
+                f"linearised, events as PSUs; {fatalities_name(fatalities)} draws pooled "
+                f"by Rubin's rules, m = {n_draws}"
+            )
     else:
         if not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
             raise InputError(f"n_boot must be a whole number >= 100, got {n_boot!r}")
@@ -417,8 +457,9 @@ def _ratio(a, b, method, conf, rng, n_boot, interval, fatalities, total, n_draws
             est = reported
         else:
             if interval == "bca":
-                raise InputError("interval='bca' is not available with fatalities=; use "
-                                 "'percentile'")
+                raise InputError(
+                    "interval='bca' is not available with fatalities=; use 'percentile'"
+                )
             reps, point = _bootstrap(a, b, int(n_boot), gen, source, ref)
             est = float(np.mean(point))
         ok = np.isfinite(reps)
@@ -436,8 +477,10 @@ def _ratio(a, b, method, conf, rng, n_boot, interval, fatalities, total, n_draws
         else:
             sa, sb = a.sum(), b.sum()
             if np.any(sb - b <= 0):
-                raise InputError("BCa needs the denominator to stay positive when any one "
-                                 "event is left out; use interval='percentile'")
+                raise InputError(
+                    "BCa needs the denominator to stay positive when any one "
+                    "event is left out; use interval='percentile'"
+                )
             jack = (sa - a) / (sb - b)
             levels, _, _ = _bca_levels(reported, reps, jack, conf)
         lo, hi = np.quantile(reps, levels)

@@ -72,14 +72,15 @@ class ImputedTrend(PooledEstimate):
 
 def _month_codes(months: Any, n: int, start: Any, end: Any):
     try:
-        per = pd.PeriodIndex(pd.to_datetime(pd.Series(np.asarray(months, dtype=object))),
-                             freq="M")
+        per = pd.PeriodIndex(pd.to_datetime(pd.Series(np.asarray(months, dtype=object))), freq="M")
     except (TypeError, ValueError) as exc:
-        raise FatalityInputError(f"months could not be read as dates: {exc}",
-                                 argument="months") from None
+        raise FatalityInputError(
+            f"months could not be read as dates: {exc}", argument="months"
+        ) from None
     if len(per) != n:
-        raise FatalityInputError(f"months has {len(per)} values but the model has {n} events",
-                                 argument="months")
+        raise FatalityInputError(
+            f"months has {len(per)} values but the model has {n} events", argument="months"
+        )
     if per.isna().any():
         row = int(np.flatnonzero(per.isna())[0])
         raise FatalityInputError(f"months is missing at row {row}", argument="months", row=row)
@@ -196,14 +197,19 @@ def fit_trend_imputed(
     series = np.rint(np.maximum(totals, 0.0))
     reported = np.bincount(codes, weights=model.best, minlength=n_months)
     first = str(periods[0])
-    fits = [fitter(series[:, j], dates=first, confidence=conf, **trend_options)
-            for j in range(m)]
+    fits = [fitter(series[:, j], dates=first, confidence=conf, **trend_options) for j in range(m)]
     coefs = [f.coefficients for f in fits]
     q = np.stack([np.asarray(c.estimate, float) for c in coefs])
     u = np.stack([np.asarray(c.std_error, float) ** 2 for c in coefs])
     dfcom = float(fits[0].df_resid)
-    pooled = rubin_pool(q, u, dfcom=dfcom, confidence=conf, term=np.asarray(coefs[0].term),
-                        quantity="log-scale coefficient")
+    pooled = rubin_pool(
+        q,
+        u,
+        dfcom=dfcom,
+        confidence=conf,
+        term=np.asarray(coefs[0].term),
+        quantity="log-scale coefficient",
+    )
     reported_fit = fitter(reported, dates=first, confidence=conf, **trend_options)
     fields = {f.name: getattr(pooled, f.name) for f in dataclasses.fields(pooled) if f.init}
     fields["method"] = f"{fits[0].method} on {m} series imputed from {model.name}; Rubin's rules"

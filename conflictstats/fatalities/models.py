@@ -168,7 +168,9 @@ def violence_codes(violence: Any, n: int, name: str = "violence") -> np.ndarray:
             return v.strip().lower()
         if isinstance(v, (bool, np.bool_)):
             return None
-        if isinstance(v, (int, np.integer)) or (isinstance(v, (float, np.floating)) and v == int(v)):
+        if isinstance(v, (int, np.integer)) or (
+            isinstance(v, (float, np.floating)) and v == int(v)
+        ):
             return int(v)
         return None
 
@@ -247,9 +249,7 @@ class FatalityModel:
             if arr.ndim == 0:
                 arr = np.full(n, arr.item())
             if arr.shape != (n,):
-                raise InputError(
-                    f"model parameter {key!r} has shape {arr.shape}, expected ({n},)"
-                )
+                raise InputError(f"model parameter {key!r} has shape {arr.shape}, expected ({n},)")
             self.params[key] = arr
 
     # -- sizes and subsets ----------------------------------------------------------------
@@ -678,6 +678,7 @@ def fatality_model(
     if lo is not None:
         _check(lo > b, "low", np.stack([lo, b], 1).tolist(), "is above best ([low, best])", labels)
     if hi is not None:
-        _check(b > hi, "high", np.stack([b, hi], 1).tolist(), "is below best ([best, high])",
-               labels)
+        _check(
+            b > hi, "high", np.stack([b, hi], 1).tolist(), "is below best ([best, high])", labels
+        )
     return _REGISTRY[model](b, lo, hi, violence, **options)
