@@ -271,10 +271,14 @@ def clustered_ratio(
     the event's components by the same factor ``T_i* / total_i`` (so the split inside an event
     is kept, and an event with total 0 stays 0); draws below 0 count as 0. With
     ``"linearised"``, the ratio and its variance are computed in each of ``n_draws`` draws and
-    pooled by Rubin's rules (``df`` Barnard-Rubin with ``dfcom = n - 1``; ``fmi`` the share of
-    the variance due to the fatality uncertainty); with ``"bootstrap"`` every replicate
-    resamples the events and takes a fresh draw of their totals, so the percentile interval
-    carries both. The draws of different events are independent (see
+    pooled by Rubin's rules (t interval on Rubin's (1987) degrees of freedom ``(m - 1) /
+    lambda^2``, the complete-data interval being normal as in ``svyratio``; ``fmi`` the
+    fraction of missing information, i.e. of the variance due to the fatality uncertainty);
+    with ``"bootstrap"`` every replicate resamples the events and takes a fresh draw of their
+    totals, so the percentile interval carries both. Because the draws of different events
+    are independent, their errors largely average out over many events: the fatality model
+    mostly moves the estimate (big events are corrected less, in relative terms, than small
+    ones) and adds little variance, while the clustering of deaths in events dominates. The draws of different events are independent (see
     :func:`aggregate_fatalities`).
 
     References
@@ -419,7 +423,7 @@ def _ratio(
     z = float(stats.norm.ppf(0.5 + conf / 2))
     df = fmi = replicates = None
     if fatalities is not None:
-        gen = as_rng(rng)
+        gen = as_rng(rng) if isinstance(fatalities, FatalityModel) else None
         ref = None if total is None else _as_event_values(total, "total", n)
         source, ref = _fatality_factors(fatalities, ref, n, "total")
         ref = np.asarray(ref, dtype=float)
@@ -439,7 +443,7 @@ def _ratio(
             if not isinstance(n_draws, (int, np.integer)) or n_draws < 2:
                 raise InputError(f"n_draws must be a whole number >= 2, got {n_draws!r}")
             r, var = _linearised_draws(a, b, source, ref, int(n_draws), gen)
-            qbar, _, _, t, df_, _, _, fmi_ = _pool_arrays(r[:, None], var[:, None], n - 1)
+            qbar, _, _, t, df_, _, _, fmi_ = _pool_arrays(r[:, None], var[:, None], np.inf)
             est, se = float(qbar[0]), float(np.sqrt(t[0]))
             df, fmi = float(df_[0]), float(fmi_[0])
             crit = float(stats.t.ppf(0.5 + conf / 2, df))

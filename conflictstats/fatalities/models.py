@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 from .._validation import InputError, as_probability, as_rng
@@ -60,8 +61,9 @@ class FatalityInputError(InputError):
 
 
 def _labels(value: Any) -> Any:
-    index = getattr(value, "index", None)
-    return None if index is None else np.asarray(index)
+    if isinstance(value, (pd.Series, pd.DataFrame)):
+        return np.asarray(value.index.tolist() + [None], dtype=object)[:-1]
+    return None
 
 
 def _row_text(row: int, labels: Any) -> str:
@@ -284,14 +286,14 @@ class FatalityModel:
 
     def _sample(self, u: np.ndarray) -> np.ndarray:
         """Draws from uniforms ``u`` of shape ``(n_events, n)`` (inverse CDF by default)."""
-        cols = [self._quantile(u[:, j]) for j in range(u.shape[1])]
-        return np.stack(cols, axis=1) if cols else np.empty(u.shape)
+        return np.asarray(self._quantile(u.T), dtype=float).T  # (n, events) broadcasts
 
     # -- public face ----------------------------------------------------------------------
     def cdf(self, x: Any) -> np.ndarray:
         """P(true deaths <= x) per event; ``x`` broadcasts against the events.
 
-        A 2-D ``x`` of shape ``(n_events, k)`` gives k values per event.
+        A 2-D ``x`` of shape ``(n_events, k)`` gives k values per event; a model of one
+        event takes any 1-D ``x``.
         """
         x = np.asarray(x, dtype=float)
         if np.isnan(x).any():
@@ -335,9 +337,10 @@ class FatalityModel:
         return self._sample(gen.random((self.n_events, n)))
 
     def _per_event(self, fn: Callable, arg: np.ndarray) -> np.ndarray:
+        if self.n_events == 1 and arg.ndim <= 1:
+            return np.asarray(fn(arg), dtype=float)  # one event at many values
         if arg.ndim == 2 and arg.shape[0] == self.n_events:
-            cols = [fn(arg[:, j]) for j in range(arg.shape[1])]
-            return np.stack(cols, axis=1) if cols else np.empty(arg.shape)
+            return np.asarray(fn(arg.T), dtype=float).T
         if arg.ndim > 1:
             raise InputError(
                 f"values must be a scalar, one per event, or (n_events, k); got shape {arg.shape}"
