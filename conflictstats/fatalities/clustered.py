@@ -76,8 +76,8 @@ def _as_event_values(value: Any, name: str, n: int | None = None) -> np.ndarray:
         raise FatalityInputError(
             f"{name} has {arr.size} events but the other column has {n}", argument=name
         )
-    _check(~np.isfinite(arr), name, arr.astype(object), "must be finite (no NaN)", labels)
-    _check(arr < 0, name, arr.astype(object), "must be >= 0", labels)
+    _check(~np.isfinite(arr), name, arr, "must be finite (no NaN)", labels)
+    _check(arr < 0, name, arr, "must be >= 0", labels)
     return arr
 
 
@@ -384,7 +384,7 @@ def clustered_share(
     _check(
         num > den,
         "numerator",
-        np.stack([num, den], 1).tolist(),
+        (num, den),
         "exceeds the denominator ([numerator, denominator])",
         _labels(numerator),
     )
@@ -430,7 +430,7 @@ def _ratio(
         _check(
             (ref == 0) & ((a > 0) | (b > 0)),
             "total",
-            ref.astype(object),
+            ref,
             "is 0 where the event has deaths in a or b",
             None,
         )

@@ -61,26 +61,41 @@ class FatalityInputError(InputError):
 
 
 def _labels(value: Any) -> Any:
+    """The pandas index of a Series/DataFrame argument (to name rows by label), else None."""
     if isinstance(value, (pd.Series, pd.DataFrame)):
-        return np.asarray(value.index.tolist() + [None], dtype=object)[:-1]
+        return value.index
     return None
 
 
+def _label_at(labels: Any, row: int) -> Any:
+    if labels is None or len(labels) <= row:
+        return row
+    label = labels[row]
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def _row_text(row: int, labels: Any) -> str:
-    if labels is not None and len(labels) > row and labels[row] != row:
-        return f"row {row} (index {labels[row]!r})"
-    return f"row {row}"
+    label = _label_at(labels, row)
+    if isinstance(label, (int, np.integer)) and label == row:
+        return f"row {row}"
+    return f"row {row} (index {label!r})"
 
 
-def _fail(argument: str, bad: np.ndarray, values: np.ndarray, what: str, labels: Any = None):
+def _value_at(values: Any, row: int) -> Any:
+    if isinstance(values, tuple):
+        return [_value_at(v, row) for v in values]
+    value = values[row]
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _fail(argument: str, bad: np.ndarray, values: Any, what: str, labels: Any = None):
     row = int(np.flatnonzero(bad)[0])
-    label = labels[row] if labels is not None and len(labels) > row else row
     raise FatalityInputError(
-        f"{argument} {what}: {values[row]!r} at {_row_text(row, labels)}"
+        f"{argument} {what}: {_value_at(values, row)!r} at {_row_text(row, labels)}"
         f" ({int(bad.sum())} bad row{'s' if bad.sum() > 1 else ''} in all)",
         argument=argument,
         row=row,
-        label=label,
+        label=_label_at(labels, row),
     )
 
 
@@ -107,10 +122,9 @@ def as_event_counts(value: Any, name: str, n: int | None = None) -> np.ndarray:
         raise FatalityInputError(
             f"{name} has {arr.size} values but best has {n} events", argument=name
         )
-    flat = arr.astype(object)
-    _check(~np.isfinite(arr), name, flat, "must be finite (no NaN or missing values)", labels)
-    _check(arr < 0, name, flat, "must be a non-negative count", labels)
-    _check(arr != np.floor(arr), name, flat, "must be a whole-number count", labels)
+    _check(~np.isfinite(arr), name, arr, "must be finite (no NaN or missing values)", labels)
+    _check(arr < 0, name, arr, "must be a non-negative count", labels)
+    _check(arr != np.floor(arr), name, arr, "must be a whole-number count", labels)
     return arr
 
 
@@ -170,13 +184,15 @@ def violence_codes(violence: Any, n: int, name: str = "violence") -> np.ndarray:
             return v.strip().lower()
         if isinstance(v, (bool, np.bool_)):
             return None
-        if isinstance(v, (int, np.integer)) or (
-            isinstance(v, (float, np.floating)) and v == int(v)
-        ):
+        if isinstance(v, (int, np.integer)):
+            return int(v)
+        if isinstance(v, (float, np.floating)) and np.isfinite(v) and v == int(v):
             return int(v)
         return None
 
-    out = np.array([_VIOLENCE.get(key(v), "") for v in arr], dtype=object)
+    inverse, uniques = pd.factorize(pd.Series(arr), use_na_sentinel=False)
+    mapped = np.array([_VIOLENCE.get(key(v), "") for v in uniques] + [""], dtype=object)
+    out = mapped[:-1][inverse]
     bad = out == ""
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
@@ -185,7 +201,7 @@ def violence_codes(violence: Any, n: int, name: str = "violence") -> np.ndarray:
             "1/2/3, 'sb'/'ns'/'os', 'state-based'/'non-state'/'one-sided' or 'any'",
             argument=name,
             row=row,
-            label=labels[row] if labels is not None else row,
+            label=_label_at(labels, row),
         )
     return out.astype(str)
 
@@ -679,9 +695,7 @@ def fatality_model(
     hi = None if high is None else as_event_counts(high, "high", b.size)
     labels = _labels(best)
     if lo is not None:
-        _check(lo > b, "low", np.stack([lo, b], 1).tolist(), "is above best ([low, best])", labels)
+        _check(lo > b, "low", (lo, b), "is above best ([low, best])", labels)
     if hi is not None:
-        _check(
-            b > hi, "high", np.stack([b, hi], 1).tolist(), "is below best ([best, high])", labels
-        )
+        _check(b > hi, "high", (b, hi), "is below best ([best, high])", labels)
     return _REGISTRY[model](b, lo, hi, violence, **options)
