@@ -103,16 +103,19 @@ def _fatality_factors(fatalities, total, n, name_total):
     return draws, total
 
 
-def _factor_columns(source, ref, cols, gen):
-    """Scaling factors ``max(T, 0) / ref`` for draw columns ``cols``: (n, len(cols))."""
+def _draw_totals(source, cols, gen):
+    """Draws of the event totals for draw columns ``cols``, below 0 set to 0: (n, len(cols))."""
     if isinstance(source, FatalityModel):
         t = source._draw(len(cols), gen)
     else:
-        t = source[:, cols % source.shape[1]]
+        t = source[:, cols % source.shape[1]].copy()
     np.maximum(t, 0.0, out=t)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        f = np.where(ref[:, None] > 0, t / np.where(ref > 0, ref, 1.0)[:, None], 0.0)
-    return f
+    return t
+
+
+def _per_unit(x, ref):
+    """``x / ref`` per event (0 where the total is 0): the component per death of the total."""
+    return np.divide(x, ref, out=np.zeros_like(x), where=ref > 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,14 +137,13 @@ def _linearised_draws(a, b, source, ref, m, gen):
     step = max(1, CHUNK_CELLS // m)
     acc = np.zeros((5, m))  # sum a, sum b, sum a^2, sum ab, sum b^2 (scaled)
     cols = np.arange(m)
+    ca, cb = _per_unit(a, ref), _per_unit(b, ref)
     for start in range(0, n, step):
         sl = slice(start, min(n, start + step))
-        if isinstance(source, FatalityModel):
-            f = _factor_columns(source.subset(sl), ref[sl], cols, gen)
-        else:
-            f = _factor_columns(source[sl], ref[sl], cols, gen)
-        af = a[sl, None] * f
-        bf = b[sl, None] * f
+        src = source.subset(sl) if isinstance(source, FatalityModel) else source[sl]
+        t = _draw_totals(src, cols, gen)
+        af = ca[sl, None] * t
+        bf = cb[sl, None] * t
         acc[0] += af.sum(0)
         acc[1] += bf.sum(0)
         acc[2] += (af * af).sum(0)
@@ -162,6 +164,8 @@ def _bootstrap(a, b, n_boot, gen, source=None, ref=None):
     n = a.size
     out = np.empty(n_boot)
     point = np.empty(n_boot) if source is not None else None
+    if source is not None:
+        ca, cb = _per_unit(a, ref), _per_unit(b, ref)
     step = max(1, CHUNK_CELLS // n)
     for start in range(0, n_boot, step):
         stop = min(n_boot, start + step)
@@ -170,11 +174,13 @@ def _bootstrap(a, b, n_boot, gen, source=None, ref=None):
             sa = a[idx].sum(axis=1)
             sb = b[idx].sum(axis=1)
         else:
-            f = _factor_columns(source, ref, np.arange(start, stop), gen)  # (n, c)
-            af, bf = a[:, None] * f, b[:, None] * f
-            point[start:stop] = af.sum(0) / bf.sum(0)
-            sa = np.take_along_axis(af, idx.T, axis=0).sum(axis=0)
-            sb = np.take_along_axis(bf, idx.T, axis=0).sum(axis=0)
+            # each replicate: resample the events, and take one fresh draw of their totals
+            t = _draw_totals(source, np.arange(start, stop), gen)  # (n, c)
+            point[start:stop] = (ca @ t) / (cb @ t)
+            rows = idx.T
+            drawn = np.take_along_axis(t, rows, axis=0)
+            sa = np.einsum("ij,ij->j", ca[rows], drawn)
+            sb = np.einsum("ij,ij->j", cb[rows], drawn)
         with np.errstate(divide="ignore", invalid="ignore"):
             out[start:stop] = sa / sb
     return out, point
