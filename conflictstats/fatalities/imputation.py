@@ -159,7 +159,9 @@ def fit_trend_imputed(
     continuous Gumbel, count as 0). The trend model is fitted to each series, and each
     coefficient is pooled with Rubin's rules: ``W`` the mean squared standard error, ``B`` the
     variance of the m estimates (divisor m - 1), ``T = W + (1 + 1/m) B``, Barnard-Rubin degrees
-    of freedom with the fit's residual df as the complete-data df. ``fmi`` says how much of the
+    of freedom with the complete-data df of the fit's own intervals (the residual df for
+    quasi-Poisson, whose intervals use t; infinite, i.e. Rubin's (1987) df, for the Poisson
+    and NB2 fits, whose intervals are normal). ``fmi`` says how much of the
     uncertainty of a coefficient is due to the uncertainty of the death counts.
 
     References
@@ -201,7 +203,10 @@ def fit_trend_imputed(
     coefs = [f.coefficients for f in fits]
     q = np.stack([np.asarray(c.estimate, float) for c in coefs])
     u = np.stack([np.asarray(c.std_error, float) ** 2 for c in coefs])
-    dfcom = float(fits[0].df_resid)
+    # complete-data df: the fit's own reference distribution (t on the residual df for
+    # quasi-Poisson, normal otherwise)
+    family = getattr(fits[0], "family", "")
+    dfcom = float(fits[0].df_resid) if family == "quasi-poisson" else np.inf
     pooled = rubin_pool(
         q,
         u,
@@ -220,5 +225,5 @@ def fit_trend_imputed(
         reported=reported,
         reported_fit=reported_fit,
         fits=fits,
-        family=getattr(fits[0], "family", ""),
+        family=family,
     )
