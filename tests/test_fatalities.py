@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import load_reference
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import integrate, stats
 
 from conflictstats import InputError
@@ -559,3 +561,35 @@ def test_imputed_trend_under_uncertain_ucdp():
 
 def test_proportion_ci_docs_warn_about_clustered_deaths():
     assert "independent" in proportion_ci.__doc__ and "clustered_share" in proportion_ci.__doc__
+
+
+# ---------------------------------------------------------------------------------------------
+# properties
+# ---------------------------------------------------------------------------------------------
+@settings(max_examples=40, deadline=None)
+@given(
+    best=st.lists(st.integers(0, 3000), min_size=1, max_size=8),
+    tov=st.sampled_from([1, 2, 3, "any"]),
+    p=st.floats(0.001, 0.999),
+)
+def test_vectorised_equals_one_event_and_quantiles_are_monotone(best, tov, p):
+    m = fat.fatality_model(best, violence=tov)
+    q = m.quantile(p)
+    for i, b in enumerate(best):
+        one = fat.fatality_model([b], violence=tov)
+        assert one.quantile(p)[0] == pytest.approx(q[i], rel=1e-13, abs=1e-12)
+        assert one.mean()[0] == pytest.approx(m.mean()[i], rel=1e-13)
+    assert (m.quantile(min(p + 0.05, 1.0)) >= q).all()
+    assert (m.cdf(q) >= p - 1e-9).all()  # F(Q(p)) >= p, with equality off the point mass
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=3, max_size=30))
+def test_share_interval_holds_the_estimate(data):
+    num = np.array([min(a, b) for a, b in data], float)
+    den = np.array([max(a, b) for a, b in data], float)
+    if den.sum() == 0:
+        return
+    r = fat.clustered_share(num, den)
+    assert r.ci_low <= r.estimate <= r.ci_high
+    assert r.estimate == pytest.approx(num.sum() / den.sum())
