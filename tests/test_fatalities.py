@@ -593,3 +593,44 @@ def test_share_interval_holds_the_estimate(data):
     r = fat.clustered_share(num, den)
     assert r.ci_low <= r.estimate <= r.ci_high
     assert r.estimate == pytest.approx(num.sum() / den.sum())
+
+
+def test_groups_give_one_estimate_per_group():
+    d = _ged(SYRIA)
+    r = fat.clustered_share(d["deaths_civilians"], d["best"], groups=d["year"])
+    assert r.group.tolist() == [2016, 2017, 2018, 2019]
+    case = next(
+        c for c in REF["svyratio"] if c["label"] == "Syria 2017: civilians' share of deaths"
+    )
+    assert r.estimate[1] == pytest.approx(case["ratio"], rel=RTOL)
+    assert r.std_error[1] == pytest.approx(case["se"], rel=RTOL)
+    assert list(r.to_frame().columns[:3]) == ["group", "quantity", "estimate"]
+    # bootstrap and model draws: the groups draw in turn from one generator
+    m = fat.fatality_model(d["best"], violence=d["type_of_violence"])
+    grouped = fat.clustered_ratio(
+        d["deaths_a"],
+        d["deaths_b"],
+        groups=d["year"],
+        method="bootstrap",
+        n_boot=200,
+        fatalities=m,
+        rng=np.random.default_rng(8),
+    )
+    gen = np.random.default_rng(8)
+    for k, year in enumerate([2016, 2017, 2018, 2019]):
+        rows = np.flatnonzero(d["year"] == year)
+        one = fat.clustered_ratio(
+            d["deaths_a"].to_numpy()[rows],
+            d["deaths_b"].to_numpy()[rows],
+            method="bootstrap",
+            n_boot=200,
+            fatalities=m.subset(rows),
+            rng=gen,
+        )
+        assert grouped.ci_low[k] == one.ci_low and grouped.estimate[k] == one.estimate
+    with pytest.raises(fat.FatalityInputError, match="in group 1") as info:
+        fat.clustered_ratio([1, 2, 3, 4], [0, 0, 1, 1], groups=[1, 1, 2, 2])
+    assert info.value.argument == "b"
+    with pytest.raises(fat.FatalityInputError, match="row 3") as info:
+        fat.clustered_share([1, 2, 3, 5], [1, 2, 3, 4], groups=[1, 1, 2, 2])
+    assert info.value.row == 3

@@ -11,7 +11,7 @@ from scipy import stats
 
 from .._validation import InputError, as_confidence, as_rng, check_method
 from ..results import Estimate, aux_field
-from .aggregate import CHUNK_CELLS
+from .aggregate import CHUNK_CELLS, _group_codes
 from .models import FatalityInputError, FatalityModel, _check, _labels
 from .pooling import _pool_arrays
 
@@ -35,6 +35,7 @@ class ClusteredRatio(Estimate):
     ratios.
     """
 
+    group: Any = None
     reported: Any = None
     std_error: Any = None
     n_events: Any = None
@@ -44,6 +45,7 @@ class ClusteredRatio(Estimate):
     replicates: Any = aux_field()
 
     column_order: ClassVar[tuple[str, ...]] = (
+        "group",
         "quantity",
         "estimate",
         "std_error",
@@ -55,6 +57,12 @@ class ClusteredRatio(Estimate):
         "n_events",
         "design_effect",
     )
+
+    def _sentence(self, index: tuple[int, ...] = ()) -> str:
+        text = super()._sentence(index)
+        if self.group is not None and self.shape != ():
+            return f"{self._element('group', index)}: {text}"
+        return text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +227,7 @@ def clustered_ratio(
     total: Any = None,
     n_draws: int = 100,
     quantity: str = "ratio",
+    groups: Any = None,
 ) -> ClusteredRatio:
     """Ratio of two per-event columns, ``sum(a) / sum(b)``, with events as clusters.
 
@@ -249,6 +258,10 @@ def clustered_ratio(
         Draws of the model with ``method="linearised"`` (the m of Rubin's rules).
     quantity : str
         Name of the quantity in the result.
+    groups : array_like or pandas.DataFrame, optional
+        A group label per event (e.g. the year): one estimate per group, sorted by label,
+        each computed on its own events (one call, many answers; with ``rng`` the groups
+        draw in turn from one generator).
 
     Returns
     -------
@@ -316,20 +329,8 @@ def clustered_ratio(
     conf = as_confidence(confidence)
     av = _as_event_values(a, "a")
     bv = _as_event_values(b, "b", av.size)
-    return _ratio(
-        av,
-        bv,
-        method,
-        conf,
-        rng,
-        n_boot,
-        interval,
-        fatalities,
-        total,
-        n_draws,
-        quantity,
-        share=False,
-    )
+    args = (method, conf, rng, n_boot, interval, fatalities, total, n_draws, quantity)
+    return _by_group(av, bv, groups, args, share=False)
 
 
 def clustered_share(
@@ -345,6 +346,7 @@ def clustered_share(
     total: Any = None,
     n_draws: int = 100,
     quantity: str = "share",
+    groups: Any = None,
 ) -> ClusteredRatio:
     """Share of deaths, ``sum(numerator) / sum(denominator)``, with events as clusters.
 
@@ -381,6 +383,9 @@ def clustered_share(
     (0.787, 0.522, 1.053)
     >>> round(s.design_effect, 1)
     17.5
+    >>> fat_by_year = clustered_share(civilians, deaths, groups=[2017] * 4 + [2018] * 4)
+    >>> fat_by_year.group.tolist(), fat_by_year.estimate.round(3).tolist()
+    ([2017, 2018], [0.871, 0.238])
     """
     method = check_method(method, METHODS)
     interval = check_method(interval, INTERVALS, "interval")
@@ -396,19 +401,76 @@ def clustered_share(
     )
     if fatalities is not None and total is None and not isinstance(fatalities, FatalityModel):
         total = den
-    return _ratio(
-        num,
-        den,
-        method,
-        conf,
-        rng,
-        n_boot,
-        interval,
-        fatalities,
-        total,
-        n_draws,
-        quantity,
-        share=True,
+    args = (method, conf, rng, n_boot, interval, fatalities, total, n_draws, quantity)
+    return _by_group(num, den, groups, args, share=True)
+
+
+def _by_group(a, b, groups, args, *, share):
+    """One estimate, or one per group (each on its own events), as a ClusteredRatio."""
+    if groups is None:
+        return _ratio(a, b, *args, share=share)
+    method, conf, rng, n_boot, interval, fatalities, total, n_draws, quantity = args
+    codes, labels = _group_codes(groups, a.size)
+    gen = None if rng is None else as_rng(rng)
+    tot = None if total is None else np.asarray(total, dtype=float)
+    draws = None
+    if fatalities is not None and not isinstance(fatalities, FatalityModel):
+        draws = np.asarray(fatalities, dtype=float)
+    parts = []
+    for k, label in enumerate(labels):
+        rows = np.flatnonzero(codes == k)
+        if draws is not None:
+            fat_k = draws[rows] if draws.ndim == 2 else draws
+        else:
+            fat_k = None if fatalities is None else fatalities.subset(rows)
+        tot_k = None if tot is None or tot.ndim != 1 or tot.size != a.size else tot[rows]
+        if tot is not None and tot_k is None:
+            tot_k = tot  # wrong shape: let _ratio report it
+        try:
+            parts.append(
+                _ratio(
+                    a[rows],
+                    b[rows],
+                    method,
+                    conf,
+                    gen,
+                    n_boot,
+                    interval,
+                    fat_k,
+                    tot_k,
+                    n_draws,
+                    quantity,
+                    share=share,
+                )
+            )
+        except FatalityInputError as exc:
+            row = None if exc.row is None else int(rows[exc.row])
+            raise FatalityInputError(
+                f"in group {label!r}: {exc}", argument=exc.argument, row=row
+            ) from None
+        except InputError as exc:
+            raise InputError(f"in group {label!r}: {exc}") from None
+
+    def field(name):
+        values = [getattr(r, name) for r in parts]
+        if all(v is None for v in values):
+            return None
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    return ClusteredRatio(
+        field("estimate"),
+        field("ci_low"),
+        field("ci_high"),
+        confidence=conf,
+        method=parts[0].method,
+        quantity=quantity,
+        group=labels,
+        reported=field("reported"),
+        std_error=field("std_error"),
+        n_events=field("n_events"),
+        design_effect=field("design_effect"),
+        df=field("df"),
+        fmi=field("fmi"),
     )
 
 
