@@ -634,3 +634,30 @@ def test_groups_give_one_estimate_per_group():
     with pytest.raises(fat.FatalityInputError, match="row 3") as info:
         fat.clustered_share([1, 2, 3, 5], [1, 2, 3, 4], groups=[1, 1, 2, 2])
     assert info.value.row == 3
+
+
+def test_panel_imputed_trends_with_exact_counts_are_the_plain_fits():
+    gen = np.random.default_rng(4)
+    months = pd.period_range("2016-01", periods=18, freq="M").astype(str)
+    ev_month = np.tile(months, 3)
+    ev_group = np.repeat(["a", "b", "c"], 18)
+    best = gen.integers(1, 40, size=54)
+    keep = np.ones(54, bool)
+    keep[[20, 21, 40]] = False  # absent months: zero deaths
+    exact = fat.fatality_model(best[keep], low=best[keep], high=best[keep], model="range")
+    res = fat.fit_trends_imputed(exact, ev_month[keep], ev_group[keep], m=3, rng=1)
+    assert res.group.tolist() == ["a", "a", "b", "b", "c", "c"]
+    assert (res.reason == "").all()
+    np.testing.assert_allclose(res.between, 0, atol=1e-20)
+    for k, g in enumerate(["a", "b", "c"]):
+        y = np.where(keep, best, 0)[ev_group == g]
+        plain = fit_trend(y, dates="2016-01", family="poisson")
+        np.testing.assert_allclose(
+            res.estimate[2 * k : 2 * k + 2], plain.coefficients.estimate, rtol=1e-6
+        )
+        np.testing.assert_allclose(
+            res.std_error[2 * k : 2 * k + 2], plain.coefficients.std_error, rtol=1e-6
+        )
+    model = fat.fatality_model(best, violence="os")
+    noisy = fat.fit_trends_imputed(model, ev_month, ev_group, m=5, rng=2, family="quasi-poisson")
+    assert (noisy.fmi > 0).all() and noisy.counts.shape == (3, 18, 5)

@@ -17,7 +17,8 @@ wrong. This package turns that into honest intervals, in four steps:
   (percentile or BCa), either combined with a fatality model's draws;
 * :func:`fit_trend_imputed` — a monthly trend (:func:`conflictstats.trends.fit_trend`) fitted on
   m series drawn from the model and pooled by Rubin's rules (:func:`rubin_pool`) with the
-  fraction of missing information.
+  fraction of missing information; :func:`fit_trends_imputed` does the same for a whole panel
+  of series (:func:`conflictstats.panel.fit_trends`).
 
 The module is statistical only: it reads no files and draws no figures. Load events with
 :func:`conflictstats.datasets.read_ucdp_ged`.
@@ -39,7 +40,7 @@ from __future__ import annotations
 
 from .aggregate import FatalityTotals, aggregate_fatalities
 from .clustered import ClusteredRatio, clustered_ratio, clustered_share
-from .imputation import ImputedTrend, fit_trend_imputed
+from .imputation import ImputedTrend, ImputedTrends, fit_trend_imputed, fit_trends_imputed
 from .models import (
     FatalityInputError,
     FatalityModel,
@@ -72,4 +73,6 @@ __all__ = [
     "rubin_pool",
     "ImputedTrend",
     "fit_trend_imputed",
+    "ImputedTrends",
+    "fit_trends_imputed",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -12,11 +12,11 @@ from scipy import stats
 
 from .._validation import InputError, as_confidence, as_rng
 from ..results import Estimate, aux_field
-from .aggregate import _simulate_totals
+from .aggregate import _group_codes, _simulate_totals
 from .models import FatalityInputError, FatalityModel
 from .pooling import PooledEstimate, rubin_pool
 
-__all__ = ["ImputedTrend", "fit_trend_imputed"]
+__all__ = ["ImputedTrend", "ImputedTrends", "fit_trend_imputed", "fit_trends_imputed"]
 
 
 @dataclass(frozen=True, repr=False, eq=False, kw_only=True)
@@ -225,5 +225,185 @@ def fit_trend_imputed(
         reported=reported,
         reported_fit=reported_fit,
         fits=fits,
+        family=family,
+    )
+
+
+@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+class ImputedTrends(PooledEstimate):
+    """Trend coefficients of many series, each pooled over m imputed panels.
+
+    One element per series and coefficient (``group`` names the series, ``term`` the
+    coefficient), with the pooled estimate, standard error, Barnard-Rubin ``df``, interval
+    and ``fmi``. ``reason`` is empty where all m fits succeeded, else it says in how many
+    imputations the panel fit flagged the series (and why); such elements are NaN.
+    ``counts`` holds the imputed monthly totals, shape ``(n_series, n_months, m)``.
+    """
+
+    group: Any = None
+    reason: Any = None
+    period: Any = aux_field()
+    counts: Any = aux_field()
+    family: str = aux_field("poisson")
+
+    column_order: ClassVar[tuple[str, ...]] = ("group", *PooledEstimate.column_order)
+
+    def _sentence(self, index: tuple[int, ...] = ()) -> str:
+        text = super()._sentence(index)
+        if self.shape != ():
+            return f"{self._element('group', index)} {text}"
+        return text
+
+
+def fit_trends_imputed(
+    model: FatalityModel,
+    months: Any,
+    groups: Any,
+    *,
+    m: int = 20,
+    rng: Any,
+    start: Any = None,
+    end: Any = None,
+    exposure: str | None = None,
+    family: str = "poisson",
+    confidence: float = 0.95,
+    **panel_options: Any,
+) -> ImputedTrends:
+    """Trends of many monthly death series (provinces, countries), pooled over m imputations.
+
+    The panel version of :func:`fit_trend_imputed`: the events' true deaths are drawn m times
+    from ``model``, summed per group and month, and every series is fitted at once by
+    :func:`conflictstats.panel.fit_trends`; each coefficient of each series is pooled with
+    Rubin's rules.
+
+    Parameters
+    ----------
+    model : FatalityModel
+        Per-event fatality model.
+    months : array_like
+        The month (or a date in it) of every event.
+    groups : array_like
+        The series (province, country, ...) of every event.
+    m : int
+        Number of imputed panels (at least 2).
+    rng : numpy.random.Generator or int
+        Source of randomness.
+    start, end : str or Period, optional
+        First and last month (default: those with events). Every series gets every month of
+        this span; months without events count as 0 deaths.
+    exposure : {None, "days"}
+        ``"days"``: the days in each month as the exposure (rates per day).
+    family : {"poisson", "quasi-poisson", "negbin"}
+        Passed to :func:`~conflictstats.panel.fit_trends`, as are ``panel_options``
+        (``seasonality``, ``chunk_size``, ...).
+    confidence : float
+        Level of the pooled intervals.
+
+    Returns
+    -------
+    ImputedTrends
+        One element per series and coefficient, series sorted.
+
+    Notes
+    -----
+    As in :func:`fit_trend_imputed`: independent draws across events, monthly totals rounded
+    to whole numbers (draws below 0 count as 0), Rubin's rules with Barnard-Rubin degrees of
+    freedom; the complete-data df is ``n_obs - p`` for quasi-Poisson (t intervals) and
+    infinite for Poisson and NB2 (normal intervals). Filling absent months with 0 is right
+    for event data (no event, no recorded death), not for series that were not observed.
+
+    References
+    ----------
+    Rubin, D. B. (1987). Multiple Imputation for Nonresponse in Surveys. Wiley.
+    Barnard, J. & Rubin, D. B. (1999). Small-sample degrees of freedom with multiple
+    imputation. Biometrika 86(4), 948-955.
+
+    Examples
+    --------
+    >>> from conflictstats.fatalities import fatality_model, fit_trends_imputed
+    >>> months = ["2017-01", "2017-02", "2017-03", "2017-04", "2017-05", "2017-06"] * 2
+    >>> where = ["north"] * 6 + ["south"] * 6
+    >>> best = [10, 12, 15, 13, 18, 20, 9, 7, 8, 6, 5, 4]
+    >>> fits = fit_trends_imputed(fatality_model(best, violence="sb"), months, where,
+    ...                           m=10, rng=1)
+    >>> fits.group.tolist(), fits.term.tolist()
+    (['north', 'north', 'south', 'south'], ['intercept', 'trend', 'intercept', 'trend'])
+    """
+    from ..panel import fit_trends
+
+    if not isinstance(model, FatalityModel):
+        raise InputError(f"model must be a FatalityModel (see fatality_model), got {model!r}")
+    if not isinstance(m, (int, np.integer)) or isinstance(m, bool) or m < 2:
+        raise InputError(f"m must be a whole number of imputations >= 2, got {m!r}")
+    if exposure is not None and exposure != "days":
+        raise InputError(f"exposure must be None or 'days', got {exposure!r}")
+    conf = as_confidence(confidence)
+    gen = as_rng(rng)
+    month_codes, periods = _month_codes(months, model.n_events, start, end)
+    group_codes, labels = _group_codes(groups, model.n_events)
+    n_months, n_series = periods.size, labels.size
+    codes = group_codes * n_months + month_codes
+    totals = _simulate_totals(model, codes, n_series * n_months, int(m), gen)
+    counts = np.rint(np.maximum(totals, 0.0)).reshape(n_series, n_months, int(m))
+    frame = pd.DataFrame(
+        {
+            "series": np.repeat(np.arange(n_series), n_months),
+            "month": np.tile(periods.to_timestamp(), n_series),
+        }
+    )
+    if exposure == "days":
+        frame["days"] = np.tile(periods.days_in_month.to_numpy().astype(float), n_series)
+    tables = []
+    for j in range(int(m)):
+        frame["deaths"] = counts[:, :, j].reshape(-1)
+        tables.append(
+            fit_trends(
+                frame,
+                series="series",
+                time="month",
+                count="deaths",
+                exposure="days" if exposure == "days" else None,
+                family=family,
+                confidence=conf,
+                progress=False,
+                **panel_options,
+            )
+        )
+    first = tables[0]
+    q = np.stack([t["estimate"].to_numpy(float) for t in tables])
+    u = np.stack([t["se"].to_numpy(float) ** 2 for t in tables])
+    failed = np.isnan(q).any(axis=0) | np.isnan(u).any(axis=0)
+    n_params = first.groupby("series")["term"].transform("size").to_numpy()
+    dfcom = first["n_obs"].to_numpy(float) - n_params if family == "quasi-poisson" else np.inf
+    q_ok, u_ok = np.where(failed, 0.0, q), np.where(failed, 0.0, u)
+    pooled = rubin_pool(q_ok, u_ok, dfcom=dfcom, confidence=conf)
+    reasons = np.full(q.shape[1], "", dtype=object)
+    for i in np.flatnonzero(failed):
+        bad = [t["reason"].iloc[i] for t in tables if np.isnan(t["estimate"].iloc[i])]
+        reasons[i] = f"failed in {len(bad)} of {m} imputations: {bad[0] if bad else 'NaN'}"
+    fields = {f.name: getattr(pooled, f.name) for f in dataclasses.fields(pooled) if f.init}
+    for name in (
+        "estimate",
+        "ci_low",
+        "ci_high",
+        "std_error",
+        "df",
+        "within",
+        "between",
+        "total",
+        "riv",
+        "lambda_",
+        "fmi",
+    ):
+        fields[name] = np.where(failed, np.nan, fields[name])
+    fields["term"] = first["term"].to_numpy()
+    fields["quantity"] = "log-scale coefficient"
+    fields["method"] = f"panel {family} fits on {m} panels imputed from {model.name}; Rubin's rules"
+    return ImputedTrends(
+        **fields,
+        group=labels[first["series"].to_numpy()],
+        reason=reasons,
+        period=[str(p) for p in periods],
+        counts=counts,
         family=family,
     )
