@@ -292,6 +292,41 @@ def _read_per(tail: str) -> tuple[str, str | None]:
     return head, per
 
 
+_SHARE_WORDS = {"half", "all", "most", "majority", "third", "thirds", "quarter", "quarters"}
+_DANGLING = {"a", "an", "the", "per", "each", "every"}
+
+
+def _is_bad_unit(words: str) -> bool:
+    """Whether the words read as a unit are really stray parts of a figure.
+
+    A unit is refused when it holds a number or share word ("twenty-five", hyphens split too), starts
+    or ends with a connective, a vague word or an article, starts or ends with a qualifier ("dozens about"), or
+    holds a rate that is not at its end ("a month about": a rate comes last).
+    """
+    if not words:
+        return False
+    if not re.fullmatch(r"[A-Za-z][\w\s'\u2019\-/.\u00b2]*", words):
+        return True
+    lowered = " ".join(words.lower().split()).rstrip(" .,;:")
+    if not lowered:
+        return False
+    tokens = re.split(r"[\s\-]+", lowered)
+    if tokens[0] in _NOT_UNITS | _DANGLING or tokens[-1] in _NOT_UNITS | _DANGLING:
+        return True
+    if any(
+        w in _SMALL or w in _TENS or w.rstrip("s") in _SCALES or w in _SHARE_WORDS
+        for w in tokens
+    ):
+        return True
+    if any(
+        lowered == p or lowered.startswith(p + " ") or lowered.endswith(" " + p)
+        for p, _ in _PREFIXES
+    ):
+        return True
+    units = "|".join(_TIME_UNITS)
+    return re.search(rf"\b(?:a|an|per|each|every)\s+(?:{units})s?\b", lowered) is not None
+
+
 def _normalise_unit(words: str) -> str | None:
     words = " ".join(words.split())
     if not words:

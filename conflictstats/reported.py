@@ -29,14 +29,11 @@ import numpy as np
 
 from ._reported_phrase import (
     _FRACTION_WORDS,
-    _NOT_UNITS,
     _PREFIXES,
     _RANGE_PREFIXES,
     _ROUNDED,
-    _SCALES,
-    _SMALL,
-    _TENS,
     _dash,
+    _is_bad_unit,
     _normalise_unit,
     _Number,
     _read_number,
@@ -509,15 +506,7 @@ def parse_figure(
     if re.search(r"(^|\s)\d", unit_words):
         r.pos = r.text.find(unit_words.strip(), r.pos) if unit_words.strip() else r.pos
         raise r.fail("unexpected number after the figure")
-    first_word = unit_words.split()[0].lower() if unit_words.split() else ""
-    bad_unit = unit_words and (
-        not re.fullmatch(r"[A-Za-z][\w\s'\u2019\-/.²]*", unit_words)
-        or first_word in _NOT_UNITS
-        or any(
-            w in _SMALL or w in _TENS or w.rstrip("s") in _SCALES
-            for w in unit_words.lower().split()
-        )
-    )
+    bad_unit = _is_bad_unit(unit_words)
     if bad_unit or re.search(r"\bor (?:more|fewer|less|so)\b", unit_words, re.I):
         r.pos = r.text.find(unit_words, r.pos)
         raise r.fail("unexpected words after the figure")
