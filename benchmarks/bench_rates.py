@@ -33,7 +33,7 @@ import warnings
 import numpy as np
 from scipy import special, stats
 
-from conflictstats._rates_etest import _etest_pvalue
+from conflictstats.rates.etest import _etest_pvalue
 from conflictstats.rates import compare_rates
 
 

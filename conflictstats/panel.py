@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from . import _irls
+from ._numeric import normal_pvalue, z_quantile
 from ._validation import (
     InputError,
     as_confidence,
@@ -551,9 +552,9 @@ def _table(labels: pd.Index, parts: list[dict[str, np.ndarray]], spec: _Spec) ->
             pval = 2 * stats.t.sf(np.abs(est / se), np.maximum(df_resid, 1))
         method = "wald-t"
     else:
-        q = stats.norm.ppf(0.5 + spec.confidence / 2)
+        q = z_quantile(spec.confidence)
         with np.errstate(invalid="ignore"):
-            pval = 2 * stats.norm.sf(np.abs(est / se))
+            pval = normal_pvalue(est / se)
         method = "wald-z"
     out = pd.DataFrame(
         {

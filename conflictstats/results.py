@@ -39,14 +39,6 @@ def aux_field(default: Any = None) -> Any:
     return field(default=default, metadata={"frame": False})
 
 
-def _is_numeric(value: Any) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return True
-    if isinstance(value, (int, float, np.number)):
-        return True
-    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
-
-
 class Result:
     """Behaviour shared by every result: table, dict, repr and HTML repr.
 

@@ -214,7 +214,7 @@ def test_segment_table_matches_direct_likelihoods():
     """The vectorised segment table equals a direct sum of log-likelihood terms (scipy)."""
     from scipy import stats as st
 
-    from conflictstats._trends_changepoints import _level_segment_loglik
+    from conflictstats.trends.changepoints import _level_segment_loglik
 
     y = np.array([3, 0, 5, 8, 2, 9, 12, 7, 4, 0, 0, 6], float)
     alpha = 0.3
@@ -231,7 +231,7 @@ def test_segment_table_matches_direct_likelihoods():
 def test_batched_slope_fits_match_statsmodels():
     import statsmodels.api as sm
 
-    from conflictstats._trends_changepoints import _slope_fit_batch
+    from conflictstats.trends.changepoints import _slope_fit_batch
 
     rng = np.random.default_rng(2)
     y = rng.poisson(np.linspace(5, 30, 40)).astype(float)
@@ -307,7 +307,7 @@ def test_bootstrap_with_slopes_covers_the_turn():
 def test_replicate_segment_logliks_match_the_checked_tables():
     """The bootstrap's batched segment log-likelihoods (replicates x candidates) equal the
     single-series tables, which the tests above check against scipy and statsmodels."""
-    from conflictstats._trends_changepoints import (
+    from conflictstats.trends.changepoints import (
         _level_segment_loglik,
         _segment_loglik_many,
         _slope_segment_loglik,
@@ -328,7 +328,7 @@ def test_quasi_poisson_dispersion_is_the_pearson_statistic():
     level per segment at the same breaks."""
     import statsmodels.api as sm
 
-    from conflictstats._trends_changepoints import _pearson_dispersion
+    from conflictstats.trends.changepoints import _pearson_dispersion
 
     rng = np.random.default_rng(8)
     mu = np.select([np.arange(60) < 20, np.arange(60) < 45], [10.0, 30.0], 18.0)

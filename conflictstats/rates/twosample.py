@@ -6,7 +6,7 @@ Every method takes flat float arrays ``(x1, t1, x2, t2, null, alternative, a)`` 
 ``a = 1 - confidence`` and returns ``(ci_low, ci_high, pvalue)``. The ratio methods work on
 the conditional binomial (given ``n = x1 + x2``, ``x1 ~ Bin(n, p)``), whose vectorised
 distribution functions live here too; the E-test's p-value comes from
-:mod:`conflictstats._rates_etest`. ``_RATIO_DISPATCH`` and ``_DIFF_DISPATCH`` map the
+:mod:`conflictstats.rates.etest`. ``_RATIO_DISPATCH`` and ``_DIFF_DISPATCH`` map the
 ``method=`` strings to the functions.
 """
 
@@ -15,9 +15,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from ._rates_common import _normal_pvalue, _one_or_two, _solve
-from ._rates_etest import _etest_pvalue
-from ._validation import InputError
+from .._numeric import normal_pvalue, solve, z_quantile
+from .._validation import InputError
+from .etest import _etest_pvalue
 
 
 # ---------------------------------------------------------------------------------------
@@ -124,7 +124,7 @@ def _ratio_exact_cond(x1, t1, x2, t2, r0, alternative, a):
         pval = _binom_cdf(x1, n, p0)
     else:
         pval = _binom_twosided_minlike(x1, n, p0)
-    al = _one_or_two(a, alternative)
+    al = a if alternative != "two-sided" else a / 2
     plow = np.where(x1 > 0, special.betaincinv(np.maximum(x1, 1e-300), n - x1 + 1, al), 0.0)
     phigh = np.where(x1 < n, special.betaincinv(x1 + 1, np.maximum(n - x1, 1e-300), 1 - al), 1.0)
     if alternative == "larger":
@@ -155,7 +155,7 @@ def _ratio_midp(x1, t1, x2, t2, r0, alternative, a):
         pval = low_tail
     else:
         pval = np.minimum(1.0, 2 * np.minimum(low_tail, up_tail))
-    al = _one_or_two(a, alternative)
+    al = a if alternative != "two-sided" else a / 2
     cpl = np.where(x1 > 0, special.betaincinv(np.maximum(x1, 1e-300), n - x1 + 1, al), 0.0)
     cph = np.where(x1 < n, special.betaincinv(x1 + 1, np.maximum(n - x1, 1e-300), 1 - al), 1.0)
     phat = x1 / n
@@ -170,10 +170,10 @@ def _ratio_midp(x1, t1, x2, t2, r0, alternative, a):
     phigh = np.ones_like(phat)
     m = x1 > 0
     if m.any() and alternative != "smaller":
-        plow[m] = _solve(f_low, cpl[m], phat[m], (x1[m], n[m]))
+        plow[m] = solve(f_low, cpl[m], phat[m], (x1[m], n[m]))
     m = x1 < n
     if m.any() and alternative != "larger":
-        phigh[m] = _solve(f_high, phat[m], cph[m], (x1[m], n[m]))
+        phigh[m] = solve(f_high, phat[m], cph[m], (x1[m], n[m]))
     return _p_to_ratio(plow, t1, t2), _p_to_ratio(phigh, t1, t2), pval
 
 
@@ -194,8 +194,8 @@ def _ratio_score(x1, t1, x2, t2, r0, alternative, a, dispersion=1.0):
     n = x1 + x2
     p0 = t1 * r0 / (t1 * r0 + t2)
     z = (x1 - n * p0) / np.sqrt(dispersion * n * p0 * (1 - p0))
-    pval = _normal_pvalue(z, alternative)
-    zc = special.ndtri(1 - _one_or_two(a, alternative))
+    pval = normal_pvalue(z, alternative)
+    zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
     plow, phigh = _wilson(x1 / dispersion, n / dispersion, zc)
     if alternative == "larger":
         phigh = np.ones_like(phigh)
@@ -218,8 +218,8 @@ def _ratio_wald(x1, t1, x2, t2, r0, alternative, a, dispersion=1.0):
         )
     lr = np.log(x1 / t1) - np.log(x2 / t2)
     se = np.sqrt(dispersion * (1 / x1 + 1 / x2))
-    pval = _normal_pvalue((lr - np.log(r0)) / se, alternative)
-    zc = special.ndtri(1 - _one_or_two(a, alternative))
+    pval = normal_pvalue((lr - np.log(r0)) / se, alternative)
+    zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
     low = np.exp(lr - zc * se) if alternative != "smaller" else np.zeros_like(lr)
     high = np.exp(lr + zc * se) if alternative != "larger" else np.full_like(lr, np.inf)
     return low, high, pval
@@ -232,8 +232,8 @@ def _diff_wald(x1, t1, x2, t2, d0, alternative, a):
     """Wald test and interval for ``rate1 - rate2``: se = sqrt(x1/t1^2 + x2/t2^2)."""
     d = x1 / t1 - x2 / t2
     se = np.sqrt(x1 / t1**2 + x2 / t2**2)
-    pval = _normal_pvalue((d - d0) / se, alternative)
-    zc = special.ndtri(1 - _one_or_two(a, alternative))
+    pval = normal_pvalue((d - d0) / se, alternative)
+    zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
     low = d - zc * se if alternative != "smaller" else np.full_like(d, -np.inf)
     high = d + zc * se if alternative != "larger" else np.full_like(d, np.inf)
     return low, high, pval
@@ -258,8 +258,8 @@ def _diff_score(x1, t1, x2, t2, d0, alternative, a):
     from scipy.optimize.elementwise import bracket_root
 
     d = x1 / t1 - x2 / t2
-    pval = _normal_pvalue(_score_diff_stat(d0, x1, t1, x2, t2), alternative)
-    zc = special.ndtri(1 - _one_or_two(a, alternative))
+    pval = normal_pvalue(_score_diff_stat(d0, x1, t1, x2, t2), alternative)
+    zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
     se = np.sqrt((x1 + 1) / t1**2 + (x2 + 1) / t2**2)
 
     def f(dd, target, x1, t1, x2, t2):
@@ -272,7 +272,7 @@ def _diff_score(x1, t1, x2, t2, d0, alternative, a):
         far = d + side * se
         xl, xr = (start, far) if side > 0 else (far, start)
         br = bracket_root(f, xl, xr, args=args)
-        return _solve(f, br.bracket[0], br.bracket[1], args)
+        return solve(f, br.bracket[0], br.bracket[1], args)
 
     low = root(zc, -1) if alternative != "smaller" else np.full_like(d, -np.inf)
     high = root(-zc, +1) if alternative != "larger" else np.full_like(d, np.inf)
@@ -280,7 +280,7 @@ def _diff_score(x1, t1, x2, t2, d0, alternative, a):
 
 
 # ---------------------------------------------------------------------------------------
-# the E-test (Krishnamoorthy & Thomson 2004): p-value from _rates_etest, score interval
+# the E-test (Krishnamoorthy & Thomson 2004): p-value from rates.etest, score interval
 # ---------------------------------------------------------------------------------------
 def _ratio_etest(x1, t1, x2, t2, r0, alternative, a):
     """E-test (Krishnamoorthy & Thomson 2004, JSPI 119:23) for the ratio, with the score

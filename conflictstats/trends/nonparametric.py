@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from ._trends_series import _as_series
-from ._validation import InputError, as_confidence, as_finite
-from .results import Estimate, HypothesisTest
+from .._numeric import normal_pvalue, z_quantile
+from .._validation import InputError, as_confidence, as_finite
+from ..results import Estimate, HypothesisTest
+from .series import _as_series
 
 
 @dataclass(frozen=True, repr=False, eq=False, kw_only=True)
@@ -122,7 +122,7 @@ def mann_kendall(
     z = (s - np.sign(s)) / np.sqrt(var)
     return MannKendall(
         statistic=float(z),
-        pvalue=float(2 * stats.norm.sf(abs(z))),
+        pvalue=float(normal_pvalue(z)),
         method=method,
         quantity="Mann-Kendall z",
         s=s,
@@ -178,7 +178,7 @@ def sen_slope(counts: Any, *, confidence: float = 0.95) -> SenSlope:
     slopes = np.sort((x[j] - x[i]) / (j - i))
     N = slopes.size
     _, var = _mk_s_var(x)
-    c = stats.norm.ppf(0.5 + conf / 2) * np.sqrt(var)
+    c = z_quantile(conf) * np.sqrt(var)
     lo_rank, hi_rank = int(np.round((N - c) / 2)), int(np.round((N + c) / 2)) + 1
     if lo_rank < 1 or hi_rank > N:
         raise InputError(f"counts: {x.size} values are too few for a {conf:g} interval")

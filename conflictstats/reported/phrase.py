@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ._reported_rules import SYNONYMS, ReportedFigureError
+from .rules import SYNONYMS, ReportedFigureError
 
 # ---------------------------------------------------------------------------------------------
 # The phrase reader

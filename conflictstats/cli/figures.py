@@ -29,7 +29,7 @@ def _number(x: float | None) -> str:
 def _cmd_figures(args: argparse.Namespace) -> int:
     from tabulate import tabulate
 
-    from .reported import ReportedFigureError, parse_figure, rules_table
+    from ..reported import ReportedFigureError, parse_figure, rules_table
 
     if args.rules:
         rows = rules_table(args.rule_set)

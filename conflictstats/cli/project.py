@@ -1,30 +1,16 @@
-"""The ``conflictstats`` command line.
-
-``conflictstats run [SCRIPT ...]`` regenerates figures and tables from ``analyses/``;
-``conflictstats check`` verifies that the committed ``figures/`` are exactly what the analyses
-produce. Quick one-line statistics commands (``conflictstats rates``, ``conflictstats figures``,
-…) live in ``conflictstats/_cli_<name>.py`` modules, each with a ``register(subparsers)``
-function that adds its sub-command; they are discovered here, so adding a command touches no
-other module.
-"""
+"""``conflictstats run`` and ``conflictstats check``: regenerate and verify ``figures/``."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
-from . import __version__
-
-__all__ = ["main", "build_parser"]
-
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .repro import ReproError, project_root, run_scripts
+    from ..repro import ReproError, project_root, run_scripts
 
     try:
         root = project_root()
@@ -46,7 +32,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from .repro import ReproError, compare_outputs, project_root, run_scripts
+    from ..repro import ReproError, compare_outputs, project_root, run_scripts
 
     try:
         root = project_root()
@@ -83,23 +69,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _extra_command_modules() -> list[str]:
-    package = Path(__file__).parent
-    return sorted(
-        m.name for m in pkgutil.iter_modules([str(package)]) if m.name.startswith("_cli_")
-    )
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
-    parser = argparse.ArgumentParser(
-        prog="conflictstats",
-        description="Estimates with honest uncertainty from the numbers reported from wars.",
-    )
-    parser.add_argument("--version", action="version", version=f"conflictstats {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.required = True
-
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``run`` and ``check`` sub-commands."""
     p = sub.add_parser(
         "run",
         help="run analyses/*.py and rewrite figures/ and its MANIFEST.json",
@@ -120,18 +91,3 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--keep", action="store_true", help="keep the temporary outputs")
     p.set_defaults(func=_cmd_check)
-
-    for name in _extra_command_modules():
-        importlib.import_module(f".{name}", __package__).register(sub)
-    return parser
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``conflictstats`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    return int(args.func(args) or 0)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -30,9 +30,9 @@ def _count_over_exposure(text: str) -> tuple[float, float]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import rates
-    from ._format import format_frame
-    from ._validation import InputError
+    from .. import rates
+    from .._format import format_frame
+    from .._validation import InputError
 
     (x1, t1), (x2, t2) = args.group1, args.group2
     method = args.method or ("exact-cond" if args.compare == "ratio" else "score")
@@ -74,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     """Add the ``rates`` sub-command."""
-    from .rates import DIFFERENCE_METHODS, RATIO_METHODS
+    from ..rates import DIFFERENCE_METHODS, RATIO_METHODS
 
     p = subparsers.add_parser(
         "rates",

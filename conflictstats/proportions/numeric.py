@@ -1,41 +1,15 @@
 """Shared vectorised numerics of the proportions module.
 
-Bisection on a monotone function, integer search, the exact two-sided binomial p-value (R's
-``binom.test`` rule), the two-sided normal p-value, and the small input/output helpers every
-family of :mod:`conflictstats.proportions` uses.
+Integer search and the exact two-sided binomial p-value (R's ``binom.test`` rule). The root
+finders, normal quantiles and p-values are the package's own (:mod:`conflictstats._numeric`).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from scipy import stats
 
-from ._validation import InputError
-
 _REL_ERR = 1 + 1e-7  # R's tolerance for "as or less probable" in exact two-sided p-values
-
-
-def _z(confidence: float) -> float:
-    return float(stats.norm.ppf(0.5 + confidence / 2))
-
-
-def _bisect(fun, lo, hi, iters: int = 100) -> np.ndarray:
-    """Vectorised bisection for the sign change of ``fun`` between ``lo`` and ``hi``.
-
-    ``fun(lo)`` and ``fun(hi)`` must differ in sign element-wise; ``fun`` must be monotone on
-    the bracket. Returns the midpoint of the final bracket.
-    """
-    lo, hi = np.broadcast_arrays(np.asarray(lo, float), np.asarray(hi, float))
-    lo, hi = lo.copy(), hi.copy()
-    sign_lo = np.sign(fun(lo))
-    for _ in range(iters):
-        mid = 0.5 * (lo + hi)
-        same = np.sign(fun(mid)) == sign_lo
-        lo = np.where(same, mid, lo)
-        hi = np.where(same, hi, mid)
-    return 0.5 * (lo + hi)
 
 
 def _int_search(pred, lo, hi) -> np.ndarray:
@@ -90,22 +64,3 @@ def _binom_pvalue(x, n, p0) -> np.ndarray:
         )
         out[i] = stats.binom.cdf(j - 1, n[i], p0[i]) + stats.binom.sf(x[i] - 1, n[i], p0[i])
     return np.minimum(out, 1.0).reshape(shape)
-
-
-def _norm_p(z) -> np.ndarray:
-    return 2 * stats.norm.sf(np.abs(z))
-
-
-def _out(a: np.ndarray) -> Any:
-    a = np.asarray(a, float)
-    return a.item() if a.ndim == 0 else a
-
-
-def _check_le(x: np.ndarray, n: np.ndarray, xname: str, nname: str) -> None:
-    bad = x > n
-    if bad.any():
-        i = tuple(np.argwhere(bad)[0])
-        raise InputError(
-            f"{xname} must not exceed {nname}, got {xname}={x[i]:g} > {nname}={n[i]:g}"
-            + (f" at index {tuple(int(k) for k in i)}" if x.ndim else "")
-        )

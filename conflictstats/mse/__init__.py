@@ -30,14 +30,15 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from ._validation import (
+from .._numeric import broadcast, check_le, z_quantile
+from .._validation import (
     InputError,
     as_confidence,
     as_counts,
     check_choice,
     check_method,
 )
-from .results import Estimate, aux_field
+from ..results import Estimate, aux_field
 
 __all__ = [
     "TwoListEstimate",
@@ -101,10 +102,6 @@ class LoglinearEstimate(Estimate):
 # ---------------------------------------------------------------------------------------------
 # two lists
 # ---------------------------------------------------------------------------------------------
-def _out(x: np.ndarray) -> Any:
-    return x.item() if x.ndim == 0 else x
-
-
 def _lincoln_petersen(n1, n2, m):
     """Lincoln-Petersen: N = n1 n2 / m; Seber (1982, eq. 3.2) variance."""
     est = n1 * n2 / m
@@ -121,7 +118,7 @@ def _chapman(n1, n2, m):
 
 def _lognormal_interval(observed, est, var, confidence):
     """Chao (1987): log(N - observed) normal; degenerate at N = observed when var = 0."""
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = z_quantile(confidence)
     f0 = est - observed
     with np.errstate(divide="ignore", invalid="ignore"):
         c = np.exp(z * np.sqrt(np.log1p(var / f0**2)))
@@ -131,7 +128,7 @@ def _lognormal_interval(observed, est, var, confidence):
 
 
 def _wald_interval(observed, est, var, confidence):
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = z_quantile(confidence)
     se = np.sqrt(var)
     return np.maximum(est - z * se, observed), est + z * se
 
@@ -208,14 +205,9 @@ def two_list(
     a = as_counts(n1, "n1")
     b = as_counts(n2, "n2")
     both = as_counts(m, "m")
-    a, b, both = np.broadcast_arrays(a, b, both)
-    for arr, name in ((a, "n1"), (b, "n2")):
-        bad = both > arr
-        if bad.any():
-            i = np.argwhere(bad)[0] if bad.ndim else ()
-            raise InputError(
-                f"m must not exceed {name}: m = {both[tuple(i)]:g} > {name} = {arr[tuple(i)]:g}"
-            )
+    a, b, both = broadcast(n1=a, n2=b, m=both)
+    check_le(both, a, "m", "n1")
+    check_le(both, b, "m", "n2")
     if method == "lincoln-petersen" and (both == 0).any():
         raise InputError(
             "m must be positive for method 'lincoln-petersen' (no matches: the estimate is "
@@ -226,17 +218,17 @@ def two_list(
     limits = _lognormal_interval if interval == "log-normal" else _wald_interval
     lo, hi = limits(observed, est, var, confidence)
     return TwoListEstimate(
-        estimate=_out(est),
-        ci_low=_out(lo),
-        ci_high=_out(hi),
+        estimate=est,
+        ci_low=lo,
+        ci_high=hi,
         confidence=confidence,
         method=f"{method}, {interval} CI",
         quantity="population size",
-        n1=_out(a),
-        n2=_out(b),
-        m=_out(both),
-        observed=_out(observed),
-        se=_out(np.sqrt(var)),
+        n1=a,
+        n2=b,
+        m=both,
+        observed=observed,
+        se=np.sqrt(var),
     )
 
 

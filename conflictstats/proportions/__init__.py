@@ -15,11 +15,11 @@ as one.
 * :func:`subgroup_count` — "about half of 308": a vague share of a count as an interval.
 
 This module holds the public functions and result classes; the methods live in private
-modules, one per family: ``_proportions_single`` (one proportion), ``_proportions_compare``
-(two proportions), ``_proportions_multinomial`` (simultaneous intervals),
-``_proportions_homogeneity`` (exact and Monte Carlo p-values), ``_proportions_subgroup``
+modules, one per family: ``proportions.single`` (one proportion), ``proportions.compare``
+(two proportions), ``proportions.multinomial`` (simultaneous intervals),
+``proportions.homogeneity`` (exact and Monte Carlo p-values), ``proportions.subgroup``
 (:func:`subgroup_count` and :class:`SubgroupCount`, re-exported here) and
-``_proportions_numeric`` (the shared numerics).
+``proportions.numeric`` (the shared numerics).
 """
 
 from __future__ import annotations
@@ -30,18 +30,8 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from ._proportions_compare import _COMPARE_FUNS
-from ._proportions_homogeneity import (
-    _enumerate_first_rows,
-    _enumerated_pvalue,
-    _log_table_prob_terms,
-    _monte_carlo_pvalue,
-)
-from ._proportions_multinomial import _m_goodman, _m_quesenberry_hurst, _m_sison_glaz
-from ._proportions_numeric import _binom_pvalue, _check_le, _norm_p, _out, _z
-from ._proportions_single import _proportion_limits
-from ._proportions_subgroup import SubgroupCount, subgroup_count
-from ._validation import (
+from .._numeric import broadcast, check_le, normal_pvalue, z_quantile
+from .._validation import (
     InputError,
     as_confidence,
     as_counts,
@@ -50,7 +40,18 @@ from ._validation import (
     check_choice,
     check_method,
 )
-from .results import Estimate, HypothesisTest, aux_field
+from ..results import Estimate, HypothesisTest, aux_field
+from .compare import _COMPARE_FUNS
+from .homogeneity import (
+    _enumerate_first_rows,
+    _enumerated_pvalue,
+    _log_table_prob_terms,
+    _monte_carlo_pvalue,
+)
+from .multinomial import _m_goodman, _m_quesenberry_hurst, _m_sison_glaz
+from .numeric import _binom_pvalue
+from .single import _proportion_limits
+from .subgroup import SubgroupCount, subgroup_count
 
 __all__ = [
     "ProportionEstimate",
@@ -239,18 +240,18 @@ def proportion_ci(
     confidence = as_confidence(confidence)
     x = as_counts(successes, "successes")
     n = as_counts(trials, "trials", allow_zero=False)
-    x, n = np.broadcast_arrays(x, n)
-    _check_le(x, n, "successes", "trials")
+    x, n = broadcast(successes=x, trials=n)
+    check_le(x, n, "successes", "trials")
     lo, hi = _proportion_limits(x, n, method, confidence)
     return ProportionEstimate(
-        estimate=_out(x / n),
-        ci_low=_out(lo),
-        ci_high=_out(hi),
+        estimate=x / n,
+        ci_low=lo,
+        ci_high=hi,
         confidence=confidence,
         method=method,
         quantity="proportion",
-        successes=_out(x),
-        trials=_out(n),
+        successes=x,
+        trials=n,
     )
 
 
@@ -321,7 +322,7 @@ def count_ratio(
     r0 = as_finite(null, "null")
     if (r0 <= 0).any():
         raise InputError(f"null must be a positive ratio, got {r0[r0 <= 0].flat[0]!r}")
-    a, b, r0 = np.broadcast_arrays(a, b, r0)
+    a, b, r0 = broadcast(count1=a, count2=b, null=r0)
     if ((a + b) == 0).any():
         i = tuple(int(k) for k in np.argwhere((a + b) == 0)[0])
         raise InputError(
@@ -332,14 +333,14 @@ def count_ratio(
     p0 = r0 / (1 + r0)
     with np.errstate(divide="ignore"):
         est = np.where(b == 0, np.inf, a / np.where(b == 0, 1, b))
-    z = _z(confidence)
+    z = z_quantile(confidence)
     if method == "wald-log":
         zero = (a == 0) | (b == 0)
         aa, bb = a + 0.5 * zero, b + 0.5 * zero
         se = np.sqrt(1 / aa + 1 / bb)
         log_r = np.log(aa / bb)
         lo, hi = np.exp(log_r - z * se), np.exp(log_r + z * se)
-        pvalue = _norm_p((log_r - np.log(r0)) / se)
+        pvalue = normal_pvalue((log_r - np.log(r0)) / se)
     else:
         pmeth = {"exact": "clopper-pearson", "mid-p": "mid-p", "wilson": "wilson"}[method]
         plo, phi = _proportion_limits(a, n, pmeth, confidence)
@@ -354,18 +355,18 @@ def count_ratio(
             upper = stats.binom.sf(a, n, p0) + half
             pvalue = np.minimum(1.0, 2 * np.minimum(lower, upper))
         else:
-            pvalue = _norm_p((a - n * p0) / np.sqrt(n * p0 * (1 - p0)))
+            pvalue = normal_pvalue((a - n * p0) / np.sqrt(n * p0 * (1 - p0)))
     return CountRatio(
-        estimate=_out(est),
-        ci_low=_out(lo),
-        ci_high=_out(hi),
+        estimate=est,
+        ci_low=lo,
+        ci_high=hi,
         confidence=confidence,
         method=method,
         quantity="count ratio",
-        pvalue=_out(pvalue),
-        count1=_out(a),
-        count2=_out(b),
-        null=_out(r0),
+        pvalue=pvalue,
+        count1=a,
+        count2=b,
+        null=r0,
     )
 
 
@@ -465,25 +466,25 @@ def compare_proportions(
     nul = as_finite(null, "null")
     if compare != "difference" and (nul <= 0).any():
         raise InputError(f"null must be positive for a {compare}, got {nul[nul <= 0].flat[0]!r}")
-    a, m1, b, m2, nul = np.broadcast_arrays(a, m1, b, m2, nul)
-    _check_le(a, m1, "x1", "n1")
-    _check_le(b, m2, "x2", "n2")
+    a, m1, b, m2, nul = broadcast(x1=a, n1=m1, x2=b, n2=m2, null=nul)
+    check_le(a, m1, "x1", "n1")
+    check_le(b, m2, "x2", "n2")
     fun = _COMPARE_FUNS[(compare, method)]
-    est, lo, hi, p = fun(a, m1, b, m2, _z(confidence), confidence, nul)
+    est, lo, hi, p = fun(a, m1, b, m2, z_quantile(confidence), confidence, nul)
     quantity = {"difference": "difference in proportions", "ratio": "ratio of proportions"}
     return ProportionComparison(
-        estimate=_out(est),
-        ci_low=_out(lo),
-        ci_high=_out(hi),
+        estimate=est,
+        ci_low=lo,
+        ci_high=hi,
         confidence=confidence,
         method=method,
         quantity=quantity.get(compare, "odds ratio"),
-        pvalue=None if p is None else _out(p),
-        x1=_out(a),
-        n1=_out(m1),
-        x2=_out(b),
-        n2=_out(m2),
-        null=_out(nul),
+        pvalue=None if p is None else p,
+        x1=a,
+        n1=m1,
+        x2=b,
+        n2=m2,
+        null=nul,
         compare=compare,
     )
 

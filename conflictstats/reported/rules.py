@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._validation import InputError, check_choice
+from .._validation import InputError, check_choice
 
 __all__ = [
     "ReportedFigureError",

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._validation import InputError, as_counts
+from .._validation import InputError, as_counts
 
 
 def _as_series(counts: Any, dates: Any, name: str = "counts"):

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from ._trends_series import _as_series
-from ._validation import InputError, as_confidence, as_rng, check_choice, check_method
-from .results import Estimate, aux_field
+from .._validation import InputError, as_confidence, as_rng, check_choice, check_method
+from ..results import Estimate, aux_field
+from .series import _as_series
 
 
 @dataclass(frozen=True, repr=False, eq=False, kw_only=True)

@@ -13,7 +13,7 @@ A figure's :meth:`ReportedFigure.sample` draws from a sampling model on its inte
 carries into derived quantities.
 
 This module holds the figure and :func:`parse_figure`; the rule table lives in
-``_reported_rules`` and the phrase tokenizer (number words included) in ``_reported_phrase``,
+``reported.rules`` and the phrase tokenizer (number words included) in ``reported.phrase``,
 and the public names of both are importable from here.
 """
 
@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from ._reported_phrase import (
+from .._validation import InputError, as_rng, check_choice
+from .phrase import (
     _FRACTION_WORDS,
     _PREFIXES,
     _RANGE_PREFIXES,
@@ -43,7 +44,7 @@ from ._reported_phrase import (
     _Reader,
     _unscaled,
 )
-from ._reported_rules import (
+from .rules import (
     DEFAULT_RULES,
     MODELS,
     RULE_SETS,
@@ -54,7 +55,6 @@ from ._reported_rules import (
     get_rules,
     rules_table,
 )
-from ._validation import InputError, as_rng, check_choice
 
 __all__ = [
     "ReportedFigure",

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from ._trends_series import _days
-from ._validation import InputError, as_exposure
+from .._validation import InputError, as_exposure
+from .series import _days
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _FIT_TOL = 1e-12

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ._rates_common import ALTERNATIVES, _solve, _z
-from ._validation import InputError, as_confidence, as_exposure, as_finite, check_choice
+from .._numeric import ALTERNATIVES, broadcast, solve, z_quantile
+from .._validation import InputError, as_confidence, as_exposure, as_finite, check_choice
 
 __all__ = ["power_compare_rates", "periods_needed"]
 
@@ -28,9 +28,9 @@ def _power(n, r1, rr, phi, conf, alternative):
     sigma = np.sqrt(phi / n * (1 / r1 + 1 / (r1 * rr)))
     delta = np.log(rr) / sigma
     if alternative == "two-sided":
-        z = _z(conf, sided=False)
+        z = z_quantile(conf)
         return special.ndtr(delta - z) + special.ndtr(-delta - z)
-    z = _z(conf, sided=True)
+    z = z_quantile(conf, one_sided=True)
     return special.ndtr((delta if alternative == "larger" else -delta) - z)
 
 
@@ -137,7 +137,7 @@ def periods_needed(
     target = float(as_finite(power, "power"))
     if not (1 - conf < target < 1):
         raise InputError(f"power must lie in ({1 - conf:g}, 1), got {power!r}")
-    r1, rr, phi = np.broadcast_arrays(r1, rr, phi)
+    r1, rr, phi = broadcast(rate1=r1, ratio=rr, dispersion=phi)
     shape = r1.shape
     r1, rr, phi = (np.ravel(v).astype(float) for v in (r1, rr, phi))
     lr = np.log(rr)
@@ -145,7 +145,7 @@ def periods_needed(
     v1 = phi * (1 / r1 + 1 / (r1 * rr))
     with np.errstate(divide="ignore"):
         if alternative == "two-sided":
-            upper = v1 * (_z(conf, sided=False) + zb) ** 2 / lr**2
+            upper = v1 * (z_quantile(conf) + zb) ** 2 / lr**2
             out = np.full(r1.shape, np.inf)
             ok = lr != 0
             if ok.any():
@@ -154,10 +154,10 @@ def periods_needed(
                     return _power(n, r1, rr, phi, conf, alternative) - target
 
                 lo = upper[ok] * 1e-6
-                out[ok] = _solve(f, lo, upper[ok] * (1 + 1e-9), (r1[ok], rr[ok], phi[ok]))
+                out[ok] = solve(f, lo, upper[ok] * (1 + 1e-9), (r1[ok], rr[ok], phi[ok]))
         else:
             sign = 1.0 if alternative == "larger" else -1.0
-            n = v1 * (_z(conf, sided=True) + zb) ** 2 / lr**2
+            n = v1 * (z_quantile(conf, one_sided=True) + zb) ** 2 / lr**2
             out = np.where(sign * lr > 0, n, np.inf)
     out = out.reshape(shape)
     return out if shape else float(out)

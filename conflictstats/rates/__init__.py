@@ -16,9 +16,10 @@ function citing its source.
 * :func:`power_compare_rates`, :func:`periods_needed` — power of the comparison and the
   number of periods (months) needed to detect a change.
 
-The implementation lives in private modules: ``_rates_onesample`` (the ``rate_ci`` methods),
-``_rates_twosample`` (the ``compare_rates`` methods), ``_rates_etest`` (the vectorised E-test),
-``_rates_power`` (power and periods needed, re-exported here) and ``_rates_common``.
+The implementation lives in private modules: ``rates.onesample`` (the ``rate_ci`` methods),
+``rates.twosample`` (the ``compare_rates`` methods), ``rates.etest`` (the vectorised E-test),
+``rates.power`` (power and periods needed, re-exported here); the numerics are the package's
+own (:mod:`conflictstats._numeric`).
 """
 
 from __future__ import annotations
@@ -30,11 +31,8 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import special, stats
 
-from ._rates_common import ALTERNATIVES, _z
-from ._rates_onesample import _RATE_DISPATCH
-from ._rates_power import periods_needed, power_compare_rates
-from ._rates_twosample import _DIFF_DISPATCH, _RATIO_DISPATCH, _ratio_score, _ratio_wald
-from ._validation import (
+from .._numeric import ALTERNATIVES, broadcast, z_quantile
+from .._validation import (
     InputError,
     as_confidence,
     as_counts,
@@ -43,7 +41,10 @@ from ._validation import (
     check_choice,
     check_method,
 )
-from .results import Estimate, aux_field
+from ..results import Estimate, aux_field
+from .onesample import _RATE_DISPATCH
+from .power import periods_needed, power_compare_rates
+from .twosample import _DIFF_DISPATCH, _RATIO_DISPATCH, _ratio_score, _ratio_wald
 
 __all__ = [
     "RateEstimate",
@@ -150,13 +151,7 @@ def _broadcast_pair(count1, exposure1, count2, exposure2):
     e1 = as_exposure(exposure1, "exposure1")
     c2 = as_counts(count2, "count2")
     e2 = as_exposure(exposure2, "exposure2")
-    try:
-        c1, e1, c2, e2 = np.broadcast_arrays(c1, e1, c2, e2)
-    except ValueError:
-        raise InputError(
-            f"count1, exposure1, count2, exposure2 do not broadcast together: shapes "
-            f"{np.shape(c1)}, {np.shape(e1)}, {np.shape(c2)}, {np.shape(e2)}"
-        ) from None
+    c1, e1, c2, e2 = broadcast(count1=c1, exposure1=e1, count2=c2, exposure2=e2)
     both = (c1 + c2) == 0
     if both.any():
         idx = tuple(int(i) for i in np.argwhere(both)[0])
@@ -228,12 +223,7 @@ def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEsti
     conf = as_confidence(confidence)
     x = as_counts(count, "count")
     t = as_exposure(exposure, "exposure")
-    try:
-        x, t = np.broadcast_arrays(x, t)
-    except ValueError:
-        raise InputError(
-            f"count and exposure do not broadcast: shapes {np.shape(x)} and {np.shape(t)}"
-        ) from None
+    x, t = broadcast(count=x, exposure=t)
     shape = x.shape
     xf, tf = x.ravel().astype(float), t.ravel().astype(float)
     low, high = _RATE_DISPATCH[method](xf, 1 - conf)
@@ -348,12 +338,7 @@ def compare_rates(
     nv = as_finite(null, "null")
     if compare == "ratio" and (nv <= 0).any():
         raise InputError(f"null ratio must be positive, got {null!r}")
-    try:
-        c1, e1, c2, e2, nv = np.broadcast_arrays(c1, e1, c2, e2, nv)
-    except ValueError:
-        raise InputError(
-            f"null of shape {np.shape(nv)} does not broadcast with the counts"
-        ) from None
+    c1, e1, c2, e2, nv = broadcast(count1=c1, exposure1=e1, count2=c2, exposure2=e2, null=nv)
     shape = c1.shape
     flat = [np.ascontiguousarray(v, dtype=float).ravel() for v in (c1, e1, c2, e2, nv)]
     x1, t1, x2, t2, v = flat
@@ -669,9 +654,9 @@ def claim_check(
         z1 = np.log(x1 / n1) - np.log(x2 / n2)
         z1 /= np.sqrt(1 / x1 + 1 / x2)
     if alternative == "two-sided":
-        zc, zs = _z(conf, sided=False), abs(z1)
+        zc, zs = z_quantile(conf), abs(z1)
     else:
-        zc, zs = _z(conf, sided=True), (z1 if alternative == "larger" else -z1)
+        zc, zs = z_quantile(conf, one_sided=True), (z1 if alternative == "larger" else -z1)
     critical = float(max(zs, 0.0) ** 2 / zc**2)
     nonsig = phi[pval >= a]
     with np.errstate(divide="ignore"):

@@ -14,9 +14,9 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from ._proportions_numeric import _out
-from ._validation import InputError, as_confidence, as_counts, as_finite, check_method
-from .results import Estimate
+from .._numeric import broadcast
+from .._validation import InputError, as_confidence, as_counts, as_finite, check_method
+from ..results import Estimate
 
 __all__ = ["SubgroupCount", "subgroup_count"]
 
@@ -119,7 +119,7 @@ def subgroup_count(
     confidence = as_confidence(confidence)
     val, lo, hi = _share_bounds(share)
     n = as_counts(total, "total")
-    val, lo, hi, n = np.broadcast_arrays(val, lo, hi, n)
+    val, lo, hi, n = broadcast(share=val, share_low=lo, share_high=hi, total=n)
     if method == "bounds":
         c_lo = np.ceil(lo * n - 1e-9)
         c_hi = np.floor(hi * n + 1e-9)
@@ -132,13 +132,13 @@ def subgroup_count(
         conf = confidence
         label = "binomial"
     return SubgroupCount(
-        estimate=_out(val * n),
-        ci_low=_out(c_lo),
-        ci_high=_out(c_hi),
+        estimate=val * n,
+        ci_low=c_lo,
+        ci_high=c_hi,
         confidence=conf,
         method=label,
         quantity="subgroup count",
-        total=_out(n),
-        share_low=_out(lo),
-        share_high=_out(hi),
+        total=n,
+        share_low=lo,
+        share_high=hi,
     )

@@ -10,9 +10,9 @@ all segmentations exactly by dynamic programming; :func:`mann_kendall` and :func
 the distribution-free trend checks; :func:`evaluate_forecast` scores a forecast against the
 months that followed (CRPS, interval score, coverage).
 
-The implementation is split by concern: series input in ``_trends_series``, the design matrix
-and GLM fitters in ``_trends_glm``, the changepoint search in ``_trends_changepoints`` and the
-Mann-Kendall test and Sen's slope in ``_trends_nonparametric``; every public name is importable
+The implementation is split by concern: series input in ``trends.series``, the design matrix
+and GLM fitters in ``trends.glm``, the changepoint search in ``trends.changepoints`` and the
+Mann-Kendall test and Sen's slope in ``trends.nonparametric``; every public name is importable
 from here.
 """
 
@@ -25,12 +25,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._format import format_confidence
-from ._trends_changepoints import Changepoints, find_changepoints
-from ._trends_glm import _FITTERS, _design, _future_offset, _future_periods, _terms
-from ._trends_nonparametric import MannKendall, SenSlope, mann_kendall, sen_slope
-from ._trends_series import _as_series, _break_positions, _days
-from ._validation import (
+from .._format import format_confidence
+from .._numeric import normal_pvalue, z_quantile
+from .._validation import (
     InputError,
     as_confidence,
     as_counts,
@@ -40,7 +37,11 @@ from ._validation import (
     check_choice,
     check_method,
 )
-from .results import Estimate, aux_field
+from ..results import Estimate, aux_field
+from .changepoints import Changepoints, find_changepoints
+from .glm import _FITTERS, _design, _future_offset, _future_periods, _terms
+from .nonparametric import MannKendall, SenSlope, mann_kendall, sen_slope
+from .series import _as_series, _break_positions, _days
 
 __all__ = [
     "TrendFit",
@@ -206,7 +207,7 @@ class TrendFit(Estimate):
     def _z(self, confidence: float) -> float:
         if self.family == "quasi-poisson":
             return float(stats.t.ppf(0.5 + confidence / 2, self.df_resid))
-        return float(stats.norm.ppf(0.5 + confidence / 2))
+        return z_quantile(confidence)
 
     def _percent_change(self, cls, idx, conf: float, *, quantity: str, **fields):
         """Coefficients ``idx`` as percent changes ``100 (exp(b) - 1)``, as a ``cls`` result.
@@ -332,7 +333,7 @@ class TrendFit(Estimate):
         beta = np.asarray(self.coefficients.estimate, float)
         eta = X @ beta + offset
         se_eta = np.sqrt(np.einsum("ij,jk,ik->i", X, self.cov, X))
-        zc = float(stats.norm.ppf(0.5 + conf / 2))
+        zc = z_quantile(conf)
         betas = gen.multivariate_normal(beta, self.cov, size=n_draws, method="cholesky")
         mu = np.exp(X @ betas.T + offset[:, None])  # (h, n_draws)
         if self.family == "poisson":
@@ -545,8 +546,8 @@ def fit_trend(
         q = float(stats.t.ppf(0.5 + conf / 2, df_resid))
         pval = 2 * stats.t.sf(np.abs(params / se), df_resid)
     else:
-        q = float(stats.norm.ppf(0.5 + conf / 2))
-        pval = 2 * stats.norm.sf(np.abs(params / se))
+        q = z_quantile(conf)
+        pval = normal_pvalue(params / se)
     method = {"poisson": "Poisson GLM", "quasi-poisson": "quasi-Poisson GLM", "negbin": "NB2 GLM"}
     coefs = TrendCoefficients(
         params,

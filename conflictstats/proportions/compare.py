@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from ._proportions_numeric import _REL_ERR, _bisect, _norm_p
-from ._proportions_single import _p_wilson, _p_wilson_cc
-from ._validation import InputError
+from .._numeric import bisect, normal_pvalue
+from .._validation import InputError
+from .numeric import _REL_ERR
+from .single import _p_wilson, _p_wilson_cc
 
 
 def _mn_diff_restricted(p1, p2, n1, n2, delta):
@@ -98,8 +99,8 @@ def _score_or(x1, n1, x2, n2, psi, factor):
 
 def _invert_score(score, est_t, lo_t, hi_t, z, to_param):
     """Invert a decreasing score statistic on a transformed scale: limits where score = ±z."""
-    lo = _bisect(lambda t: score(to_param(t)) - z, lo_t, est_t)
-    hi = _bisect(lambda t: score(to_param(t)) + z, est_t, hi_t)
+    lo = bisect(lambda t: score(to_param(t)) - z, lo_t, est_t)
+    hi = bisect(lambda t: score(to_param(t)) + z, est_t, hi_t)
     return to_param(lo), to_param(hi)
 
 
@@ -125,7 +126,7 @@ def _d_score(x1, n1, x2, n2, z, null, factor):
     lo, hi = _invert_score(score, d, -np.ones_like(d), np.ones_like(d), z, lambda t: t)
     lo = np.where(d <= -1, -1.0, lo)
     hi = np.where(d >= 1, 1.0, hi)
-    return d, lo, hi, _norm_p(score(null))
+    return d, lo, hi, normal_pvalue(score(null))
 
 
 def _d_newcombe(x1, n1, x2, n2, z, conf, null):
@@ -178,7 +179,7 @@ def _d_wald(x1, n1, x2, n2, z, conf, null):
     d = p1 - p2
     with np.errstate(divide="ignore", invalid="ignore"):
         zz = np.where(se > 0, (d - null) / np.where(se > 0, se, 1), np.inf * np.sign(d - null))
-    p = np.where((se == 0) & (d == null), 1.0, _norm_p(zz))
+    p = np.where((se == 0) & (d == null), 1.0, normal_pvalue(zz))
     return d, np.clip(d - z * se, -1, 1), np.clip(d + z * se, -1, 1), p
 
 
@@ -236,7 +237,7 @@ def _d_profile(x1, n1, x2, n2, z, conf, null):
     lo, hi = _invert_score(signed_root, d, -np.ones_like(d), np.ones_like(d), z, lambda t: t)
     lo = np.where(d <= -1, -1.0, lo)
     hi = np.where(d >= 1, 1.0, hi)
-    return d, lo, hi, _norm_p(signed_root(null))
+    return d, lo, hi, normal_pvalue(signed_root(null))
 
 
 def _haldane(x1, n1, x2, n2):
@@ -261,7 +262,7 @@ def _r_score(x1, n1, x2, n2, z, null, factor):
     hi = np.where(x2 == 0, np.inf, hi)
     if np.isnan(est).any():
         raise InputError("x1 and x2 are both 0: the ratio of two zero proportions is undefined")
-    return est, lo, hi, _norm_p(score(null))
+    return est, lo, hi, normal_pvalue(score(null))
 
 
 def _r_koopman(x1, n1, x2, n2, z, conf, null):
@@ -286,7 +287,7 @@ def _r_katz(x1, n1, x2, n2, z, conf, null):
         np.exp(log_r),
         np.exp(log_r - z * se),
         np.exp(log_r + z * se),
-        _norm_p((log_r - np.log(null)) / se),
+        normal_pvalue((log_r - np.log(null)) / se),
     )
 
 
@@ -300,7 +301,7 @@ def _o_woolf(x1, n1, x2, n2, z, conf, null):
         np.exp(log_or),
         np.exp(log_or - z * se),
         np.exp(log_or + z * se),
-        _norm_p((log_or - np.log(null)) / se),
+        normal_pvalue((log_or - np.log(null)) / se),
     )
 
 
@@ -321,7 +322,7 @@ def _o_mn(x1, n1, x2, n2, z, conf, null):
     lo, hi = _invert_score(score, mid, np.full_like(mid, -50.0), np.full_like(mid, 50.0), z, np.exp)
     lo = np.where(est == 0, 0.0, lo)
     hi = np.where(np.isinf(est), np.inf, hi)
-    return est, lo, hi, _norm_p(score(null))
+    return est, lo, hi, normal_pvalue(score(null))
 
 
 def _o_exact(x1, n1, x2, n2, z, conf, null):
@@ -364,10 +365,10 @@ def _o_exact(x1, n1, x2, n2, z, conf, null):
     alpha = 1 - conf
     big = np.full(x1.shape, 60.0)
     at_lo, at_hi = x1 == lo_s, x1 == hi_s
-    est = np.exp(_bisect(lambda t: mean(t) - x1, -big, big))
+    est = np.exp(bisect(lambda t: mean(t) - x1, -big, big))
     est = np.where(at_lo, 0.0, np.where(at_hi, np.inf, est))
-    lo = np.exp(_bisect(lambda t: upper(t) - alpha / 2, -big, big))
-    hi = np.exp(_bisect(lambda t: lower(t) - alpha / 2, -big, big))
+    lo = np.exp(bisect(lambda t: upper(t) - alpha / 2, -big, big))
+    hi = np.exp(bisect(lambda t: lower(t) - alpha / 2, -big, big))
     lo = np.where(at_lo, 0.0, lo)
     hi = np.where(at_hi, np.inf, hi)
     d = dens(np.log(null))

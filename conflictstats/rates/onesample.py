@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from ._rates_common import _solve
+from .._numeric import solve, z_quantile
 
 
 def _rate_exact(x, a):
@@ -33,21 +33,21 @@ def _rate_midp(x, a):
     pos = x > 0
     low = np.zeros_like(x)
     if pos.any():
-        low[pos] = _solve(f_low, el[pos], x[pos], (x[pos],))
-    high = _solve(f_high, np.maximum(x, 1e-300), eh, (x,))
+        low[pos] = solve(f_low, el[pos], x[pos], (x[pos],))
+    high = solve(f_high, np.maximum(x, 1e-300), eh, (x,))
     return low, high
 
 
 def _rate_score(x, a):
     """Score (Wilson-type) interval: (x - mu)^2 / mu = z^2 (Rothman & Greenland 1998)."""
-    z = special.ndtri(1 - a / 2)
+    z = z_quantile(1 - a)
     half = z * np.sqrt(x + z * z / 4)
     return x + z * z / 2 - half, x + z * z / 2 + half
 
 
 def _rate_wald(x, a):
     """Wald interval x ± z sqrt(x), cut at 0 (zero-width at x = 0)."""
-    z = special.ndtri(1 - a / 2)
+    z = z_quantile(1 - a)
     half = z * np.sqrt(x)
     return np.maximum(x - half, 0.0), x + half
 
