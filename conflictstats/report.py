@@ -316,8 +316,10 @@ table { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0;
   font-family: "DejaVu Sans", Arial, Helvetica, sans-serif; }
 th, td { padding: 0.2rem 0.6rem; border-bottom: 1px solid #e2e2e2; text-align: right;
   vertical-align: top; }
-th { border-bottom: 2px solid var(--rule); }
-table.provenance td, table.provenance th { text-align: left; }
+td { white-space: nowrap; }
+th { border-bottom: 2px solid var(--rule); vertical-align: bottom; }
+th:first-child, td:first-child { text-align: left; }
+table.provenance td, table.provenance th { text-align: left; white-space: normal; }
 table.provenance td:last-child { overflow-wrap: anywhere; }
 .pager { display: flex; justify-content: space-between; gap: 1rem; margin-top: 3rem;
   border-top: 1px solid var(--rule); padding-top: 0.75rem; font-size: 0.9rem; }
@@ -330,7 +332,8 @@ table.provenance td:last-child { overflow-wrap: anywhere; }
   figure, tr { break-inside: avoid; page-break-inside: avoid; }
   figure img { border: 0; max-height: 20cm; width: auto; }
   .table-wrap { overflow: visible; }
-  table { font-size: 8.5pt; }
+  table { font-size: 8pt; }
+  td { white-space: normal; }
   section.provenance { break-before: page; page-break-before: always; }
 }
 """
@@ -419,7 +422,7 @@ _PAGE = """{% extends "base" %}
 <figcaption>Table <code>{{ item.name }}</code>{% if item.table_caption %}: {{ item.table_caption }}{% endif %}
 {{ " " }}<span class="files">({% for label, href in item.table_files %}<a href="{{ href }}">{{ label }}</a>{{ ", " if not loop.last }}{% endfor %})</span></figcaption>
 {% if item.table is not none %}
-<div class="table-wrap">
+<div class="table-wrap" role="region" tabindex="0" aria-label="Table {{ item.name }}">
 {{ item.table }}
 </div>
 {% endif %}

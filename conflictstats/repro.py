@@ -145,7 +145,7 @@ def describe_figure(fig: Any) -> str:
         if text:
             panels.append(text)
     if len(panels) > 1:
-        panels = [f"panel {k}: {p}" for k, p in enumerate(panels, 1)]
+        panels = [f"Panel {k}: {p}" for k, p in enumerate(panels, 1)]
     parts.extend(panels)
     return ". ".join(parts) if parts else "Figure without titles or axis labels"
 
