@@ -162,6 +162,7 @@ class _Item:
     figure_files: list[tuple[str, str]] = field(default_factory=list)
     table: Markup | None = None
     table_caption: str = ""
+    table_captioned: bool = False
     table_files: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -230,6 +231,8 @@ def _items(name: str, outputs: Mapping[str, Any], source: str, outdir: Path) -> 
             item.table_caption = item.table_caption or caption
             if fmt == "html" and (outdir / rel).is_file():
                 item.table = Markup((outdir / rel).read_text(encoding="utf-8").strip())
+                # A table file that carries its own <caption> is not captioned twice.
+                item.table_captioned = "<caption" in item.table
         else:
             item.figure_files.append((_FORMAT_NAMES.get(fmt, fmt), href))
             item.figure_caption = item.figure_caption or caption
@@ -281,8 +284,21 @@ def _analyses(manifest: Mapping[str, Any], root: Path, outdir: Path) -> list[_An
     return analyses
 
 
+_PAGE_IDS = {
+    "main",
+    "contents",
+    "story",
+    "outputs",
+    "provenance",
+    "inputs",
+    "output-files",
+    "versions",
+}
+
+
 def _anchor(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]+", "-", name)
+    anchor = re.sub(r"[^A-Za-z0-9_-]+", "-", name)
+    return f"output-{anchor}" if anchor in _PAGE_IDS else anchor
 
 
 # ---------------------------------------------------------------------------------------------
@@ -365,6 +381,7 @@ sha256, the versions of Python and of the libraries). The files are regenerated 
 <code>conflictstats run</code> and verified byte for byte by <code>conflictstats check</code>;
 the manifest of all outputs is <a href="{{ manifest }}">{{ manifest }}</a>.</p>
 </header>
+<main id="main">
 <nav class="toc" aria-label="Contents">
 <h2 id="contents">Contents</h2>
 <ol>
@@ -375,7 +392,6 @@ the manifest of all outputs is <a href="{{ manifest }}">{{ manifest }}</a>.</p>
 {% endfor %}
 </ol>
 </nav>
-<main id="main">
 <h2 id="versions">Versions</h2>
 <p>The versions that made the outputs, from the manifest.</p>
 {{ versions_table }}
@@ -419,7 +435,7 @@ _PAGE = """{% extends "base" %}
 {% endif %}
 {% if item.table is not none or item.table_files %}
 <figure>
-<figcaption>Table <code>{{ item.name }}</code>{% if item.table_caption %}: {{ item.table_caption }}{% endif %}
+<figcaption>Table <code>{{ item.name }}</code>{% if item.table_caption and not item.table_captioned %}: {{ item.table_caption }}{% endif %}
 {{ " " }}<span class="files">({% for label, href in item.table_files %}<a href="{{ href }}">{{ label }}</a>{{ ", " if not loop.last }}{% endfor %})</span></figcaption>
 {% if item.table is not none %}
 <div class="table-wrap" role="region" tabindex="0" aria-label="Table {{ item.name }}">
