@@ -19,6 +19,8 @@ EXPECTED = [
     "demo_counts.pdf",
     "demo_counts.png",
     "demo_counts.svg",
+    "index.html",
+    "report/demo.html",
     "tables/demo_counts.csv",
     "tables/demo_counts.html",
     "tables/demo_counts.md",
