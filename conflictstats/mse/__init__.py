@@ -23,7 +23,6 @@ import math
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,7 +37,7 @@ from .._validation import (
     check_choice,
     check_method,
 )
-from ..results import Estimate, aux_field
+from ..results import Estimate, aux_field, result
 
 __all__ = [
     "TwoListEstimate",
@@ -62,7 +61,7 @@ _MAX_MODELS = 4096
 # ---------------------------------------------------------------------------------------------
 # result classes
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class TwoListEstimate(Estimate):
     """Population size from two lists; adds the inputs, the number observed and the SE."""
 
@@ -73,7 +72,7 @@ class TwoListEstimate(Estimate):
     se: Any = None
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class LoglinearEstimate(Estimate):
     """Model-averaged population size from a log-linear fit of three or more lists.
 

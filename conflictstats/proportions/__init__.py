@@ -24,7 +24,6 @@ modules, one per family: ``proportions.single`` (one proportion), ``proportions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -40,7 +39,7 @@ from .._validation import (
     check_choice,
     check_method,
 )
-from ..results import Estimate, HypothesisTest, aux_field
+from ..results import Estimate, HypothesisTest, aux_field, result
 from .compare import _COMPARE_FUNS
 from .homogeneity import (
     _enumerate_first_rows,
@@ -108,7 +107,7 @@ MULTINOMIAL_METHODS = ("sison-glaz", "goodman", "quesenberry-hurst", "dirichlet"
 # ---------------------------------------------------------------------------------------------
 # result classes
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class ProportionEstimate(Estimate):
     """A binomial proportion with its interval; adds ``successes`` and ``trials``."""
 
@@ -116,16 +115,15 @@ class ProportionEstimate(Estimate):
     trials: Any = None
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class CountRatio(Estimate):
     """Ratio of two counts over one period (``count1 / count2``), tested against ``null``."""
 
     count1: Any = None
     count2: Any = None
-    null: Any = None
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class ProportionComparison(Estimate):
     """Difference, ratio or odds ratio of two proportions ``x1/n1`` and ``x2/n2``."""
 
@@ -133,11 +131,10 @@ class ProportionComparison(Estimate):
     n1: Any = None
     x2: Any = None
     n2: Any = None
-    null: Any = None
     compare: str = "difference"
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class MultinomialEstimate(Estimate):
     """Shares of a composition (last axis = parts) with simultaneous intervals.
 
@@ -151,7 +148,7 @@ class MultinomialEstimate(Estimate):
     simultaneous: bool = aux_field(True)
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class DirichletEstimate(MultinomialEstimate):
     """Posterior means and equal-tailed credible intervals of the shares under a Dirichlet
     prior with every parameter equal to ``prior``."""
@@ -161,7 +158,7 @@ class DirichletEstimate(MultinomialEstimate):
     interval_label: ClassVar[str] = "credible interval"
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class HomogeneityTest(HypothesisTest):
     """Test that several reports share one split, with each report's shares.
 

@@ -8,7 +8,6 @@ binomial draw.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -16,12 +15,12 @@ from scipy import stats
 
 from .._numeric import broadcast
 from .._validation import InputError, as_confidence, as_counts, as_finite, check_method
-from ..results import Estimate
+from ..results import Estimate, result
 
 __all__ = ["SubgroupCount", "subgroup_count"]
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class SubgroupCount(Estimate):
     """A subgroup count implied by a (possibly vague) share of a total count."""
 

@@ -25,7 +25,6 @@ own (:mod:`conflictstats._numeric`).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -41,7 +40,8 @@ from .._validation import (
     check_choice,
     check_method,
 )
-from ..results import Estimate, aux_field
+from ..results import Estimate, aux_field, result
+from .maximum import MaximumEstimate, maximum_cdf, mean_from_maximum
 from .onesample import _RATE_DISPATCH
 from .power import periods_needed, power_compare_rates
 from .twosample import _DIFF_DISPATCH, _RATIO_DISPATCH, _ratio_score, _ratio_wald
@@ -56,6 +56,9 @@ __all__ = [
     "claim_check",
     "power_compare_rates",
     "periods_needed",
+    "MaximumEstimate",
+    "maximum_cdf",
+    "mean_from_maximum",
     "RATE_METHODS",
     "RATIO_METHODS",
     "DIFFERENCE_METHODS",
@@ -71,7 +74,7 @@ SERIES_MODELS = ("poisson", "quasi-poisson", "negbin")
 # ---------------------------------------------------------------------------------------
 # result classes
 # ---------------------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class RateEstimate(Estimate):
     """A rate (events per unit of exposure) with its interval.
 
@@ -89,7 +92,7 @@ class RateEstimate(Estimate):
     )
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class RateComparison(Estimate):
     """Two rates compared: a ratio (``rate1 / rate2``) or difference (``rate1 - rate2``).
 
@@ -104,8 +107,6 @@ class RateComparison(Estimate):
     count2: Any = None
     exposure2: Any = None
     compare: str = "ratio"
-    alternative: str = "two-sided"
-    null: Any = None
     dispersion: Any = None
     theta: Any = None
 
@@ -122,7 +123,7 @@ class RateComparison(Estimate):
     )
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class ClaimCheck(RateComparison):
     """A headline-rate comparison over a grid of dispersions (one element per dispersion).
 

@@ -18,7 +18,6 @@ from here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -37,7 +36,7 @@ from .._validation import (
     check_choice,
     check_method,
 )
-from ..results import Estimate, aux_field
+from ..results import Estimate, aux_field, result
 from .changepoints import Changepoints, find_changepoints
 from .glm import _FITTERS, _design, _future_offset, _future_periods, _terms
 from .nonparametric import MannKendall, SenSlope, mann_kendall, sen_slope
@@ -66,7 +65,7 @@ FAMILIES = ("poisson", "quasi-poisson", "negbin")
 # ---------------------------------------------------------------------------------------------
 # result classes
 # ---------------------------------------------------------------------------------------------
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class TrendCoefficients(Estimate):
     """Coefficients of a trend model on the log scale, with Wald intervals.
 
@@ -75,12 +74,12 @@ class TrendCoefficients(Estimate):
     """
 
     term: Any = None
-    std_error: Any = None
+    se: Any = None
 
     column_order: ClassVar[tuple[str, ...]] = (
         "term",
         "estimate",
-        "std_error",
+        "se",
         "ci_low",
         "ci_high",
         "confidence",
@@ -93,12 +92,12 @@ class TrendCoefficients(Estimate):
         return f"{self._element('term', index)}: {super()._sentence(index)}"
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class AnnualChange(Estimate):
     """Percent change of the expected monthly count per year, with its interval."""
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class BreakEffects(Estimate):
     """Level and slope changes at each break, as percent changes with intervals.
 
@@ -116,7 +115,7 @@ class BreakEffects(Estimate):
         return f"{head}: {super()._sentence(index)}"
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class TrendForecast(Estimate):
     """Forecast monthly counts: expected count and a simulated prediction interval.
 
@@ -135,7 +134,7 @@ class TrendForecast(Estimate):
     column_order: ClassVar[tuple[str, ...]] = ("period", *Estimate.column_order)
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class ForecastScore(Estimate):
     """A forecast held against what happened: CRPS, interval score and coverage per month.
 
@@ -167,7 +166,7 @@ class ForecastScore(Estimate):
         return float(np.mean(self.covered))
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class TrendFit(Estimate):
     """A fitted trend model: the fitted monthly mean with its confidence band.
 
@@ -215,7 +214,7 @@ class TrendFit(Estimate):
         The interval maps the Wald interval of each coefficient through the same transform.
         """
         coefs = self.coefficients
-        b, se = coefs.estimate[idx], coefs.std_error[idx]
+        b, se = coefs.estimate[idx], coefs.se[idx]
         z = self._z(conf)
         return cls(
             100 * np.expm1(b),
@@ -558,7 +557,7 @@ def fit_trend(
         quantity="log-scale coefficient",
         pvalue=pval,
         term=_terms(spec),
-        std_error=se,
+        se=se,
     )
     eta = X @ params + offset
     se_eta = np.sqrt(np.einsum("ij,jk,ik->i", X, cov, X))

@@ -10,7 +10,6 @@ parametric-bootstrap interval. The result is a :class:`Changepoints`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -18,11 +17,11 @@ import pandas as pd
 from scipy import optimize, special, stats
 
 from .._validation import InputError, as_confidence, as_rng, check_choice, check_method
-from ..results import Estimate, aux_field
+from ..results import Estimate, aux_field, result
 from .series import _as_series
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class Changepoints(Estimate):
     """Changepoints found by exact search: one row per break.
 

@@ -7,7 +7,6 @@ variance; neither assumes a count distribution.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -15,11 +14,11 @@ import pandas as pd
 
 from .._numeric import normal_pvalue, z_quantile
 from .._validation import InputError, as_confidence, as_finite
-from ..results import Estimate, HypothesisTest
+from ..results import Estimate, HypothesisTest, result
 from .series import _as_series
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class MannKendall(HypothesisTest):
     """Mann-Kendall trend test: ``statistic`` is the continuity-corrected z; ``s`` the
     Mann-Kendall S, ``var_s`` its variance (tie-corrected), ``tau`` Kendall's tau-b."""
@@ -29,7 +28,7 @@ class MannKendall(HypothesisTest):
     tau: Any = None
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class SenSlope(Estimate):
     """Sen's slope (median of pairwise slopes, per time step) with Gilbert's interval."""
 
