@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from ._format import format_ci, format_confidence
 from ._trends_series import _as_series
 from ._validation import InputError, as_confidence, as_rng, check_choice, check_method
 from .results import Estimate, aux_field
@@ -76,6 +75,9 @@ class Changepoints(Estimate):
     def _sentence(self, index: tuple[int, ...] = ()) -> str:
         """A break in the user's terms: its month (``2017-05 (95% CI 2017-05 to 2017-07)``)
         when the series had dates, else its 0-based position (``month 4 (95% CI 4 to 6)``)."""
+        # absolute import: this module may move into a subpackage
+        from conflictstats._format import format_ci, format_confidence
+
         conf = format_confidence(self._element("confidence", index))
         if self.date is not None:
             at, lo, hi = (self._element(f, index) for f in ("date", "date_low", "date_high"))
