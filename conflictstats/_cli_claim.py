@@ -22,6 +22,7 @@ __all__ = ["register"]
 #: Periods a figure covers by default: a year of its rate's time unit.
 DEFAULT_PERIODS = {"day": 365, "week": 52, "fortnight": 26, "month": 12, "quarter": 4, "year": 1}
 
+_ALTERNATIVES = ("two-sided", "larger", "smaller")
 _MAXIMA = ("up to", "fewer than")
 _MINIMA = ("at least", "more than")
 
@@ -45,7 +46,7 @@ def _interval(fig) -> str:
 
 
 def _pvalue(check_args: dict, which: int, mean: float, dispersion: float) -> float:
-    from .rates import claim_check
+    from conflictstats.rates import claim_check
 
     args = dict(check_args)
     args["rate1" if which == 0 else "rate2"] = mean
@@ -117,17 +118,17 @@ def _meaning(fig, which: int, label: str, check_args: dict, grid, level: float) 
 
 
 def _p(p: float) -> str:
-    from ._format import format_pvalue
+    from conflictstats._format import format_pvalue
 
     text = format_pvalue(p)
     return text if text.startswith("<") else f"= {text}"
 
 
 def _cmd_claim(args: argparse.Namespace) -> int:
-    from ._format import format_number
-    from .rates import claim_check
-    from .reported import ReportedFigureError, parse_figure, split_claim
-    from .tables import format_frame
+    from conflictstats._format import format_number
+    from conflictstats.rates import claim_check
+    from conflictstats.reported import ReportedFigureError, parse_figure, split_claim
+    from conflictstats.tables import format_frame
 
     def fail(message: str) -> int:
         print(f"conflictstats claim: {message}", file=sys.stderr)
@@ -233,7 +234,6 @@ def _cmd_claim(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``claim`` sub-command."""
-    from .rates import ALTERNATIVES
 
     p = subparsers.add_parser(
         "claim",
@@ -267,7 +267,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--method", choices=("score", "wald"), default="score", help="default: score")
     p.add_argument(
-        "--alternative", choices=ALTERNATIVES, default="two-sided", help="default: two-sided"
+        "--alternative", choices=_ALTERNATIVES, default="two-sided", help="default: two-sided"
     )
     p.add_argument("--confidence", type=float, default=0.95, help="default: 0.95")
     p.add_argument(

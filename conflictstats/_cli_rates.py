@@ -147,7 +147,7 @@ def _describe(side: _Side) -> str:
 def _dispersion_lines(check, *, confidence: float, alternative: str, unit: str) -> list[str]:
     """The overdispersion check of :func:`conflictstats.rates.claim_check` as printed lines:
     a table (one row per dispersion) and a sentence on where significance ends."""
-    from .tables import format_frame
+    from conflictstats.tables import format_frame
 
     table = check.to_frame()[["dispersion", "estimate", "ci_low", "ci_high", "confidence"]]
     table["pvalue"] = check.pvalue
@@ -171,9 +171,9 @@ def _dispersion_lines(check, *, confidence: float, alternative: str, unit: str) 
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import rates
-    from ._validation import InputError
-    from .tables import format_frame
+    from conflictstats import rates
+    from conflictstats._validation import InputError
+    from conflictstats.tables import format_frame
 
     try:
         side1, side2 = _resolve([args.group1, args.group2], args)
@@ -265,7 +265,7 @@ the check of the ratio against overdispersed monthly counts."""
 
 def register(subparsers) -> None:
     """Add the ``rates`` sub-command."""
-    from .rates import DIFFERENCE_METHODS, RATIO_METHODS
+    from conflictstats.rates import DIFFERENCE_METHODS, RATIO_METHODS
 
     p = subparsers.add_parser(
         "rates",
