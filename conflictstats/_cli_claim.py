@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import re
 import sys
 
 __all__ = ["register"]
@@ -136,6 +137,11 @@ def _cmd_claim(args: argparse.Namespace) -> int:
 
     try:
         parts = split_claim(args.claim)
+        for name, phrase in (("first", parts.first), ("second", parts.second)):
+            if re.match(r"^\s*[-\u2212]\s*\d", phrase):
+                return fail(
+                    f"the {name} figure is negative ({phrase!r}): a count or a rate is 0 or more"
+                )
         first = parse_figure(parts.first, date=parts.first_when, rules=args.rule_set)
         second = parse_figure(parts.second, date=parts.second_when, rules=args.rule_set)
     except ReportedFigureError as exc:
@@ -249,6 +255,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         epilog='example: conflictstats claim "up to 75 attacks a month this year versus 60 in '
         '2016" --periods 11 12',
     )
+    # a claim starting with "-5" is a (bad) claim, not an option
+    p._negative_number_matcher = re.compile(r"^-\.?\d")
     p.add_argument("claim", metavar="CLAIM", help="the claim, quoted")
     p.add_argument(
         "--periods",

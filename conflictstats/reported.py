@@ -656,9 +656,12 @@ def _strip_when(side: str) -> tuple[str, str | None]:
 
 def _readable_tail(phrase: str) -> str:
     """The longest word-final part of ``phrase`` that :func:`parse_figure` reads ("we counted
-    12,500 a year" -> "12,500 a year"); the phrase itself when no part reads."""
+    12,500 a year" -> "12,500 a year"), dropping only words without digits; the phrase itself
+    when no such part reads."""
     words = phrase.split()
     for k in range(len(words)):
+        if k and (re.search(r"\d", words[k - 1]) or words[k - 1][0] in "+-\u2212"):
+            break  # never drop a number (or a sign) to make the rest readable
         tail = " ".join(words[k:])
         try:
             parse_figure(tail)

@@ -219,6 +219,8 @@ def test_claim_options(capsys):
         ("lots versus 60", "cannot read reported figure"),
         ("about half versus 60", "is a share"),
         ("75 a month versus 6,000 a year", "rates per different units (month, year)"),
+        ("-5 a month versus 3", "the first figure is negative ('-5 a month')"),
+        ("5 a month versus -3", "the second figure is negative ('-3')"),
     ],
 )
 def test_claim_bad_input(capsys, claim, message):

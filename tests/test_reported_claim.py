@@ -112,6 +112,12 @@ def test_split_claim_keeps_words_that_are_not_a_period():
     assert c.first == "75 attacks in Iraq" and c.first_when is None
 
 
+def test_split_claim_never_drops_a_number_to_read_the_rest():
+    # "a month" alone reads as 1 a month: the leading "-5" must stay for the caller to reject
+    assert split_claim("-5 a month versus 3").first == "-5 a month"
+    assert split_claim("from 2 to 75 a month versus 60").first == "from 2 to 75 a month"
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
