@@ -258,7 +258,11 @@ def save_table(
     digits : int
         Significant digits for numbers in the Markdown, LaTeX and HTML files.
     caption : str, optional
-        Caption for the LaTeX table; also stored in the manifest for the HTML report.
+        What the table shows, with its units, source and method. Written into every format
+        meant for reading: ``\\caption{}`` in LaTeX, ``<caption>`` in HTML, and in Markdown a
+        ``Table: ...`` line above the table (Pandoc's caption syntax; other renderers show it
+        as a paragraph); also stored in the manifest for the HTML report. The CSV carries no
+        caption (see Notes).
     interval_label : str, optional
         Name of the interval in the ``ci_low``/``ci_high`` column header (default ``"CI"``, or
         the ``interval_label`` a result put in ``df.attrs``), e.g. ``"prediction interval"``.
@@ -271,8 +275,12 @@ def save_table(
     -----
     Markdown, LaTeX and HTML are formatted for reading by :func:`conflictstats.tables.
     format_frame`: ``ci_low``/``ci_high`` become one ``95% CI`` column written
-    ``"1.13 to 1.38"``, p-values read ``"< 0.001"`` or ``"0.042"``. The CSV keeps the raw numbers
-    (6 significant digits) so that it can be read back for further work.
+    ``"1.13 to 1.38"``, p-values read ``"< 0.001"`` or ``"0.042"``, an absent value or interval
+    is a blank cell. The CSV keeps the raw numbers (6 significant digits) and nothing but the
+    header and the rows, so that any CSV reader takes it as it is: no caption line or comment
+    (a ``#`` line breaks readers that do not expect it); the caption of a CSV is in the
+    Markdown, HTML and LaTeX files of the same name. LaTeX text is escaped (``%``, ``_``,
+    ``<`` ...), so the ``.tex`` file compiles as it is.
 
     Examples
     --------
@@ -281,11 +289,14 @@ def save_table(
     >>> df = pd.DataFrame({"estimate": [1.25], "ci_low": [1.13], "ci_high": [1.38],
     ...                    "confidence": [0.95], "pvalue": [0.0001]})
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     paths = save_table(df, f"{d}/ratio")
+    ...     paths = save_table(df, f"{d}/ratio", caption="2018 vs 2016 attack rate ratio")
     ...     print(open(paths[0]).read())
+    Table: 2018 vs 2016 attack rate ratio
+    <BLANKLINE>
     |   estimate | 95% CI       | pvalue   |
     |-----------:|:-------------|:---------|
     |       1.25 | 1.13 to 1.38 | < 0.001  |
+    <BLANKLINE>
     """
     from .tables import format_frame, to_frame
 
@@ -297,16 +308,59 @@ def save_table(
         path = stem.with_suffix("." + fmt)
         if fmt == "md":
             text = shown.to_markdown(index=False) + "\n"
+            if caption:
+                text = f"Table: {_one_line(caption)}\n\n{text}"
         elif fmt == "tex":
-            text = shown.to_latex(index=False, caption=caption)
+            escaped = shown.apply(lambda col: col.map(_latex_escape))
+            escaped.columns = [_latex_escape(str(c)) for c in shown.columns]
+            text = escaped.to_latex(
+                index=False, escape=False, caption=_latex_escape(caption) if caption else None
+            )
         elif fmt == "html":
-            text = shown.to_html(index=False, border=0) + "\n"
+            text = _html_caption(shown.to_html(index=False, border=0), caption) + "\n"
         else:
             text = frame.to_csv(index=False, float_format="%.6g", lineterminator="\n")
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
     _record(written, caption)
     return written
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+def _latex_escape(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _html_caption(table_html: str, caption: str | None) -> str:
+    """Put ``<caption>`` first inside the ``<table>`` element, as HTML requires."""
+    if not caption:
+        return table_html
+    import html
+
+    end = table_html.index(">", table_html.index("<table")) + 1
+    return (
+        f"{table_html[:end]}\n  <caption>{html.escape(_one_line(caption))}</caption>"
+        f"{table_html[end:]}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

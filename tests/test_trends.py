@@ -189,8 +189,36 @@ def test_changepoint_result_and_profile_interval():
     assert cp.ci_low[0] <= cp.estimate[0] <= cp.ci_high[0]
     assert cp.segments["months"].sum() == 48
     np.testing.assert_allclose(cp.segments["mean"], [y[:30].mean(), y[30:].mean()])
-    assert list(cp.to_frame().columns[:4]) == ["date", "quantity", "estimate", "ci_low"]
+    assert list(cp.to_frame().columns[:5]) == [
+        "date",
+        "date_low",
+        "date_high",
+        "quantity",
+        "estimate",
+    ]
     assert set(cp.criteria["n_breaks"]) == {0, 1, 2, 3}
+
+
+def test_changepoints_print_dates_when_the_series_has_them():
+    y = [10, 12, 9, 11, 10, 13, 11, 9, 40, 38, 42, 41, 39, 44, 40, 37]
+    y += [12, 10, 11, 9, 13, 10, 12, 11]
+    dated = find_changepoints(y, dates="2017-01", family="poisson", min_segment=4)
+    lines = repr(dated).splitlines()[1:]
+    assert [line.split(" (")[0].strip() for line in lines] == ["[0] 2017-09", "[1] 2018-05"]
+    for k, line in enumerate(lines):
+        lo, hi = dated.date_low[k], dated.date_high[k]
+        assert line.endswith(f"(95% CI {lo} to {hi})")
+    assert "4.00" not in repr(dated) and "8.00" not in repr(dated)
+    frame = dated.to_frame()
+    assert frame[["date", "date_low", "date_high"]].to_numpy().tolist() == [
+        [d, lo, hi] for d, lo, hi in zip(dated.date, dated.date_low, dated.date_high)
+    ]
+    assert frame["estimate"].tolist() == [8.0, 16.0]
+    html = dated._repr_html_()
+    assert "2017-09" in html and "NaN" not in html
+    plain = find_changepoints(y, family="poisson", min_segment=4)
+    assert repr(plain).splitlines()[1].strip().startswith("[0] month 8 (95% CI ")
+    assert "date" not in plain.to_frame().columns
 
 
 def test_no_break_in_a_flat_series():

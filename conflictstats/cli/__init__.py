@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from . import figures, project, rates, report
+from . import claim, figures, project, rates, report
 
 __all__ = ["main", "build_parser"]
 
 # one entry per command module; its register(subparsers) adds its sub-command(s)
-COMMANDS = (project, report, rates, figures)
+COMMANDS = (project, report, rates, claim, figures)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,6 +67,8 @@ __all__ = [
     "parse_figure",
     "get_rules",
     "rules_table",
+    "ClaimPhrases",
+    "split_claim",
 ]
 
 
@@ -585,4 +587,150 @@ def parse_figure(
         rules=rules_name,
         scale=first.value if first.vague else 1.0,
         share=bool(share),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# claims: "X versus Y"
+# ---------------------------------------------------------------------------------------------
+_CONNECTORS = re.compile(
+    r"(?:,\s*)?\b(?P<connector>versus|vs\.?|v\.|compared\s+(?:with|to)|as\s+against|against"
+    r"|up\s+from|down\s+from|rising\s+from|falling\s+from)(?=\s|$)",
+    re.I,
+)
+_PERIOD_WORDS = r"(?:year|month|week|quarter|period|season|summer|winter|spring|autumn|fall)"
+_WHEN = re.compile(
+    r"(?:,\s*|\s+)(?P<when>"
+    rf"(?:(?:so\s+far|earlier|later)\s+)?(?:this|last|that|next|the\s+same|the\s+previous|"
+    rf"the\s+following|the\s+whole\s+of)\s+{_PERIOD_WORDS}"
+    rf"|(?:a|one|the)\s+{_PERIOD_WORDS}\s+(?:earlier|before|ago|later)"
+    r"|(?:in|during|throughout|over|for|since|by|until|through)\s+[^\d,;]*?\d{4}"
+    r"(?:\s*(?:-|\u2013|to|and)\s*\d{2,4})?"
+    r")\s*[.,;:]?\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ClaimPhrases:
+    """The two figures of a comparison claim, split by :func:`split_claim`.
+
+    Attributes
+    ----------
+    first, second : str
+        The phrases of the two figures, ready for :func:`parse_figure` ("up to 75 attacks a
+        month", "60").
+    first_when, second_when : str or None
+        The period each figure refers to, as written ("this year", "in 2016").
+    connector : str
+        The word(s) that joined them ("versus", "up from", ...).
+    text : str
+        The claim as given.
+    """
+
+    first: str
+    second: str
+    first_when: str | None
+    second_when: str | None
+    connector: str
+    text: str
+
+
+def _strip_when(side: str) -> tuple[str, str | None]:
+    m = _WHEN.search(side)
+    if not m or not side[: m.start()].strip():
+        return side.strip(), None
+    return side[: m.start()].strip(), " ".join(m.group("when").split())
+
+
+def _readable_tail(phrase: str) -> str:
+    """The longest word-final part of ``phrase`` that :func:`parse_figure` reads ("we counted
+    12,500 a year" -> "12,500 a year"), dropping only words without digits; the phrase itself
+    when no such part reads."""
+    words = phrase.split()
+    for k in range(len(words)):
+        if k and (re.search(r"\d", words[k - 1]) or words[k - 1][0] in "+-\u2212"):
+            break  # never drop a number (or a sign) to make the rest readable
+        tail = " ".join(words[k:])
+        try:
+            parse_figure(tail)
+        except ReportedFigureError:
+            continue
+        return tail
+    return phrase
+
+
+def split_claim(text: str) -> ClaimPhrases:
+    """Split a comparison claim ("up to 75 attacks a month this year versus 60 in 2016") into
+    the phrases of its two figures and the periods they refer to.
+
+    Parameters
+    ----------
+    text : str
+        A claim with two figures joined by "versus", "vs", "v.", "compared with/to",
+        "against", "as against", or "up/down/rising/falling from". Words before the first
+        figure are dropped: up to the last comma, semicolon or colon before it ("attacks were
+        more frequent, up to 75 a month versus 60"), then any leading words that
+        :func:`parse_figure` cannot read ("we counted 12,500 ..."); words after the second
+        figure are dropped from its first comma or semicolon on ("60 in 2016, the
+        researcher said").
+
+    Returns
+    -------
+    ClaimPhrases
+        The two phrases (each to be read by :func:`parse_figure`), the period of each where
+        the claim states one ("this year", "last month", "in 2016", "a year earlier"), and
+        the connector.
+
+    Raises
+    ------
+    ReportedFigureError
+        When the text has no connector, more than one, or an empty side.
+
+    Notes
+    -----
+    The split is lexical: it finds the connector, then peels a trailing period expression off
+    each side. It does not decide what the periods mean: "this year" in a December report is
+    eleven or twelve months, which the caller states (``conflictstats claim --periods``). The
+    second figure often leaves its unit and rate implicit ("versus 60"); the caller carries
+    them over from the first.
+
+    Examples
+    --------
+    >>> from conflictstats.reported import split_claim
+    >>> c = split_claim("up to 75 attacks a month this year versus 60 in 2016")
+    >>> c.first, c.first_when, c.second, c.second_when
+    ('up to 75 attacks a month', 'this year', '60', 'in 2016')
+    >>> split_claim("about 7,000 fighters, up from 5,000 a year earlier").second_when
+    'a year earlier'
+    """
+    if not isinstance(text, str):
+        raise ReportedFigureError(f"text must be a string, got {text!r}")
+    found = list(_CONNECTORS.finditer(text))
+    if not found:
+        raise ReportedFigureError(
+            f"cannot split claim {text!r}: no 'versus', 'vs', 'compared with', 'against' or "
+            "'up from' between two figures"
+        )
+    if len(found) > 1:
+        words = ", ".join(repr(m.group("connector")) for m in found)
+        raise ReportedFigureError(f"cannot split claim {text!r}: more than one connector ({words})")
+    m = found[0]
+    before, after = text[: m.start()], text[m.end() :]
+    # clause breaks: semicolons, colons and commas that are not thousands separators
+    head = re.split(r"[;:]|,(?!\d{3}\b)", before)
+    first, first_when = _strip_when(head[-1] if head[-1].strip() else before)
+    first = _readable_tail(first)
+    second_text = re.split(r";|,(?!\d{3}\b)", after)[0]
+    second, second_when = _strip_when(second_text.strip().rstrip(".").strip())
+    for name, side in (("first", first), ("second", second)):
+        if not side:
+            raise ReportedFigureError(f"cannot split claim {text!r}: the {name} figure is empty")
+    return ClaimPhrases(
+        first=first,
+        second=second,
+        first_when=first_when,
+        second_when=second_when,
+        connector=" ".join(m.group("connector").lower().split()),
+        text=text,
     )

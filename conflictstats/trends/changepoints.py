@@ -32,6 +32,21 @@ class Changepoints(Estimate):
     criterion for each number of breaks, ``dispersion`` the NB2 alpha (0 for Poisson; for
     quasi-Poisson the Pearson dispersion phi used, at least 1). The interval is a profile-likelihood
     or a parametric-bootstrap percentile interval, as ``method`` says.
+
+    The repr gives each break as a month when the series had dates (``2018-09 (95% CI 2018-08
+    to 2018-10)``), else as a position (``month 8 (95% CI 7 to 9)``); ``to_frame()`` starts
+    with ``date``, ``date_low`` and ``date_high`` (when there are dates), then the positions.
+
+    Examples
+    --------
+    >>> from conflictstats.trends import find_changepoints
+    >>> y = [10, 12, 9, 11, 10, 13, 11, 9, 40, 38, 42, 41, 39, 44, 40, 37]
+    >>> find_changepoints(y, dates="2018-01", family="poisson", min_segment=4)
+    Changepoints: 1 break(s) [Poisson level segments, exact DP, MBIC]
+      [0] 2018-09 (95% CI 2018-09 to 2018-09)
+    >>> find_changepoints(y, family="poisson", min_segment=4)
+    Changepoints: 1 break(s) [Poisson level segments, exact DP, MBIC]
+      [0] month 8 (95% CI 8 to 8)
     """
 
     date: Any = None
@@ -46,10 +61,28 @@ class Changepoints(Estimate):
     family: str = aux_field("negbin")
     dispersion: float = aux_field(0.0)
 
-    column_order: ClassVar[tuple[str, ...]] = ("date", *Estimate.column_order)
+    column_order: ClassVar[tuple[str, ...]] = (
+        "date",
+        "date_low",
+        "date_high",
+        *Estimate.column_order,
+    )
 
     def _header(self) -> str:
         return f"Changepoints: {self.n_breaks} break(s) [{self.method}]"
+
+    def _sentence(self, index: tuple[int, ...] = ()) -> str:
+        """A break in the user's terms: its month (``2017-05 (95% CI 2017-05 to 2017-07)``)
+        when the series had dates, else its 0-based position (``month 4 (95% CI 4 to 6)``)."""
+        # absolute import: this module may move into a subpackage
+        from conflictstats._format import format_ci, format_confidence
+
+        conf = format_confidence(self._element("confidence", index))
+        if self.date is not None:
+            at, lo, hi = (self._element(f, index) for f in ("date", "date_low", "date_high"))
+            return f"{at} ({conf} {self.interval_label} {format_ci(lo, hi)})"
+        at, lo, hi = (int(self._element(f, index)) for f in ("estimate", "ci_low", "ci_high"))
+        return f"month {at} ({conf} {self.interval_label} {lo} to {hi})"
 
 
 # ---------------------------------------------------------------------------------------------
