@@ -322,6 +322,11 @@ class HypothesisTest(Result):
         "method",
     )
 
+    def __post_init__(self) -> None:
+        if self.alternative is None:  # a test without a stated alternative is two-sided
+            object.__setattr__(self, "alternative", "two-sided")
+        super().__post_init__()
+
     def _sentence(self, index: tuple[int, ...] = ()) -> str:
         stat = format_number(self._element("statistic", index))
         text = f"{self.quantity} {stat}" if self.shape == () else stat
