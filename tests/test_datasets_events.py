@@ -136,7 +136,7 @@ def test_sort_reorders_the_three_values(tmp_path):
 @pytest.mark.parametrize(
     ("name", "row", "column", "match"),
     [
-        ("ged_missing_column.csv", 1, "best", "required column missing"),
+        ("ged_missing_column.csv", 1, "best", "missing required column"),
         ("ged_best_gt_high.csv", 3, "high", "low <= best <= high"),
         ("ged_bad_date.csv", 4, "date_start", "unparseable date '2013-02-30'"),
         ("ged_fractional_deaths.csv", 2, "deaths_a", "whole number"),

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice
-from ._errors import DataError
+from ._errors import DataError, require_columns
 
 __all__ = [
     "DataWarning",
@@ -118,18 +118,6 @@ def _read_frame(path, header: list[str], skip_hxl: bool) -> pd.DataFrame:
         raise DataError(f"malformed CSV: {exc}", path=path) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
-
-
-def _check_required(frame: pd.DataFrame, required, path, layout: str) -> None:
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"required column missing (layout {layout!r}); the file has "
-            f"{len(frame.columns)} columns: {', '.join(frame.columns[:8])}…",
-            path=path,
-            row=1,
-            column=missing[0],
-        )
 
 
 def _file_row(frame: pd.DataFrame, position: int, first_data_row: int) -> int:
@@ -271,7 +259,7 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
     layout = _ged_layout(header, hxl)
     frame = _read_frame(path, header, hxl)
     first_row = 3 if hxl else 2
-    _check_required(frame, GED_REQUIRED, path, layout)
+    require_columns(frame.columns, GED_REQUIRED, path=path, context=f"layout {layout!r}")
     for col in _GED_INTEGER:
         if col in frame.columns:
             frame[col] = _as_whole(frame, col, path, first_row, required=col in GED_REQUIRED)
@@ -387,7 +375,7 @@ def read_acled(path: str | os.PathLike) -> pd.DataFrame:
     header, _ = _read_header(path)
     layout = "acled-current" if "disorder_type" in header else "acled-legacy"
     frame = _read_frame(path, header, False)
-    _check_required(frame, ACLED_REQUIRED, path, layout)
+    require_columns(frame.columns, ACLED_REQUIRED, path=path, context=f"layout {layout!r}")
     frame["fatalities"] = _as_whole(frame, "fatalities", path, 2)
     if "year" in frame.columns:
         frame["year"] = _as_whole(frame, "year", path, 2, required=False)
