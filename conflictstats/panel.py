@@ -443,44 +443,15 @@ def _step_times(steps: np.ndarray, spec: _Spec, dtype: Any) -> Any:
     return pd.Index(steps).astype(dtype)
 
 
-def _complete(df: pd.DataFrame, spec: _Spec) -> pd.DataFrame:
-    """Check each series' time grid (``missing="raise"``) or fill its gaps with 0 (``"zero"``)."""
-    tv = df[spec.time]
-    t_code, times = pd.factorize(tv, sort=True, use_na_sentinel=True)
+def _fill_zeros(df: pd.DataFrame, spec: _Spec) -> pd.DataFrame:
+    """``missing="zero"``: every series completed with 0 counts over the panel's grid span."""
+    t_code, times = pd.factorize(df[spec.time], sort=True, use_na_sentinel=True)
     s_code, labels = pd.factorize(df[spec.series], sort=True)
     if (t_code < 0).any() or (s_code < 0).any():
         return df  # _to_arrays names the missing time or label
     step = _grid_steps(pd.Series(times), spec.time_kind, spec.freq, spec.time)[t_code]
-    order = np.lexsort((step, s_code))
-    ss, gs, ts = s_code[order], step[order], t_code[order]
-    same = ss[1:] == ss[:-1]
-    jump = np.diff(gs)
-    twice = np.flatnonzero(same & (jump == 0) & (ts[1:] != ts[:-1]))
-    if twice.size:
-        i = twice[0]
-        raise TimeGapError(
-            f"{spec.series}={labels[ss[i]]!r} has two rows in {_step_label(gs[i], spec)} "
-            f"({times[ts[i]]!r} and {times[ts[i + 1]]!r}): the time grid is one row per "
-            "month (or period); aggregate them, or pass missing='drop' to fit the times as given"
-        )
-    gaps = np.flatnonzero(same & (jump > 1))
-    if spec.missing == "raise":
-        if gaps.size:
-            i = gaps[0]
-            n_series = np.unique(ss[gaps]).size
-            n_cells = int((jump[gaps] - 1).sum())
-            raise TimeGapError(
-                f"{spec.series}={labels[ss[i]]!r} skips {_step_label(gs[i] + 1, spec)}: it has "
-                f"rows for {_step_label(gs[i], spec)} and {_step_label(gs[i + 1], spec)} but "
-                f"none between ({n_cells} absent time point(s) in {n_series} series in all). "
-                "fit_trends does not guess what an absent row means: pass missing='zero' if "
-                "it is a count of 0 (e.g. a groupby(...).size() panel), or missing='drop' if "
-                "it was not observed"
-            )
-        return df
     lo, hi = spec.grid
-    width = hi - lo + 1
-    present = np.zeros((len(labels), width), dtype=bool)
+    present = np.zeros((len(labels), hi - lo + 1), dtype=bool)
     present[s_code, step - lo] = True
     absent_s, absent_j = np.nonzero(~present)
     if absent_s.size == 0:
@@ -495,12 +466,51 @@ def _complete(df: pd.DataFrame, spec: _Spec) -> pd.DataFrame:
     fill = pd.DataFrame(
         {
             spec.series: labels.take(absent_s),
-            spec.time: _step_times(lo + absent_j, spec, tv.dtype),
+            spec.time: _step_times(lo + absent_j, spec, df[spec.time].dtype),
             spec.count: np.zeros(absent_s.size, dtype=df[spec.count].dtype),
         }
     )
     cols = [spec.series, spec.time, spec.count]
     return pd.concat([df[cols], fill], ignore_index=True)
+
+
+def _check_grid(mask: np.ndarray, times: Any, labels: pd.Index, spec: _Spec) -> None:
+    """Every series one row per grid step from its first row to its last, or TimeGapError.
+
+    ``mask`` is (series x distinct times), the times sorted; the check is on these arrays,
+    so it costs little next to the fit.
+    """
+    steps = _grid_steps(pd.Series(times), spec.time_kind, spec.freq, spec.time)
+    starts = np.flatnonzero(np.r_[True, np.diff(steps) > 0])
+    grid = steps[starts]  # the distinct grid steps the partition has
+    per_step = np.add.reduceat(mask, starts, axis=1)  # rows per series and grid step
+    if (per_step > 1).any():
+        s, k = np.argwhere(per_step > 1)[0]
+        stop = starts[k + 1] if k + 1 < len(starts) else mask.shape[1]
+        cols = starts[k] + np.flatnonzero(mask[s, starts[k] : stop])
+        raise TimeGapError(
+            f"{spec.series}={labels[s]!r} has two rows in {_step_label(grid[k], spec)} "
+            f"({times[cols[0]]!r} and {times[cols[1]]!r}): the time grid is one row per month "
+            "(or period); aggregate them, or pass missing='drop' to fit the times as given"
+        )
+    seen = per_step > 0
+    n_steps = len(grid)
+    first = seen.argmax(axis=1)
+    last = n_steps - 1 - seen[:, ::-1].argmax(axis=1)
+    absent = (grid[last] - grid[first] + 1) - seen.sum(axis=1)
+    if not (absent > 0).any():
+        return
+    s = int(np.argmax(absent > 0))
+    have = grid[seen[s]]
+    i = int(np.argmax(np.diff(have) > 1))
+    raise TimeGapError(
+        f"{spec.series}={labels[s]!r} skips {_step_label(have[i] + 1, spec)}: it has rows for "
+        f"{_step_label(have[i], spec)} and {_step_label(have[i + 1], spec)} but none between "
+        f"({int(absent.sum())} absent time point(s) in {int((absent > 0).sum())} series in "
+        "all). fit_trends does not guess what an absent row means: pass missing='zero' if it "
+        "is a count of 0 (e.g. a groupby(...).size() panel), or missing='drop' if it was not "
+        "observed"
+    )
 
 
 @dataclass
@@ -542,6 +552,8 @@ def _to_arrays(df: pd.DataFrame, spec: _Spec) -> _Panel:
     Y[flat] = y
     M = np.zeros(S * T)
     M[flat] = 1.0
+    if spec.missing != "drop":
+        _check_grid(M.reshape(S, T), times, labels, spec)
     L = np.full(S * T, -np.inf)  # log exposure; -inf marks an unobserved cell (mean 0)
     L[flat] = 0.0
     if spec.exposure is not None:
@@ -750,8 +762,8 @@ def _fit_frame(df: pd.DataFrame, spec: _Spec, *, progress: bool | None = False) 
     """The whole fit of one pandas frame (the numpy engine, and one Dask partition)."""
     if len(df) == 0:
         return _empty_table(spec, df[spec.series].dtype)
-    if spec.missing != "drop":
-        df = _complete(df, spec)
+    if spec.missing == "zero":
+        df = _fill_zeros(df, spec)
     panel = _to_arrays(df, spec)
     S, T = panel.y.shape
     size = spec.chunk_size or max(1, _CELLS_PER_CHUNK // max(T, 1))
