@@ -8,7 +8,8 @@ show — and how well would a trend fitted up to 2017 have forecast 2018?
 
 Data. UCDP GED (CC BY 4.0; see data/ucdp_ged/README.md): the HDX extract of GED 19.1 for Iraq
 (2014-01 to 2018-12) and UCDP's GED Syria release (2016-01 to 2019-11). An event is an
-Islamic State event when "IS" is side A or side B. Rows that break low <= best <= high (69 in
+Islamic State event when "IS" is side A or side B, alone or in a coalition
+(``datasets.involving``). Rows that break low <= best <= high (69 in
 the Iraq file, 101 in the Syria file) are kept with their three values sorted
 (``on_inconsistent="sort"``): they still count as events, and the best estimate becomes the
 middle value. One series per country and measure: events, and UCDP's best estimate of deaths.

@@ -6,8 +6,8 @@ Euphrates in Deir ez Zor until March 2019. Province by province, how fast did th
 of lethal events involving the group fall, and where did it not fall at all?
 
 Data. UCDP's GED Syria release, 2016-01 to 2019-11 (CC BY 4.0; see data/ucdp_ged/README.md).
-An event counts when "IS" is side A or side B; it counts in the month of its start date and in
-its first-level province (``adm_1``). The 101 rows breaking low <= best <= high are kept with
+An event counts when "IS" is side A or side B, alone or in a coalition (``datasets.involving``);
+it counts in the month of its start date and in its first-level province (``adm_1``). The 101 rows breaking low <= best <= high are kept with
 their values sorted (``on_inconsistent="sort"``; only the event count is used here). Of the
 6,472 Islamic State events, 154 have no province coded; they are left out of the panel.
 Every province with at least one event is a series of 47 months, empty months filled with 0.

@@ -133,6 +133,13 @@ def involving(
     ``dyad_name`` adds nothing to the two sides there; it is searched for files that carry
     only some of the three columns correctly filled.
 
+    References
+    ----------
+    Högbladh, S. (2019). UCDP GED Codebook version 19.1. Uppsala University. (``side_a``,
+    ``side_b``, ``dyad_name``; actors' names, and coalitions listed in one side.)
+    ACLED (2023). Armed Conflict Location & Event Data Project Codebook. (``actor1``,
+    ``actor2``, ``assoc_actor_1``, ``assoc_actor_2``.)
+
     Examples
     --------
     >>> import warnings
@@ -237,6 +244,16 @@ def monthly_counts(
     ``event_date``); an event spanning several days is not split between months. ``days``
     is the whole calendar month even when the data set's coverage begins or ends inside
     it; shorten it yourself for a partial month.
+
+    Counting an actor's events per month and province with ``groupby(...).size()`` leaves
+    out the months without events; a trend fitted to what is left reads only the busy months
+    (see ``missing=`` in :func:`conflictstats.panel.fit_trends`). The long table here has
+    them, as zeros.
+
+    References
+    ----------
+    Högbladh, S. (2019). UCDP GED Codebook version 19.1. Uppsala University. (``date_start``;
+    ``best``, ``low``, ``high``.)
 
     Examples
     --------
