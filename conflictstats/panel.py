@@ -141,7 +141,7 @@ def fit_trends(
         or Period times.
     missing : {"raise", "zero", "drop"}
         Time points absent from a series. The time grid is monthly for datetimes, one period
-        for Periods (monthly, quarterly, ...) and consecutive integers for numbers.
+        for Periods (weekly, monthly, quarterly, ...) and consecutive integers for numbers.
 
         * ``"raise"`` (default): a series that skips a grid point between its first and its
           last row raises :class:`TimeGapError`, naming the series and the first absent time
@@ -490,8 +490,9 @@ def _check_grid(mask: np.ndarray, times: Any, labels: pd.Index, spec: _Spec) -> 
         cols = starts[k] + np.flatnonzero(mask[s, starts[k] : stop])
         raise TimeGapError(
             f"{spec.series}={labels[s]!r} has two rows in {_step_label(grid[k], spec)} "
-            f"({times[cols[0]]!r} and {times[cols[1]]!r}): the time grid is one row per month "
-            "(or period); aggregate them, or pass missing='drop' to fit the times as given"
+            f"({times[cols[0]]!r} and {times[cols[1]]!r}), but its time grid has one row per "
+            "month (datetimes) or period: aggregate them, give weekly or daily times as pandas "
+            "Periods of that frequency, or pass missing='drop' to fit the times as given"
         )
     seen = per_step > 0
     n_steps = len(grid)

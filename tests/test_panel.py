@@ -651,6 +651,14 @@ def test_grid_of_numeric_and_period_times():
     assert fit_trends(q, series="cell", time="q", count="n").converged.all()  # no gaps
     with pytest.raises(TimeGapError, match="skips 2016Q3"):
         fit_trends(q.drop(index=2), series="cell", time="q", count="n")
+    # daily datetimes are not a monthly grid; daily Periods are a daily one
+    days = pd.DataFrame({"cell": "a", "d": pd.date_range("2016-01-01", periods=20), "n": 1})
+    with pytest.raises(TimeGapError, match="two rows in 2016-01.*as pandas Periods"):
+        fit_trends(days, series="cell", time="d", count="n")
+    daily = days.assign(d=days.d.dt.to_period("D")).drop(index=[5])
+    with pytest.raises(TimeGapError, match="skips 2016-01-06"):
+        fit_trends(daily, series="cell", time="d", count="n")
+    assert fit_trends(daily, series="cell", time="d", count="n", missing="zero").n_obs[0] == 20
 
 
 def test_two_rows_in_one_month_and_exposure_cannot_be_invented():
