@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conflictstats.datasets import (
     DataError,
@@ -510,3 +512,33 @@ def test_monthly_counts_without_by_long():
     assert long["events"].tolist() == [0, 2, 0, 3, 2, 0]
     assert long["days"].tolist() == [31, 31, 30, 31, 30, 31]
     assert str(long["month"].iloc[0]) == "2018-07"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 700), min_size=1, max_size=60),
+    groups=st.data(),
+)
+def test_monthly_counts_long_equals_a_zero_filled_groupby(days, groups):
+    labels = groups.draw(st.lists(st.sampled_from("abc"), min_size=len(days), max_size=len(days)))
+    dates = pd.Timestamp("2016-01-01") + pd.to_timedelta(days, unit="D")
+    events = _ged_like(side_a=labels, side_b=labels, dyad_name=labels)
+    events["date_start"] = dates
+    long = monthly_counts(events, by="side_a", start="2016-01", end="2017-12")
+    months = pd.period_range("2016-01", "2017-12", freq="M")
+    inside = events[dates <= pd.Timestamp("2017-12-31")]
+    plain = inside.groupby(["side_a", inside["date_start"].dt.to_period("M")]).size()
+    present = sorted(inside["side_a"].unique())
+    full = pd.MultiIndex.from_product([present, months], names=["side_a", "month"])
+    want = plain.rename_axis(["side_a", "month"]).reindex(full, fill_value=0)
+    np.testing.assert_array_equal(long["events"].to_numpy(), want.to_numpy())
+    assert (long["days"] == np.tile(months.days_in_month, len(present))).all()
+
+
+def test_monthly_counts_long_goes_straight_into_fit_trends(syria):
+    from conflictstats.panel import fit_trends
+
+    events = involving(syria, "IS")
+    panel = monthly_counts(events[events["adm_1"].notna()], by="adm_1")
+    fits = fit_trends(panel, series="adm_1", time="month", count="events", exposure="days")
+    assert set(fits["adm_1"]) == set(panel["adm_1"]) and fits["converged"].any()
