@@ -329,7 +329,7 @@ def test_linearised_ratio_equals_svyratio(case):
     fn = fat.clustered_share if case["denominator"] == "best" else fat.clustered_ratio
     r = fn(num, den)
     assert r.estimate == pytest.approx(case["ratio"], rel=RTOL)
-    assert r.std_error == pytest.approx(case["se"], rel=RTOL)
+    assert r.se == pytest.approx(case["se"], rel=RTOL)
     assert r.ci_low == pytest.approx(case["ci_low"], rel=RTOL)
     assert r.ci_high == pytest.approx(case["ci_high"], rel=RTOL)
     r90 = fn(num, den, confidence=0.90)
@@ -410,7 +410,7 @@ def test_point_mass_model_reduces_to_the_plain_estimate():
         d["deaths_civilians"], d["best"], fatalities=exact, rng=1, n_draws=10
     )
     assert pooled.estimate == pytest.approx(plain.estimate, rel=1e-12)
-    assert pooled.std_error == pytest.approx(plain.std_error, rel=1e-10)
+    assert pooled.se == pytest.approx(plain.se, rel=1e-10)
     assert pooled.ci_low == pytest.approx(plain.ci_low, rel=1e-6)
 
 
@@ -524,7 +524,7 @@ def test_rubin_pool_equals_mice_pool_scalar():
     assert big.df == pytest.approx(ref["df_inf"], rel=RTOL)
     assert big.fmi == pytest.approx(ref["fmi_inf"], rel=RTOL)
     # the interval uses t on the Barnard-Rubin df
-    assert r.ci_high - r.estimate == pytest.approx(stats.t.ppf(0.975, r.df) * r.std_error)
+    assert r.ci_high - r.estimate == pytest.approx(stats.t.ppf(0.975, r.df) * r.se)
     with pytest.raises(InputError):
         fat.rubin_pool([1.0], [0.1])
 
@@ -539,7 +539,7 @@ def test_imputed_trend_with_exact_counts_is_the_plain_fit():
         np.bincount(np.arange(48) // 2, weights=best), dates="2016-01", family="poisson"
     )
     np.testing.assert_allclose(fit.estimate, plain.coefficients.estimate, rtol=1e-10)
-    np.testing.assert_allclose(fit.std_error, plain.coefficients.std_error, rtol=1e-10)
+    np.testing.assert_allclose(fit.se, plain.coefficients.se, rtol=1e-10)
     np.testing.assert_allclose(fit.between, 0, atol=1e-20)
 
 
@@ -603,7 +603,7 @@ def test_groups_give_one_estimate_per_group():
         c for c in REF["svyratio"] if c["label"] == "Syria 2017: civilians' share of deaths"
     )
     assert r.estimate[1] == pytest.approx(case["ratio"], rel=RTOL)
-    assert r.std_error[1] == pytest.approx(case["se"], rel=RTOL)
+    assert r.se[1] == pytest.approx(case["se"], rel=RTOL)
     assert list(r.to_frame().columns[:3]) == ["group", "quantity", "estimate"]
     # bootstrap and model draws: the groups draw in turn from one generator
     m = fat.fatality_model(d["best"], violence=d["type_of_violence"])
@@ -655,9 +655,7 @@ def test_panel_imputed_trends_with_exact_counts_are_the_plain_fits():
         np.testing.assert_allclose(
             res.estimate[2 * k : 2 * k + 2], plain.coefficients.estimate, rtol=1e-6
         )
-        np.testing.assert_allclose(
-            res.std_error[2 * k : 2 * k + 2], plain.coefficients.std_error, rtol=1e-6
-        )
+        np.testing.assert_allclose(res.se[2 * k : 2 * k + 2], plain.coefficients.se, rtol=1e-6)
     model = fat.fatality_model(best, violence="os")
     noisy = fat.fit_trends_imputed(model, ev_month, ev_group, m=5, rng=2, family="quasi-poisson")
     assert (noisy.fmi > 0).all() and noisy.counts.shape == (3, 18, 5)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,7 +10,7 @@ import pandas as pd
 from scipy import sparse
 
 from .._validation import InputError, as_confidence, as_finite, as_rng
-from ..results import Estimate, aux_field
+from ..results import Estimate, aux_field, result
 from .models import FatalityInputError, FatalityModel
 
 __all__ = ["FatalityTotals", "aggregate_fatalities"]
@@ -20,7 +19,7 @@ __all__ = ["FatalityTotals", "aggregate_fatalities"]
 CHUNK_CELLS = 2**21
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class FatalityTotals(Estimate):
     """Total deaths per group under a fatality model, from Monte Carlo draws.
 

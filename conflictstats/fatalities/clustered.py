@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 from scipy import stats
 
 from .._validation import InputError, as_confidence, as_rng, check_method
-from ..results import Estimate, aux_field
+from ..results import Estimate, aux_field, result
 from .aggregate import CHUNK_CELLS, _group_codes
 from .models import FatalityInputError, FatalityModel, _check, _labels
 from .pooling import _pool_arrays
@@ -21,13 +20,13 @@ METHODS = ("linearised", "bootstrap")
 INTERVALS = ("percentile", "bca")
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class ClusteredRatio(Estimate):
     """A ratio of sums over events (a share, a casualty ratio) with an event-clustered interval.
 
     ``estimate`` is ``sum(numerator) / sum(denominator)`` (with a fatality model: the mean of
     that ratio over the model's draws); ``reported`` the ratio of the reported columns;
-    ``std_error`` the linearisation (or bootstrap) standard error; ``n_events`` the number of
+    ``se`` the linearisation (or bootstrap) standard error; ``n_events`` the number of
     events; ``design_effect`` (shares only) the variance relative to the binomial variance
     ``p (1 - p) / sum(denominator)`` that treats every death as independent; ``df`` and
     ``fmi`` the Barnard-Rubin degrees of freedom and fraction of missing information when a
@@ -37,7 +36,7 @@ class ClusteredRatio(Estimate):
 
     group: Any = None
     reported: Any = None
-    std_error: Any = None
+    se: Any = None
     n_events: Any = None
     design_effect: Any = None
     df: Any = None
@@ -48,7 +47,7 @@ class ClusteredRatio(Estimate):
         "group",
         "quantity",
         "estimate",
-        "std_error",
+        "se",
         "ci_low",
         "ci_high",
         "confidence",
@@ -319,7 +318,7 @@ def clustered_ratio(
     >>> a = [10, 0, 3, 40, 2, 5]
     >>> b = [5, 4, 1, 10, 2, 0]
     >>> r = clustered_ratio(a, b)
-    >>> round(r.estimate, 3), round(r.std_error, 3)
+    >>> round(r.estimate, 3), round(r.se, 3)
     (2.727, 0.906)
     >>> clustered_ratio(a, b, method="bootstrap", rng=1, n_boot=500).method
     'bootstrap, events as clusters, percentile, 500 replicates'
@@ -466,7 +465,7 @@ def _by_group(a, b, groups, args, *, share):
         quantity=quantity,
         group=labels,
         reported=field("reported"),
-        std_error=field("std_error"),
+        se=field("se"),
         n_events=field("n_events"),
         design_effect=field("design_effect"),
         df=field("df"),
@@ -575,7 +574,7 @@ def _ratio(
         method=label,
         quantity=quantity,
         reported=reported,
-        std_error=float(se),
+        se=float(se),
         n_events=float(n),
         design_effect=deff,
         df=df,

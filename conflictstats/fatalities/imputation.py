@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,7 +10,7 @@ import pandas as pd
 from scipy import stats
 
 from .._validation import InputError, as_confidence, as_rng
-from ..results import Estimate, aux_field
+from ..results import Estimate, aux_field, result
 from .aggregate import _group_codes, _simulate_totals
 from .models import FatalityInputError, FatalityModel
 from .pooling import PooledEstimate, rubin_pool
@@ -19,7 +18,7 @@ from .pooling import PooledEstimate, rubin_pool
 __all__ = ["ImputedTrend", "ImputedTrends", "fit_trend_imputed", "fit_trends_imputed"]
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class ImputedTrend(PooledEstimate):
     """Trend coefficients pooled over m series imputed from a fatality model.
 
@@ -58,7 +57,7 @@ class ImputedTrend(PooledEstimate):
         if "trend" not in terms:
             raise InputError("annual_change needs a model with trend='linear'")
         i = terms.index("trend")
-        b, se, df = self.estimate[i], self.std_error[i], self.df[i]
+        b, se, df = self.estimate[i], self.se[i], self.df[i]
         crit = float(stats.t.ppf(0.5 + conf / 2, df))
         return Estimate(
             float(100 * np.expm1(b)),
@@ -202,7 +201,7 @@ def fit_trend_imputed(
     fits = [fitter(series[:, j], dates=first, confidence=conf, **trend_options) for j in range(m)]
     coefs = [f.coefficients for f in fits]
     q = np.stack([np.asarray(c.estimate, float) for c in coefs])
-    u = np.stack([np.asarray(c.std_error, float) ** 2 for c in coefs])
+    u = np.stack([np.asarray(c.se, float) ** 2 for c in coefs])
     # complete-data df: the fit's own reference distribution (t on the residual df for
     # quasi-Poisson, normal otherwise)
     family = getattr(fits[0], "family", "")
@@ -229,7 +228,7 @@ def fit_trend_imputed(
     )
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class ImputedTrends(PooledEstimate):
     """Trend coefficients of many series, each pooled over m imputed panels.
 
@@ -386,7 +385,7 @@ def fit_trends_imputed(
         "estimate",
         "ci_low",
         "ci_high",
-        "std_error",
+        "se",
         "df",
         "within",
         "between",

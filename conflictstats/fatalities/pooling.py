@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 from scipy import stats
 
 from .._validation import InputError, as_confidence, as_finite
-from ..results import Estimate
+from ..results import Estimate, result
 
 __all__ = ["PooledEstimate", "rubin_pool"]
 
@@ -17,11 +16,11 @@ __all__ = ["PooledEstimate", "rubin_pool"]
 LAMBDA_FLOOR = 1e-4
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class PooledEstimate(Estimate):
     """An estimate pooled over m imputations by Rubin's rules.
 
-    ``estimate`` is the mean of the m estimates; ``std_error`` the square root of the total
+    ``estimate`` is the mean of the m estimates; ``se`` the square root of the total
     variance ``total = within + (1 + 1/m) between``; ``df`` the Barnard-Rubin degrees of
     freedom of the t reference; ``riv`` the relative increase in variance due to the missing
     (uncertain) information, ``(1 + 1/m) between / within``; ``lambda_`` the proportion of the
@@ -31,7 +30,7 @@ class PooledEstimate(Estimate):
     """
 
     term: Any = None
-    std_error: Any = None
+    se: Any = None
     df: Any = None
     within: Any = None
     between: Any = None
@@ -44,7 +43,7 @@ class PooledEstimate(Estimate):
     column_order: ClassVar[tuple[str, ...]] = (
         "term",
         "estimate",
-        "std_error",
+        "se",
         "ci_low",
         "ci_high",
         "df",
@@ -142,7 +141,7 @@ def rubin_pool(
     >>> from conflictstats.fatalities import rubin_pool
     >>> r = rubin_pool([2.1, 2.6, 1.9, 2.4, 2.2, 2.8, 2.0],
     ...                [0.30, 0.28, 0.35, 0.31, 0.29, 0.33, 0.30], dfcom=37)
-    >>> round(r.estimate, 4), round(r.std_error, 4), round(r.df, 2)
+    >>> round(r.estimate, 4), round(r.se, 4), round(r.df, 2)
     (2.2857, 0.6573, 18.7)
     """
     conf = as_confidence(confidence)
@@ -170,7 +169,7 @@ def rubin_pool(
         method=f"Rubin's rules, m = {q.shape[0]}, Barnard-Rubin df",
         quantity=quantity,
         term=term,
-        std_error=se,
+        se=se,
         df=df,
         within=ubar,
         between=b,
