@@ -10,6 +10,8 @@ The functions live in one private module per statistical module (``_rates``, ``_
 """
 
 from ._base import STYLE_FILE, get_ax, interval_label, style_context
+from ._fatalities import *  # noqa: F403
+from ._fatalities import __all__ as _fatalities_all
 from ._mse import *  # noqa: F403
 from ._mse import __all__ as _mse_all
 from ._panel import *  # noqa: F403
@@ -34,4 +36,5 @@ __all__ = [
     *_trends_all,
     *_mse_all,
     *_panel_all,
+    *_fatalities_all,
 ]
