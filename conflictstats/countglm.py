@@ -187,8 +187,7 @@ def _full_rank(X: np.ndarray) -> bool:
     """Columns linearly independent (scaled cross-product numerically positive definite)."""
     G = X.T @ X
     d = np.sqrt(np.maximum(np.diag(G), 1e-300))
-    _, ok = _irls._lapack_checked((G / np.outer(d, d))[None])
-    return bool(ok[0])
+    return _positive_definite(G / np.outer(d, d), 1e-12)
 
 
 def _poisson_stats(y, mu):
@@ -218,22 +217,23 @@ def _negbin_stats(y, mu, alpha):
     return loglik, deviance, pearson
 
 
-def _positive_definite(A: np.ndarray) -> bool:
-    """The test of :func:`_irls.cholesky` for one matrix, at the single-fit pivot bound."""
+def _positive_definite(A: np.ndarray, pivot: float = _irls._LAPACK_PIVOT) -> bool:
+    """The test of :func:`_irls.cholesky` for one matrix (by default at the single-fit
+    pivot bound)."""
     try:
         d = np.diag(np.linalg.cholesky(A))
     except np.linalg.LinAlgError:
         return False
-    return bool(np.all(d * d > _irls._LAPACK_PIVOT * np.abs(np.diag(A))))
+    return bool(np.all(d * d > pivot * np.abs(np.diag(A))))
 
 
-def _poisson_irls(y, X, off, *, tol, maxiter):
+def _poisson_irls(y, X, off, *, tol, maxiter, cov=True):
     """IRLS for one series: :func:`_irls.fit_poisson`'s iteration (R's start ``y + 0.1``, its
     coefficient rule and R's deviance rule) on 1-d arrays, without the bookkeeping of a
     batch, which costs more than the arithmetic when there is one series.
 
-    Returns ``(beta, cov, converged, iterations)``; ``beta`` is None when the information
-    matrix is numerically singular or the means overflow.
+    Returns ``(beta, cov, converged, iterations)`` (``cov`` None unless asked for); ``beta``
+    is None when the information matrix is numerically singular or the means overflow.
     """
     pos = y > 0
     ylogy = np.where(pos, y * np.log(np.where(pos, y, 1.0)), 0.0)
@@ -265,11 +265,12 @@ def _poisson_irls(y, X, off, *, tol, maxiter):
             old, dev = new, new_dev
             if converged:
                 break
+        if not cov:
+            return old, None, converged, it
         A = (Xt * mu) @ X
         if not _positive_definite(A):
             return None, None, False, it
-        cov = np.linalg.inv(A)
-    return old, cov, converged, it
+        return old, np.linalg.inv(A), converged, it
 
 
 def fit_count_glm(
@@ -370,10 +371,13 @@ def fit_count_glm(
     if n < need:
         raise InputError(f"y has {n} counts for {p} coefficients; {family} needs at least {need}")
     if not _full_rank(X):
-        raise InputError("X is rank-deficient: its columns are linearly dependent")
+        raise InputError(
+            "X is rank-deficient: the model has more terms than the counts can identify"
+        )
     tol = float(tol)
+    nb = family == "negbin"
     beta, cov, converged, iterations = _poisson_irls(
-        yv, X, off, tol=max(tol, _NB_START_TOL) if family == "negbin" else tol, maxiter=maxiter
+        yv, X, off, tol=max(tol, _NB_START_TOL) if nb else tol, maxiter=maxiter, cov=not nb
     )
     if beta is None:
         raise InputError(

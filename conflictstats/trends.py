@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from ._format import format_confidence
 from ._trends_changepoints import Changepoints, find_changepoints
@@ -534,19 +534,19 @@ def fit_trend(
     }
     k = np.arange(n)
     X = _design(k, spec)
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise InputError("the model has more terms than the series can identify (rank-deficient)")
-    offset = np.log(expo)
+    offset = np.log(expo)  # the fitter checks the rank of X
     params, cov, disp, disp_se, llf, res = _FITTERS[family](y, X, offset)
     params, cov = np.asarray(params, float), np.asarray(cov, float)
     se = np.sqrt(np.diag(cov))
     df_resid = float(n - X.shape[1])
+    # scipy.stats' t and norm ppf/sf, called directly (the distribution objects' argument
+    # handling costs more than the fit of a short series)
     if family == "quasi-poisson":
-        q = float(stats.t.ppf(0.5 + conf / 2, df_resid))
-        pval = 2 * stats.t.sf(np.abs(params / se), df_resid)
+        q = float(special.stdtrit(df_resid, 0.5 + conf / 2))
+        pval = 2 * special.stdtr(df_resid, -np.abs(params / se))
     else:
-        q = float(stats.norm.ppf(0.5 + conf / 2))
-        pval = 2 * stats.norm.sf(np.abs(params / se))
+        q = float(special.ndtri(0.5 + conf / 2))
+        pval = 2 * special.ndtr(-np.abs(params / se))
     method = {"poisson": "Poisson GLM", "quasi-poisson": "quasi-Poisson GLM", "negbin": "NB2 GLM"}
     coefs = TrendCoefficients(
         params,
@@ -560,7 +560,7 @@ def fit_trend(
         std_error=se,
     )
     eta = X @ params + offset
-    se_eta = np.sqrt(np.einsum("ij,jk,ik->i", X, cov, X))
+    se_eta = np.sqrt(np.sum((X @ cov) * X, axis=1))
     n_params = X.shape[1] + (1 if family == "negbin" else 0)
     aic = -2 * llf + 2 * n_params
     bic = -2 * llf + np.log(n) * n_params
@@ -571,7 +571,7 @@ def fit_trend(
         confidence=conf,
         method=method[family],
         quantity="fitted monthly mean",
-        period=[str(p) for p in periods] if periods is not None else np.arange(n, dtype=float),
+        period=_labels(periods) if periods is not None else np.arange(n, dtype=float),
         observed=y,
         exposure=expo,
         family=family,
@@ -586,6 +586,12 @@ def fit_trend(
         df_resid=df_resid,
         spec=spec,
     )
+
+
+def _labels(periods) -> list[str]:
+    """``[str(p) for p in periods]`` for consecutive months ("2018-09"), without boxing each
+    Period (months since 1970-01 to year and month)."""
+    return [f"{1970 + k // 12:04d}-{k % 12 + 1:02d}" for k in periods.asi8.tolist()]
 
 
 # ---------------------------------------------------------------------------------------------
