@@ -563,7 +563,7 @@ def fit_negbin(
     information in beta at the fitted alpha, ``X' diag(mu / (1 + alpha mu)) X`` (the
     covariance of R's ``MASS::glm.nb``, which holds alpha fixed). ``full_cov`` adds the
     whole covariance matrix of beta (``cov``) and the variance of alpha from the observed
-    information (``alpha_var``, taken where the observed covariance is).
+    information (``alpha_var``), both taken at the end point.
     """
     S, T = y.shape
     p = X.shape[1]
@@ -666,12 +666,10 @@ def fit_negbin(
         idx = np.flatnonzero(inner)
         alpha[idx] = np.exp(theta[idx])
         if full_cov:
-            # alpha's variance from the observed information; where the Hessian before the
-            # last step is missing (not converged), the one at the end point
-            redo = idx[~np.all(np.isfinite(hess[idx]), axis=(1, 2))]
-            if redo.size:
-                _, H, _ = _NB2(y[redo], off[redo], X, gram).derivatives(beta[redo], theta[redo])
-                hess[redo] = H
+            # the observed information at the end point itself: with ``ll_tol`` the last
+            # step may have been larger than ``tol``
+            _, H, _ = _NB2(y[idx], off[idx], X, gram).derivatives(beta[idx], theta[idx])
+            hess[idx] = H
         if information == "expected":
             mu = np.exp(beta[idx] @ X.T + off[idx])
             w = mu / (1.0 + alpha[idx, None] * mu)
