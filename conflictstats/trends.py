@@ -1,7 +1,7 @@
 """One monthly count series: GLM trends, seasonality, breaks, changepoints and forecasts.
 
 :func:`fit_trend` fits a log-linear count model (Poisson, quasi-Poisson or NB2 negative binomial)
-with statsmodels: a linear trend in years, optional month-of-year effects, level and slope changes
+with the count-model core :mod:`conflictstats.countglm`: a linear trend in years, optional month-of-year effects, level and slope changes
 at known dates (an interrupted time series) and an exposure offset. The fit is a
 :class:`TrendFit` — an :class:`~conflictstats.results.Estimate` of the fitted monthly mean with its
 confidence band — whose methods give the coefficients, the annual percent change, the effects of
@@ -470,12 +470,16 @@ def fit_trend(
     ------
     InputError
         Counts that are negative, fractional or NaN; dates that are not consecutive months;
-        breaks outside the series; an unknown family, trend or seasonality.
+        breaks outside the series; an unknown family, trend or seasonality; a model with more
+        terms than the series can identify (rank-deficient design, or too few months).
 
     Notes
     -----
     ``log E[y_k] = log(exposure_k) + b0 + b1 k/12 + season(k) + sum_j [c_j 1(k >= k_j) +
-    d_j (k - k_j)^+ / 12]``, fitted by statsmodels' GLM (IRLS). Intervals are Wald intervals
+    d_j (k - k_j)^+ / 12]``, fitted by :func:`conflictstats.countglm.fit_count_glm` (IRLS;
+    NB2 by Newton's method in the coefficients and alpha jointly, with the coefficient
+    covariance of the expected information at the fitted alpha, as ``MASS::glm.nb``; alpha at
+    the Poisson limit is reported as 1e-8). Intervals are Wald intervals
     (normal quantiles; t quantiles on the residual df for quasi-Poisson, whose p-values R's
     ``summary.glm`` also takes from t). Checked against R's ``glm`` and ``MASS::glm.nb``.
 

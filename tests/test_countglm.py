@@ -253,3 +253,35 @@ def test_compare_series_family_and_deprecated_model():
         compare_series(y1, y2, family="nb")
     with pytest.raises(InputError, match="not both"), pytest.warns(DeprecationWarning):
         compare_series(y1, y2, family="poisson", model="poisson")
+
+
+# ---------------------------------------------------------------------------------------------
+# properties (hypothesis)
+# ---------------------------------------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as hs  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hs.lists(hs.integers(1, 200), min_size=6, max_size=48),
+    hs.sampled_from(("poisson", "quasi-poisson", "negbin")),
+    hs.floats(0.1, 100.0),
+)
+def test_score_equations_and_exposure_shift(y, family, exposure):
+    """Poisson and quasi-Poisson: X'(y - mu) = 0 (the likelihood equations); every family: an
+    exposure multiplies the fitted means' scale, so only the intercept moves, by -log(e)."""
+    y = np.asarray(y, float)
+    X = np.column_stack([np.ones(y.size), np.arange(y.size) / 12.0])
+    try:
+        a = fit_count_glm(y, X, family=family)
+    except InputError as exc:
+        assert "dispersion 0" in str(exc) and len(set(y.tolist())) <= 2
+        return
+    assert a.converged and np.all(np.isfinite(a.se)) and a.dispersion >= 0
+    if family != "negbin":
+        np.testing.assert_allclose(X.T @ (y - a.fitted), 0.0, atol=1e-7 * y.sum())
+    b = fit_count_glm(y, X, family=family, offset=np.log(exposure))
+    np.testing.assert_allclose(b.coef[0], a.coef[0] - np.log(exposure), rtol=1e-7, atol=1e-8)
+    np.testing.assert_allclose(b.coef[1], a.coef[1], rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(b.fitted, a.fitted, rtol=1e-6)
