@@ -37,6 +37,7 @@ __all__ = [
     "fit_count_glm",
     "fit_poisson_batch",
     "fit_negbin_batch",
+    "positive_definite",
     "BatchFit",
     "Gram",
 ]
@@ -100,6 +101,21 @@ def fit_negbin_batch(y, off, X, start, *, maxiter=100, tol=1e-8, **options) -> B
     ([1.044, 0.0], [False, True])
     """
     return _irls.fit_negbin(y, off, X, start, maxiter=maxiter, tol=tol, **options)
+
+
+def positive_definite(A: np.ndarray) -> np.ndarray:
+    """Which of the stacked symmetric matrices ``A`` (``(S, p, p)``) are numerically positive
+    definite: every Cholesky pivot above ``1e-12`` of its diagonal entry, all entries finite
+    (the test the batched fits apply to their information matrices).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from conflictstats.countglm import positive_definite
+    >>> positive_definite(np.array([np.eye(2), [[1.0, 1.0], [1.0, 1.0]]])).tolist()
+    [True, False]
+    """
+    return _irls.cholesky(np.asarray(A, dtype=float))[1]
 
 
 @dataclass(frozen=True, repr=False)
