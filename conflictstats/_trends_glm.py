@@ -76,14 +76,14 @@ def _future_offset(spec: dict, k: np.ndarray, exposure: Any, h: int) -> np.ndarr
 # ---------------------------------------------------------------------------------------------
 def _fit_poisson(y, X, offset):
     """Poisson GLM by IRLS; Fisher-information covariance as R's glm."""
-    fit = fit_count_glm(y, X, family="poisson", offset=offset)
+    fit = _checked(fit_count_glm(y, X, family="poisson", offset=offset))
     return fit.coef, fit.cov, 1.0, None, fit.loglik, fit
 
 
 def _fit_quasi_poisson(y, X, offset):
     """Quasi-Poisson (Wedderburn 1974; McCullagh & Nelder 1989, sec. 9.2): Poisson estimating
     equations, dispersion phi = Pearson chi-square / residual df, covariance scaled by phi."""
-    fit = fit_count_glm(y, X, family="quasi-poisson", offset=offset)
+    fit = _checked(fit_count_glm(y, X, family="quasi-poisson", offset=offset))
     return fit.coef, fit.cov, fit.dispersion, None, float("nan"), fit
 
 
@@ -96,9 +96,18 @@ def _fit_negbin(y, X, offset):
     overdispersion the maximum is at alpha = 0, the Poisson fit: alpha is then reported as
     ``ALPHA_MIN`` (1e-8, the Poisson limit to ~1e-8) with no standard error.
     """
-    fit = fit_count_glm(y, X, family="negbin", offset=offset, information="expected")
+    fit = _checked(fit_count_glm(y, X, family="negbin", offset=offset, information="expected"))
     alpha = ALPHA_MIN if fit.boundary else fit.dispersion
     return fit.coef, fit.cov, alpha, fit.alpha_se, fit.loglik, fit
+
+
+def _checked(fit):
+    if not fit.converged:
+        raise InputError(
+            f"the {fit.family} fit did not converge in 100 iterations (the maximum likelihood "
+            "estimate may not exist)"
+        )
+    return fit
 
 
 _FITTERS = {"poisson": _fit_poisson, "quasi-poisson": _fit_quasi_poisson, "negbin": _fit_negbin}

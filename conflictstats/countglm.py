@@ -56,6 +56,11 @@ BatchFit = PanelFit
 _DEV_TOL = 1e-12
 # the Poisson fit that only starts NB2's Newton iterations need not be precise
 _NB_START_TOL = 1e-3
+_FAILED = (
+    "the fit failed: the information matrix became numerically singular (fitted means "
+    "tending to 0 where the counts are 0, so that the maximum likelihood estimate does not "
+    "exist) or the fitted means overflowed"
+)
 # a fitted mean below this share of the mean count, at a zero count: the estimate is the
 # limit of a sequence whose means tend to 0 (separation), not a finite maximum
 _SEPARATION = 1e-8
@@ -332,7 +337,8 @@ def fit_count_glm(
     InputError
         Counts that are not whole numbers >= 0, or all zero; a design with the wrong shape,
         non-finite entries or linearly dependent columns; too few counts (more than the
-        coefficients for quasi-Poisson and NB2); quasi-Poisson counts fitted exactly (phi 0).
+        coefficients for quasi-Poisson and NB2); quasi-Poisson counts fitted exactly (phi 0);
+        a fit whose information matrix becomes singular (no maximum likelihood estimate).
 
     Notes
     -----
@@ -396,10 +402,7 @@ def fit_count_glm(
         yv, X, off, tol=max(tol, _NB_START_TOL) if nb else tol, maxiter=maxiter, cov=not nb
     )
     if beta is None:
-        raise InputError(
-            "the fit failed: the information matrix became numerically singular or the "
-            "fitted means overflowed"
-        )
+        raise InputError(_FAILED)
     boundary = False
     alpha = 0.0
     alpha_var = float("nan")
@@ -424,6 +427,8 @@ def fit_count_glm(
         alpha = float(fit.alpha[0])
         alpha_var = float(fit.alpha_var[0])
     coef = beta
+    if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(cov))):
+        raise InputError(_FAILED)
     mu = np.exp(X @ coef + off)
     if family == "negbin" and not boundary:
         loglik, deviance, pearson = _negbin_stats(yv, mu, alpha)

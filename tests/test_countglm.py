@@ -195,6 +195,12 @@ def test_separation_stops_where_r_stops_and_is_flagged():
         assert fit.coef[0] < -15 and fit.se[0] > 1e4
         assert np.all(np.isfinite(fit.se))
     assert not fit_count_glm(y + 1, X).separation
+    # all the weight on one month: the information matrix itself becomes singular
+    one = np.r_[np.zeros(11), 1.0]
+    X2 = np.column_stack([np.ones(12), np.arange(12) / 12])
+    for family in ("poisson", "quasi-poisson", "negbin"):
+        with pytest.raises(InputError, match="does not exist"):
+            fit_count_glm(one, X2, family=family)
 
 
 @pytest.mark.parametrize(
