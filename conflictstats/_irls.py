@@ -24,6 +24,8 @@ __all__ = ["PanelFit", "Gram", "cholesky", "fit_poisson", "fit_negbin", "trigamm
 #: Lower bound on the NB2 dispersion: below it the fit is the Poisson fit to ~1e-8.
 ALPHA_MIN = 1e-8
 _MAX_HALVINGS = 40
+# a Hessian taken before a last step smaller than this (relative) serves as the end point's
+_HESS_STEP = 1e-9
 
 
 @dataclass
@@ -563,7 +565,8 @@ def fit_negbin(
     information in beta at the fitted alpha, ``X' diag(mu / (1 + alpha mu)) X`` (the
     covariance of R's ``MASS::glm.nb``, which holds alpha fixed). ``full_cov`` adds the
     whole covariance matrix of beta (``cov``) and the variance of alpha from the observed
-    information (``alpha_var``), both taken at the end point.
+    information (``alpha_var``), both taken at the end point (or before a last step of less
+    than 1e-9, relative).
     """
     S, T = y.shape
     p = X.shape[1]
@@ -586,8 +589,10 @@ def fit_negbin(
     theta_min = np.log(ALPHA_MIN)
 
     hess = np.full((S, p + 1, p + 1), np.nan)
+    last_step = np.full(S, np.inf)  # relative size of the step after ``hess``
     act = np.flatnonzero(~boundary)
     model = _NB2(y[act], off[act], X, gram)
+    first = (act, model)
     b, th = beta[act], theta[act]
     ll = model.loglik(b, th)
     for it in range(1, maxiter + 1):
@@ -649,6 +654,7 @@ def fit_negbin(
         converged[act[finished]] = True
         # the Hessian before the last step, which moved no parameter by more than ``tol``
         hess[act[finished]] = H[finished]
+        last_step[act[finished]] = change[finished]
         keep = ~(finished | low | ~fin)
         if not keep.all():
             act = act[keep]
@@ -666,10 +672,15 @@ def fit_negbin(
         idx = np.flatnonzero(inner)
         alpha[idx] = np.exp(theta[idx])
         if full_cov:
-            # the observed information at the end point itself: with ``ll_tol`` the last
-            # step may have been larger than ``tol``
-            _, H, _ = _NB2(y[idx], off[idx], X, gram).derivatives(beta[idx], theta[idx])
-            hess[idx] = H
+            # the observed information at the end point itself where the last step (with
+            # ``ll_tol`` it may exceed ``tol``) could have moved it by more than 1e-9
+            redo = idx[~(last_step[idx] < _HESS_STEP)]
+            if redo.size:
+                act0, model0 = first
+                if not np.array_equal(redo, act0):
+                    model0 = _NB2(y[redo], off[redo], X, gram)
+                _, H, _ = model0.derivatives(beta[redo], theta[redo])
+                hess[redo] = H
         if information == "expected":
             mu = np.exp(beta[idx] @ X.T + off[idx])
             w = mu / (1.0 + alpha[idx, None] * mu)
