@@ -1,6 +1,7 @@
 """Batched maximum-likelihood fits of log-linear count models, one row per series.
 
-The private engine of :mod:`conflictstats.panel`. Every series of a chunk shares one time grid,
+The private engine of the count-model core :mod:`conflictstats.countglm` (and through it of
+``panel``, ``trends`` and ``rates``). Every series of a chunk shares one time grid,
 so the design is one ``(T, p)`` matrix ``X``; a cell a series did not observe has count 0 and
 offset ``-inf`` (fitted mean exactly 0), so it drops out of every sum without a mask. The
 weighted cross-products of all series are then one matrix product ``W @ XX`` with
@@ -9,7 +10,11 @@ each iteration solves the ``S`` small ``p``-by-``p`` systems at once with a Chol
 factorisation vectorised over the series axis. Series leave the active set as soon as they
 converge, so a few slow series never cost a whole-panel iteration.
 
-Nothing here validates input or knows about data frames; :mod:`conflictstats.panel` does both.
+A single series is a batch of one: ``Gram(X, lapack=True)`` then hands its few small systems
+to LAPACK, which is faster than the vectorised factorisation when there are few of them.
+
+Nothing here validates input or knows about data frames; :mod:`conflictstats.countglm` (one
+series) and :mod:`conflictstats.panel` (many) do both.
 """
 
 from __future__ import annotations
