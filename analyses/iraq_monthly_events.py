@@ -155,7 +155,7 @@ compare_rows, dispersion_rows = [], []
 for (country, measure), y in series.items():
     y16, y18 = y["2016"], y["2018"]
     for model in ("quasi-poisson", "negbin"):
-        r = compare_series(y16.to_numpy(), y18.to_numpy(), model=model)
+        r = compare_series(y16.to_numpy(), y18.to_numpy(), family=model)
         compare_rows.append(
             {
                 "country": country,

@@ -23,6 +23,7 @@ _SUBMODULES = (
     "propagate",
     "rates",
     "proportions",
+    "countglm",
     "trends",
     "panel",
     "mse",
