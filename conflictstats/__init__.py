@@ -24,6 +24,7 @@ _SUBMODULES = (
     "rates",
     "proportions",
     "countglm",
+    "fatalities",
     "trends",
     "panel",
     "mse",

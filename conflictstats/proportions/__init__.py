@@ -217,6 +217,13 @@ def proportion_ci(
     seven methods plus Jeffreys and Agresti–Coull. Limits are clipped to
     [0, 1]; an exact-type limit is 0 when x = 0 and 1 when x = n.
 
+    Every method assumes ``trials`` independent trials. Deaths are not: they come in events
+    (one massacre adds hundreds of deaths, all civilian), so the share of civilians among all
+    deaths varies far more than a binomial allows and these intervals are too narrow, often by
+    a factor of ten or more on event data. For shares or ratios summed over events use
+    :func:`conflictstats.fatalities.clustered_share` and
+    :func:`conflictstats.fatalities.clustered_ratio`, which take the events as the units.
+
     References
     ----------
     Newcombe, R. G. (1998). Two-sided confidence intervals for the single proportion:
