@@ -23,6 +23,7 @@ _SUBMODULES = (
     "propagate",
     "rates",
     "proportions",
+    "countglm",
     "fatalities",
     "trends",
     "panel",

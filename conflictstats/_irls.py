@@ -1,6 +1,7 @@
 """Batched maximum-likelihood fits of log-linear count models, one row per series.
 
-The private engine of :mod:`conflictstats.panel`. Every series of a chunk shares one time grid,
+The private engine of the count-model core :mod:`conflictstats.countglm` (and through it of
+``panel``, ``trends`` and ``rates``). Every series of a chunk shares one time grid,
 so the design is one ``(T, p)`` matrix ``X``; a cell a series did not observe has count 0 and
 offset ``-inf`` (fitted mean exactly 0), so it drops out of every sum without a mask. The
 weighted cross-products of all series are then one matrix product ``W @ XX`` with
@@ -9,7 +10,11 @@ each iteration solves the ``S`` small ``p``-by-``p`` systems at once with a Chol
 factorisation vectorised over the series axis. Series leave the active set as soon as they
 converge, so a few slow series never cost a whole-panel iteration.
 
-Nothing here validates input or knows about data frames; :mod:`conflictstats.panel` does both.
+A single series is a batch of one: ``Gram(X, lapack=True)`` then hands its few small systems
+to LAPACK, which is faster than the vectorised factorisation when there are few of them.
+
+Nothing here validates input or knows about data frames; :mod:`conflictstats.countglm` (one
+series) and :mod:`conflictstats.panel` (many) do both.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ __all__ = ["PanelFit", "Gram", "cholesky", "fit_poisson", "fit_negbin", "trigamm
 #: Lower bound on the NB2 dispersion: below it the fit is the Poisson fit to ~1e-8.
 ALPHA_MIN = 1e-8
 _MAX_HALVINGS = 40
+# a Hessian taken before a last step smaller than this (relative) serves as the end point's
+_HESS_STEP = 1e-9
 
 
 @dataclass
@@ -37,6 +44,8 @@ class PanelFit:
     failed: np.ndarray  # (S,) bool: numerically singular or non-finite, no estimate
     alpha: np.ndarray | None = None  # (S,) NB2 dispersion
     boundary: np.ndarray | None = None  # (S,) bool: alpha at its lower bound (Poisson fit)
+    cov: np.ndarray | None = None  # (S, p, p) full covariance, when asked for
+    alpha_var: np.ndarray | None = None  # (S,) NB2: variance of alpha (observed information)
 
 
 def outer_rows(X: np.ndarray) -> np.ndarray:
@@ -46,22 +55,118 @@ def outer_rows(X: np.ndarray) -> np.ndarray:
 
 
 class Gram:
-    """Weighted cross-products ``X' diag(w[s]) X`` for every row ``s`` of ``w`` at once.
+    """Weighted cross-products ``X' diag(w[s]) X`` for every row ``s`` of ``w`` at once, and
+    the linear algebra of the fits on them.
 
     ``outer(X[t], X[t])`` has many repeated or zero entries (symmetry; products of 0/1
     month indicators), so only its distinct columns are multiplied by the weights and the
     ``p * p`` entries are gathered from them: for a trend plus 11 months, 26 columns instead
-    of 169.
+    of 169. The systems are solved by the Cholesky factorisation vectorised over the series
+    (:func:`cholesky`).
+
+    With ``lapack=True`` (a single series or a handful) the products are plain matrix
+    products and the systems go to ``numpy.linalg`` (one LAPACK call per matrix), which is
+    faster when there are few matrices; the positive-definiteness test is the same, with
+    pivots down to ``1e-15`` of their diagonal entry accepted (a single fit whose means tend
+    to 0 then runs until R's deviance rule ends it, as R's does).
     """
 
-    def __init__(self, X: np.ndarray):
+    def __init__(self, X: np.ndarray, *, lapack: bool = False):
+        self.X = X
         self.p = X.shape[1]
-        cols, inverse = np.unique(outer_rows(X).T, axis=0, return_inverse=True)
-        self.basis = np.ascontiguousarray(cols.T)
-        self.index = np.asarray(inverse).ravel()
+        self.lapack = lapack
+        self._basis = self._index = None
+
+    def _build(self) -> None:
+        cols, inverse = np.unique(outer_rows(self.X).T, axis=0, return_inverse=True)
+        self._basis = np.ascontiguousarray(cols.T)
+        self._index = np.asarray(inverse).ravel()
+
+    @property
+    def basis(self) -> np.ndarray:
+        if self._basis is None:
+            self._build()
+        return self._basis
+
+    @property
+    def index(self) -> np.ndarray:
+        if self._index is None:
+            self._build()
+        return self._index
 
     def __call__(self, w: np.ndarray) -> np.ndarray:
+        if self.lapack:
+            return np.matmul(self.X.T * w[:, None, :], self.X)
         return (w @ self.basis)[:, self.index].reshape(-1, self.p, self.p)
+
+    def solve(self, A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_solve`, or its LAPACK form."""
+        if not self.lapack:
+            return _solve(A, b)
+        A, ok = _lapack_checked(A, _LAPACK_PIVOT)
+        with np.errstate(all="ignore"):
+            x = np.linalg.solve(A, np.where(ok[:, None], b, 0.0)[..., None])[..., 0]
+        ok &= np.all(np.isfinite(x), axis=1)
+        return x, ok
+
+    def inverse(self, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Inverses ``(S, p, p)`` of stacked symmetric matrices; ``ok`` as in :func:`_solve`
+        (the inverse is NaN where ``ok`` is False)."""
+        if self.lapack:
+            A, ok = _lapack_checked(A, _LAPACK_PIVOT)
+            with np.errstate(all="ignore"):
+                inv = np.linalg.inv(A)
+        else:
+            L, ok = cholesky(A)
+            Z = _inverse_factor(L)
+            inv = np.einsum("ijs,iks->sjk", Z, Z)
+        diag = np.diagonal(inv, axis1=1, axis2=2)
+        ok &= np.all(np.isfinite(inv), axis=(1, 2)) & np.all(diag > 0, axis=1)
+        inv[~ok] = np.nan
+        return inv, ok
+
+    def inverse_diagonal(self, A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_inverse_diagonal`, or its LAPACK form."""
+        if not self.lapack:
+            return _inverse_diagonal(A)
+        inv, ok = self.inverse(A)
+        return np.diagonal(inv, axis1=1, axis2=2).copy(), ok
+
+
+_LAPACK_PIVOT = 1e-15
+
+
+def _lapack_checked(A: np.ndarray, pivot: float = 1e-12) -> tuple[np.ndarray, np.ndarray]:
+    """``A`` with the matrices that are not numerically positive definite (the test of
+    :func:`cholesky`: a Cholesky pivot below ``pivot`` of its diagonal entry, or a value
+    that is not finite) replaced by the identity, and the mask of those that are."""
+    try:
+        # the common case: every matrix positive definite, nothing to replace
+        L = np.linalg.cholesky(A)
+        dL = np.diagonal(L, axis1=1, axis2=2)
+        ok = np.all(dL * dL > pivot * np.abs(np.diagonal(A, axis1=1, axis2=2)), axis=1)
+        if ok.all():
+            return A, ok
+    except np.linalg.LinAlgError:
+        pass
+    A = np.array(A, dtype=float)
+    p = A.shape[1]
+    ok = np.all(np.isfinite(A), axis=(1, 2))
+    A[~ok] = np.eye(p)
+    try:
+        L = np.linalg.cholesky(A)
+    except np.linalg.LinAlgError:
+        # one of them is not positive definite: factor them one by one
+        L = np.empty_like(A)
+        for s in range(A.shape[0]):
+            try:
+                L[s] = np.linalg.cholesky(A[s])
+            except np.linalg.LinAlgError:
+                L[s] = 0.0
+    pivots = np.diagonal(L, axis1=1, axis2=2) ** 2
+    ok &= np.all(pivots > pivot * np.abs(np.diagonal(A, axis1=1, axis2=2)), axis=1)
+    A[~ok] = np.eye(p)
+    return A, ok
 
 
 def cholesky(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -117,6 +222,17 @@ def _solve(A: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, ok
 
 
+def _inverse_factor(L: np.ndarray) -> np.ndarray:
+    """Rows of ``L^-1`` for the stacked factors ``L`` ``(p, p, S)`` of :func:`cholesky`."""
+    p = L.shape[0]
+    Z = np.zeros_like(L)
+    for j in range(p):
+        rhs = -(L[j, :j, None, :] * Z[:j]).sum(axis=0)
+        rhs[j] += 1.0
+        Z[j] = rhs / L[j, j]
+    return Z
+
+
 def _inverse_diagonal(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Diagonals ``(S, p)`` of the inverses of stacked symmetric matrices (Cholesky).
 
@@ -124,12 +240,7 @@ def _inverse_diagonal(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     not positive definite.
     """
     L, ok = cholesky(A)
-    p = L.shape[0]
-    Z = np.zeros_like(L)  # rows of L^-1
-    for j in range(p):
-        rhs = -(L[j, :j, None, :] * Z[:j]).sum(axis=0)
-        rhs[j] += 1.0
-        Z[j] = rhs / L[j, j]
+    Z = _inverse_factor(L)
     var = (Z * Z).sum(axis=0).T
     ok &= np.all(np.isfinite(var), axis=1) & np.all(var > 0, axis=1)
     var[~ok] = np.nan
@@ -149,6 +260,8 @@ def fit_poisson(
     tol: float,
     variances: bool = True,
     gram: Gram | None = None,
+    dev_tol: float | None = None,
+    full_cov: bool = False,
 ) -> PanelFit:
     """Poisson log-linear fits of every row of ``y`` by IRLS (Fisher scoring = Newton here).
 
@@ -157,7 +270,10 @@ def fit_poisson(
     out of every sum without a mask. ``X`` is ``(T, p)``. The start is R's
     ``mustart = y + 0.1``. A series has converged when no coefficient moves by more than
     ``tol * (|beta| + 0.1)`` in one step; as the log link is canonical the iteration is
-    Newton's method, so the next step would be of order ``tol**2``.
+    Newton's method, so the next step would be of order ``tol**2``. With ``dev_tol`` a series
+    has also converged when its deviance changes by less than ``dev_tol * (|dev| + 0.1)``
+    (R's ``glm.fit`` rule), which stops a fit whose means tend to 0 (separation) where R
+    stops it. ``full_cov`` adds the whole inverse Fisher information (``cov``).
     """
     S, T = y.shape
     p = X.shape[1]
@@ -172,10 +288,20 @@ def fit_poisson(
     seen = np.isfinite(off)
     mu = np.where(seen, y + 0.1, 0.0)
     lin = np.where(seen, np.log(mu, where=seen, out=np.zeros_like(mu)) - np.where(seen, off, 0), 0)
+    if dev_tol is not None:
+        # deviance = 2 (sum(y log y - y - y off) - yX beta + sum(mu)); cells with y > 0 are seen
+        pos = ya > 0
+        logy = np.log(ya, where=pos, out=np.zeros_like(ya))
+        dconst = np.sum(np.where(pos, ya * (logy - 1.0 - np.where(pos, oa, 0.0)), 0.0), axis=1)
+        yXa = ya @ X
+        dev = 2.0 * np.sum(
+            np.where(pos, ya * (logy - np.log(mu, where=pos, out=np.ones_like(mu))), 0.0) - ya + mu,
+            axis=1,
+        )
     old = None
     for it in range(1, maxiter + 1):
         # IRLS: X'WX beta = X'W z with W = mu and z = X beta + (y - mu) / mu
-        new, ok = _solve(gram(mu), (mu * lin + ya - mu) @ X)
+        new, ok = gram.solve(gram(mu), (mu * lin + ya - mu) @ X)
         if old is not None:
             done = ok & (_rel_change(new, old) < tol)
         else:
@@ -184,6 +310,10 @@ def fit_poisson(
         with np.errstate(over="ignore"):
             mu = np.exp(lin + oa)
         ok &= np.all(np.isfinite(mu), axis=1)
+        if dev_tol is not None:
+            new_dev = 2.0 * (dconst - np.sum(yXa * new, axis=1) + mu.sum(axis=1))
+            done |= ok & (np.abs(new_dev - dev) < dev_tol * (np.abs(new_dev) + 0.1))
+            dev = new_dev
         failed[act[~ok]] = True
         iterations[act] = it
         beta[act[done]] = new[done]
@@ -192,6 +322,8 @@ def fit_poisson(
         if not keep.all():
             act, ya, oa = act[keep], ya[keep], oa[keep]
             mu, lin, new = mu[keep], lin[keep], new[keep]
+            if dev_tol is not None:
+                dconst, yXa, dev = dconst[keep], yXa[keep], dev[keep]
         old = new
         if act.size == 0:
             break
@@ -199,12 +331,19 @@ def fit_poisson(
         beta[act] = old  # the last iterate, reported as not converged
 
     var = np.full((S, p), np.nan)
+    cov = np.full((S, p, p), np.nan) if full_cov else None
     good = ~failed & np.all(np.isfinite(beta), axis=1)
-    if variances and good.any():
-        v, ok = _inverse_diagonal(gram(np.exp(beta[good] @ X.T + off[good])))
+    if (variances or full_cov) and good.any():
+        info = gram(np.exp(beta[good] @ X.T + off[good]))
+        if full_cov:
+            c, ok = gram.inverse(info)
+            cov[good] = c
+            v = np.diagonal(c, axis1=1, axis2=2)
+        else:
+            v, ok = gram.inverse_diagonal(info)
         var[good] = v
         failed[np.flatnonzero(good)[~ok]] = True
-    return PanelFit(beta, var, converged & ~failed, iterations, failed)
+    return PanelFit(beta, var, converged & ~failed, iterations, failed, cov=cov)
 
 
 def trigamma(x: np.ndarray) -> np.ndarray:
@@ -405,6 +544,9 @@ def fit_negbin(
     maxiter: int,
     tol: float,
     gram: Gram | None = None,
+    ll_tol: float | None = None,
+    information: str = "observed",
+    full_cov: bool = False,
 ) -> PanelFit:
     """NB2 fits (mean ``mu``, variance ``mu + alpha mu^2``) by joint Newton on (beta, log alpha).
 
@@ -416,11 +558,20 @@ def fit_negbin(
     series whose alpha falls below :data:`ALPHA_MIN` while iterating. Otherwise alpha starts
     at the moment estimate (at least 0.05) and each step is Newton's with the observed
     Hessian, or Fisher scoring in beta plus a Newton step in log alpha where that is not an
-    ascent direction, with step halving until the log-likelihood does not fall. The
-    covariance is the inverse of the negative observed Hessian in (beta, alpha) including
-    alpha (as statsmodels' ``NegativeBinomial`` reports it), whose beta block does not depend
-    on whether alpha or log alpha is the parameter; it is taken at the last iterate but one,
-    which differs from the last by less than ``tol`` (relative) in every parameter.
+    ascent direction, with step halving until the log-likelihood does not fall. With
+    ``ll_tol`` a series has also converged when a step raises its log-likelihood by less than
+    ``ll_tol * (|loglik| + 0.1)`` (as :func:`fit_poisson`'s ``dev_tol``).
+
+    ``information="observed"``: the covariance is the inverse of the negative observed
+    Hessian in (beta, alpha) including alpha (as statsmodels' ``NegativeBinomial`` reports
+    it), whose beta block does not depend on whether alpha or log alpha is the parameter; it
+    is taken at the last iterate but one, which differs from the last by less than ``tol``
+    (relative) in every parameter. ``information="expected"``: the inverse of the expected
+    information in beta at the fitted alpha, ``X' diag(mu / (1 + alpha mu)) X`` (the
+    covariance of R's ``MASS::glm.nb``, which holds alpha fixed). ``full_cov`` adds the
+    whole covariance matrix of beta (``cov``) and the variance of alpha from the observed
+    information (``alpha_var``), both taken at the end point (or before a last step of less
+    than 1e-9, relative).
     """
     S, T = y.shape
     p = X.shape[1]
@@ -443,21 +594,23 @@ def fit_negbin(
     theta_min = np.log(ALPHA_MIN)
 
     hess = np.full((S, p + 1, p + 1), np.nan)
+    last_step = np.full(S, np.inf)  # relative size of the step after ``hess``
     act = np.flatnonzero(~boundary)
     model = _NB2(y[act], off[act], X, gram)
+    first = (act, model)
     b, th = beta[act], theta[act]
     ll = model.loglik(b, th)
     for it in range(1, maxiter + 1):
         if act.size == 0:
             break
         g, H, fisher = model.derivatives(b, th)
-        d, ok = _solve(-H, g)
+        d, ok = gram.solve(-H, g)
         ascent = ok & (np.sum(d * g, axis=1) > 0)
         if not ascent.all():
             # Fisher scoring in beta and a Newton (or unit) step in log alpha: an ascent
             # direction wherever the full Newton step is not
             idx = np.flatnonzero(~ascent)
-            db, okb = _solve(gram(fisher[idx]), g[idx, :p])
+            db, okb = gram.solve(gram(fisher[idx]), g[idx, :p])
             hth, gth = H[idx, p, p], g[idx, p]
             dth = np.where(hth < 0, -gth / np.where(hth < 0, hth, 1.0), np.sign(gth))
             d[idx, :p] = np.where(okb[:, None], db, 0.0)
@@ -491,6 +644,8 @@ def fit_negbin(
         nth = th + dd[:, p]
         change = np.maximum(_rel_change(nb, b), np.abs(dd[:, p]))
         done = (change < tol) | stuck
+        if ll_tol is not None:
+            done |= np.abs(new_ll - ll) < ll_tol * (np.abs(new_ll) + 0.1)
         low = nth < theta_min
         b, th = nb, nth
         ll = np.where(stuck, ll, new_ll)
@@ -504,6 +659,7 @@ def fit_negbin(
         converged[act[finished]] = True
         # the Hessian before the last step, which moved no parameter by more than ``tol``
         hess[act[finished]] = H[finished]
+        last_step[act[finished]] = change[finished]
         keep = ~(finished | low | ~fin)
         if not keep.all():
             act = act[keep]
@@ -514,27 +670,83 @@ def fit_negbin(
         theta[act] = th
 
     var = np.full((S, p), np.nan)
+    cov = np.full((S, p, p), np.nan) if full_cov else None
+    alpha_var = np.full(S, np.nan) if full_cov else None
     inner = ~boundary & ~failed
     if inner.any():
         idx = np.flatnonzero(inner)
-        v, ok = _inverse_diagonal(-hess[idx])
-        if not ok.all():
-            # not converged, or the last step was not Newton's: the Hessian at the end point
-            redo = idx[~ok]
-            _, H, _ = _NB2(y[redo], off[redo], X, gram).derivatives(beta[redo], theta[redo])
-            v[~ok], ok[~ok] = _inverse_diagonal(-H)
-        var[idx] = v[:, :p]
-        failed[idx[~ok]] = True
         alpha[idx] = np.exp(theta[idx])
+        if full_cov:
+            # the observed information at the end point itself where the last step (with
+            # ``ll_tol`` it may exceed ``tol``) could have moved it by more than 1e-9
+            redo = idx[~(last_step[idx] < _HESS_STEP)]
+            if redo.size:
+                act0, model0 = first
+                if not np.array_equal(redo, act0):
+                    model0 = _NB2(y[redo], off[redo], X, gram)
+                _, H, _ = model0.derivatives(beta[redo], theta[redo])
+                hess[redo] = H
+        if information == "expected":
+            mu = np.exp(beta[idx] @ X.T + off[idx])
+            w = mu / (1.0 + alpha[idx, None] * mu)
+            c, ok = gram.inverse(gram(w))
+            var[idx] = np.diagonal(c, axis1=1, axis2=2)
+            if full_cov:
+                cov[idx] = c
+                full, ok_obs = gram.inverse(-hess[idx])
+                alpha_var[idx] = np.where(ok_obs, full[:, p, p], np.nan) * alpha[idx] ** 2
+        else:
+            if full_cov:
+                full, ok = gram.inverse(-hess[idx])
+                v = np.diagonal(full, axis1=1, axis2=2)
+            else:
+                v, ok = gram.inverse_diagonal(-hess[idx])
+                full = None
+            if not ok.all():
+                # not converged, or the last step was not Newton's: the Hessian at the end point
+                redo = idx[~ok]
+                _, H, _ = _NB2(y[redo], off[redo], X, gram).derivatives(beta[redo], theta[redo])
+                if full_cov:
+                    full[~ok], ok[~ok] = gram.inverse(-H)
+                    v = np.diagonal(full, axis1=1, axis2=2)
+                else:
+                    v[~ok], ok[~ok] = gram.inverse_diagonal(-H)
+            var[idx] = v[:, :p]
+            if full_cov:
+                cov[idx] = full[:, :p, :p]
+                alpha_var[idx] = full[:, p, p] * alpha[idx] ** 2
+        failed[idx[~ok]] = True
     if boundary.any():
         # alpha = 0: the Poisson fit is the maximum; its covariance is the Poisson one
         # (refitted to full precision: ``start`` may come from a loosely converged fit)
         idx = np.flatnonzero(boundary & ~failed)
-        pois = fit_poisson(y[idx], off[idx], X, maxiter=maxiter, tol=tol, gram=gram)
+        pois = fit_poisson(
+            y[idx],
+            off[idx],
+            X,
+            maxiter=maxiter,
+            tol=tol,
+            gram=gram,
+            dev_tol=ll_tol,
+            full_cov=full_cov,
+        )
         beta[idx], var[idx] = pois.beta, pois.var
+        if full_cov:
+            cov[idx] = pois.cov
+            alpha_var[idx] = np.nan
         converged[idx] = pois.converged
         failed[idx] |= pois.failed
         alpha[idx] = 0.0
         iterations[idx] += pois.iterations
     converged &= ~failed
-    return PanelFit(beta, var, converged, iterations, failed, alpha=alpha, boundary=boundary)
+    return PanelFit(
+        beta,
+        var,
+        converged,
+        iterations,
+        failed,
+        alpha=alpha,
+        boundary=boundary,
+        cov=cov,
+        alpha_var=alpha_var,
+    )

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import _irls
+from . import countglm
 from ._numeric import normal_pvalue, z_quantile
 from ._validation import (
     InputError,
@@ -571,7 +571,7 @@ def _to_arrays(df: pd.DataFrame, spec: _Spec) -> _Panel:
 
 
 # -- fitting -----------------------------------------------------------------------------------
-def _screen(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> np.ndarray:
+def _screen(panel: _Panel, spec: _Spec, gram: countglm.Gram) -> np.ndarray:
     """Reasons that make a series unfit for fitting ("" where it can be fitted)."""
     y, m, X = panel.y, panel.mask, panel.X
     S, p = y.shape[0], X.shape[1]
@@ -590,7 +590,7 @@ def _screen(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> np.ndarray:
         G = gram(m[todo])
         # scale columns so the check does not depend on the time unit
         d = np.sqrt(np.maximum(np.diagonal(G, axis1=1, axis2=2), 1e-300))
-        _, full_rank = _irls.cholesky(G / d[:, :, None] / d[:, None, :])
+        full_rank = countglm.positive_definite(G / d[:, :, None] / d[:, None, :])
         deficient = todo[~full_rank]
         reason[deficient] = (
             "rank-deficient design on the observed times (a calendar month never observed, "
@@ -612,7 +612,7 @@ def _poisson(y, off, mask, X, gram, spec):
 
     McCullagh, P. and Nelder, J. A. (1989). Generalized Linear Models, 2nd ed., ch. 2 and 6.
     """
-    fit = _irls.fit_poisson(y, off, X, maxiter=spec.maxiter, tol=spec.tol, gram=gram)
+    fit = countglm.fit_poisson_batch(y, off, X, maxiter=spec.maxiter, tol=spec.tol, gram=gram)
     return fit, np.ones(y.shape[0]), np.zeros(y.shape[0], dtype=bool)
 
 
@@ -639,7 +639,7 @@ def _negbin(y, off, mask, X, gram, spec):
     of Count Data, 2nd ed., Cambridge University Press, ch. 3.
     """
     # the Poisson fit only starts NB2's Newton iterations: a loose one will do
-    fit = _irls.fit_poisson(
+    fit = countglm.fit_poisson_batch(
         y,
         off,
         X,
@@ -651,7 +651,7 @@ def _negbin(y, off, mask, X, gram, spec):
     alpha = np.full(y.shape[0], np.nan)
     note = np.zeros(y.shape[0], dtype=bool)
     good = np.flatnonzero(fit.converged)
-    nb = _irls.fit_negbin(
+    nb = countglm.fit_negbin_batch(
         y[good], off[good], X, fit.beta[good], maxiter=spec.maxiter, tol=spec.tol, gram=gram
     )
     fit.beta[good], fit.var[good] = nb.beta, nb.var
@@ -665,7 +665,7 @@ def _negbin(y, off, mask, X, gram, spec):
 _FAMILY_FITS = {"poisson": _poisson, "quasi-poisson": _quasi_poisson, "negbin": _negbin}
 
 
-def _fit_chunk(panel: _Panel, spec: _Spec, gram: _irls.Gram) -> dict[str, np.ndarray]:
+def _fit_chunk(panel: _Panel, spec: _Spec, gram: countglm.Gram) -> dict[str, np.ndarray]:
     """Screen and fit every series of one chunk; per-series arrays for the output table."""
     y, off, m, X = panel.y, panel.off, panel.mask, panel.X
     S, p = y.shape[0], X.shape[1]
@@ -777,7 +777,7 @@ def _fit_frame(df: pd.DataFrame, spec: _Spec, *, progress: bool | None = False) 
 
         pieces = tqdm(pieces, desc="fit_trends", unit="chunk", disable=False)
     parts = []
-    gram = _irls.Gram(panel.X)
+    gram = countglm.Gram(panel.X)
     for sl in pieces:
         chunk = _Panel(panel.labels[sl], panel.y[sl], panel.off[sl], panel.mask[sl], panel.X)
         parts.append(_fit_chunk(chunk, spec, gram))

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
+from .._numeric import z_quantile
 from .._validation import InputError, as_confidence, as_rng, check_method
 from ..results import Estimate, aux_field, result
 from .aggregate import CHUNK_CELLS, _group_codes
@@ -487,7 +488,7 @@ def _ratio(
     if method == "linearised" and interval != "percentile":
         raise InputError("interval= applies to method='bootstrap' only")
     reported, se_reported = _linearised(a, b)
-    z = float(stats.norm.ppf(0.5 + conf / 2))
+    z = z_quantile(conf)
     df = fmi = replicates = None
     if fatalities is not None:
         gen = as_rng(rng) if isinstance(fatalities, FatalityModel) else None

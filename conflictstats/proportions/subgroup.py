@@ -32,18 +32,16 @@ class SubgroupCount(Estimate):
 
 
 def _share_bounds(share: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(value, low, high) of a share given as a number, a (low, high) pair or an object with
-    ``.low``/``.high`` (and optionally ``.value``), such as a parsed reported figure."""
-    if hasattr(share, "low") and hasattr(share, "high"):
+    """(value, low, high) of a share given as a number, a (low, high) pair, a parsed share
+    (its ``share_low``/``share_high``) or an object with ``.low``/``.high`` (and optionally
+    ``.value``)."""
+    if getattr(share, "share_low", None) is not None:
+        # a parsed share keeps its own interval ("about half of 308": 0.45 to 0.55)
+        low, high = share.share_low, share.share_high
+        value = None
+    elif hasattr(share, "low") and hasattr(share, "high"):
         low, high = share.low, share.high
         value = getattr(share, "value", None)
-        base = getattr(share, "base", None)
-        if base is not None and np.all(np.asarray(high, float) > 1):
-            # a share already applied to its base ("about half of 308" read as 138.6-169.4
-            # civilians): back to a share of that base
-            base = float(base)
-            low, high = np.asarray(low, float) / base, np.asarray(high, float) / base
-            value = None if value is None else np.asarray(value, float) / base
     elif isinstance(share, tuple) and len(share) == 2:
         low, high = share
         value = None

@@ -40,6 +40,7 @@ from .._validation import (
     check_choice,
     check_method,
 )
+from ..countglm import fit_count_glm
 from ..results import Estimate, aux_field, result
 from .maximum import MaximumEstimate, maximum_cdf, mean_from_maximum
 from .onesample import _RATE_DISPATCH
@@ -400,8 +401,9 @@ def compare_series(
     *,
     exposure1=None,
     exposure2=None,
-    model="quasi-poisson",
+    family=None,
     confidence=0.95,
+    model=None,
 ) -> RateComparison:
     """Compare two periods of monthly (or other per-period) counts, letting the data say how
     overdispersed they are.
@@ -415,13 +417,16 @@ def compare_series(
         Counts per month (or other unit) in period 1 and period 2.
     exposure1, exposure2 : float or array_like, optional
         Exposure of each count (default 1: counts per month).
-    model : {"quasi-poisson", "poisson", "negbin"}
+    family : {"quasi-poisson", "poisson", "negbin"}, default "quasi-poisson"
         ``"poisson"``: Poisson GLM (no overdispersion); ``"quasi-poisson"``: the same
         estimate with standard errors scaled by the Pearson dispersion and t tests on the
         residual degrees of freedom (R's ``glm(family = quasipoisson)``); ``"negbin"``: NB2
-        GLM with ``theta`` estimated by maximum likelihood (R's ``MASS::glm.nb``).
+        GLM with ``theta`` estimated by maximum likelihood (R's ``MASS::glm.nb``). The same
+        word as ``fit_trend``'s ``family``.
     confidence : float, default 0.95
         Confidence level of the interval.
+    model : str, optional
+        Deprecated name of ``family`` (a DeprecationWarning; give one of the two).
 
     Returns
     -------
@@ -429,19 +434,22 @@ def compare_series(
         Scalar result: rate ratio, interval (Wald on the log scale; t quantile for
         quasi-Poisson), p-value (z test; t test for quasi-Poisson), the summed counts and
         exposures, ``dispersion`` (Pearson chi-square / residual df of the Poisson fit: the
-        data's variance-to-mean ratio, the same for every model) and ``theta`` (negbin only).
+        data's variance-to-mean ratio, the same for every family) and ``theta`` (negbin only).
 
     Raises
     ------
     InputError
-        Bad counts or exposures, an unknown model, or too few counts to estimate the
-        dispersion (at least 3 in all), or a period with no events.
+        Bad counts or exposures, an unknown family, or too few counts to estimate the
+        dispersion (at least 3 in all), or a period with no events; for quasi-Poisson, counts
+        fitted exactly (dispersion 0); for negbin, counts without overdispersion (the
+        likelihood is largest at theta = infinity: use ``family="poisson"``).
 
     Notes
     -----
-    Fitted with statsmodels (imported here, not at package import). The negative binomial
-    ``theta`` is the joint maximum likelihood estimate (statsmodels' ``NegativeBinomial``);
-    its coefficients and standard errors come from the GLM at that ``theta``, as glm.nb does.
+    Fitted by :func:`conflictstats.countglm.fit_count_glm`, the count-model core shared with
+    ``trends.fit_trend`` and ``panel.fit_trends``. The negative binomial ``theta`` is the
+    joint maximum likelihood estimate; the coefficient standard errors are the expected
+    information's at that ``theta``, as glm.nb reports them.
 
     References
     ----------
@@ -456,10 +464,19 @@ def compare_series(
     >>> round(r.estimate, 2), round(r.dispersion, 1), r.method
     (1.27, 0.8, 'quasi-poisson')
     """
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
-
-    model = check_choice(model, SERIES_MODELS, "model")
+    if model is not None:
+        warnings.warn(
+            "compare_series(model=...) is deprecated; use family=... (as fit_trend)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        if family is not None:
+            raise InputError(f"give family or model (deprecated), not both: {family!r}, {model!r}")
+        family = check_choice(model, SERIES_MODELS, "model")
+    elif family is None:
+        family = "quasi-poisson"
+    else:
+        family = check_choice(family, SERIES_MODELS, "family")
     conf = as_confidence(confidence)
     y1 = _series(counts1, "counts1")
     y2 = _series(counts2, "counts2")
@@ -477,37 +494,26 @@ def compare_series(
     X = np.column_stack([np.ones(y.size), np.r_[np.ones(y1.size), np.zeros(y2.size)]])
     offset = np.log(np.concatenate([e1, e2]))
     df = y.size - 2
-    with warnings.catch_warnings():
-        # a perfect fit (every count equal to its exposure's mean) is not a separation here:
-        # both periods have events, checked above
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=1e-13, maxiter=200)
-    dispersion = float(pois.pearson_chi2 / df) if df > 0 else float("nan")
+    pois = fit_count_glm(y, X, family="poisson", offset=offset)
+    dispersion = pois.pearson_chi2 / df
     theta = None
-    if model == "poisson":
-        b, se = pois.params[1], pois.bse[1]
-    elif model == "quasi-poisson":
-        if df <= 0:
-            raise InputError("quasi-poisson needs at least 3 counts in all")
-        b, se = pois.params[1], pois.bse[1] * np.sqrt(dispersion)
+    if family == "poisson":
+        fit = pois
+    elif family == "quasi-poisson":
+        fit = fit_count_glm(y, X, family="quasi-poisson", offset=offset)
     else:
-        nb = sm.NegativeBinomial(y, X, offset=offset, loglike_method="nb2")
-        start = np.r_[pois.params, 0.1]
-        fit = nb.fit(start_params=start, disp=0, maxiter=500, method="bfgs")
-        fit = nb.fit(start_params=fit.params, disp=0, maxiter=100, method="newton")
-        alpha = float(fit.params[-1])
-        if not np.isfinite(alpha) or alpha <= 0:
+        fit = fit_count_glm(y, X, family="negbin", offset=offset, information="expected")
+        if fit.boundary:
             raise InputError(
                 "the negative binomial fit found no overdispersion (theta infinite); "
-                "use model='poisson'"
+                "use family='poisson'"
             )
-        glm = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset).fit(
-            tol=1e-13, maxiter=200
-        )
-        b, se = glm.params[1], glm.bse[1]
-        theta = 1.0 / alpha
+        theta = 1.0 / fit.dispersion
+    if not fit.converged:
+        raise InputError(f"the {family} fit did not converge")
+    b, se = fit.coef[1], fit.se[1]
     a = 1 - conf
-    if model == "quasi-poisson":
+    if family == "quasi-poisson":
         q = stats.t.ppf(1 - a / 2, df)
         p = 2 * stats.t.sf(abs(b / se), df)
     else:
@@ -519,7 +525,7 @@ def compare_series(
         ci_high=float(np.exp(b + q * se)),
         pvalue=float(p),
         confidence=conf,
-        method=model,
+        method=family,
         quantity="rate ratio",
         count1=float(y1.sum()),
         exposure1=float(e1.sum()),
@@ -528,7 +534,7 @@ def compare_series(
         compare="ratio",
         alternative="two-sided",
         null=1.0,
-        dispersion=dispersion,
+        dispersion=float(dispersion),
         theta=theta,
     )
 

@@ -28,22 +28,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import InputError, as_rng, check_choice
-from .phrase import (
-    _FRACTION_WORDS,
-    _PREFIXES,
-    _RANGE_PREFIXES,
-    _ROUNDED,
-    _dash,
-    _is_bad_unit,
-    _normalise_unit,
-    _Number,
-    _read_number,
-    _read_numeral,
-    _read_per,
-    _read_words,
-    _Reader,
-    _unscaled,
-)
+from .phrase import _FRACTION_WORDS, read_phrase
 from .rules import (
     DEFAULT_RULES,
     MODELS,
@@ -51,7 +36,7 @@ from .rules import (
     SYNONYMS,
     ReportedFigureError,
     Rule,
-    _evaluate,
+    apply_rule,
     get_rules,
     rules_table,
 )
@@ -117,6 +102,9 @@ class ReportedFigure:
     share : bool
         True when the phrase states a share ("about half", "30%"); with a base the value and
         interval are counts of the base.
+    share_low, share_high : float or None
+        For a share, the interval of the share itself (before any base multiplies it in):
+        "about half of 308" has ``share_low = 0.45`` and ``share_high = 0.55``.
     """
 
     value: float
@@ -139,6 +127,8 @@ class ReportedFigure:
     rules: str = "default"
     scale: float = 1.0
     share: bool = False
+    share_low: float | None = None
+    share_high: float | None = None
 
     # -- interval ---------------------------------------------------------------------------
     @property
@@ -433,160 +423,49 @@ def parse_figure(
     >>> parse_figure("dozens", rules="acled").interval()
     (12.0, 12.0)
     """
-    if not isinstance(text, str):
-        raise ReportedFigureError(f"text must be a string, got {text!r}")
     table = get_rules(rules)
     rules_name = rules if isinstance(rules, str) else ("default" if rules is None else "custom")
-    original = text
-    m = _ROUNDED.search(text)
-    if m:
-        r0 = _Reader(m.group(1))
-        num = _read_numeral(r0)
-        r0.skip_space()
-        if num is None or r0.pos < len(r0.text) or num.value <= 0:
-            raise ReportedFigureError(
-                f"cannot read reported figure {original!r}: bad rounding unit {m.group(1)!r}"
-            )
-        if rounding is None:
-            rounding = num.value
-        text = text[: m.start()]
-    text = text.strip().rstrip(",;:.").strip()
-    r = _Reader(text.replace("\u2013", "-").replace("\u2014", "-"), original)
-    if not r.text:
-        raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")
-
-    qualifier = "exact"
-    for word, q in _PREFIXES:
-        if r.word(word):
-            qualifier = q
-            break
-    is_range_prefix = False
-    if qualifier == "exact" and r.word(*_RANGE_PREFIXES):
-        is_range_prefix = True
-
-    first = _read_number(r)
-    if first is None:
-        raise r.fail("expected a number")
-    second = None
-    save = r.pos
-    r.skip_space()
-    if first.vague is None and (
-        r.word("to", "and") if is_range_prefix else (r.word("to") or _dash(r))
-    ):
-        second = _read_number(r)
-        if second is None or second.vague is not None:
-            raise r.fail("expected the second number of a range")
-    elif is_range_prefix:
-        raise r.fail("expected 'to' or 'and' and a second number")
-    else:
-        r.pos = save
-
-    # postfix qualifiers
-    if second is None and first.vague is None:
-        post = r.word("or more", "+", "or fewer", "or less", "or so")
-        if post:
-            if qualifier != "exact":
-                raise r.fail(f"two qualifiers ({qualifier!r} and {post!r})")
-            qualifier = {"or so": "about", "or fewer": "up to", "or less": "up to"}.get(
-                post, "at least"
-            )
-
-    base = None
-    save = r.pos
-    if r.word("of") and not r.word("them", "those", "these"):
-        b = _read_numeral(r) or _read_words(r)
-        if b is None:
-            r.pos = save  # "dozens of fighters": the words are the unit
-        elif not first.share:
-            raise r.fail("a base ('of 308') needs a share before it ('half of 308')")
-        else:
-            base = b.value
-
-    tail = r.text[r.pos :].strip()
-    unit_words, per_words = _read_per(tail)
-    unit_words = re.sub(r"^of\s+", "", unit_words.strip(), flags=re.I)
-    if re.search(r"(^|\s)\d", unit_words):
-        r.pos = r.text.find(unit_words.strip(), r.pos) if unit_words.strip() else r.pos
-        raise r.fail("unexpected number after the figure")
-    bad_unit = _is_bad_unit(unit_words)
-    if bad_unit or re.search(r"\bor (?:more|fewer|less|so)\b", unit_words, re.I):
-        r.pos = r.text.find(unit_words, r.pos)
-        raise r.fail("unexpected words after the figure")
-    parsed_unit = _normalise_unit(unit_words)
-
-    # decide the rule
-    if first.vague is not None:
-        if qualifier != "exact":
-            raise r.fail(f"a qualifier ({qualifier!r}) before a vague word ({first.vague!r})")
-        key = first.vague
-    elif second is not None:
-        if qualifier not in ("exact", "about"):
-            raise r.fail(f"qualifier {qualifier!r} before a range")
-        if second.share and not first.share and not first.scaled:
-            first = _Number(first.value / 100, first.rounding / 100, share=True)  # "10-20%"
-        if second.share != first.share:
-            raise r.fail("a range mixing a share and a count")
-        if second.scaled and not first.scaled and first.value < second.value:
-            scale = second.value / _unscaled(second)
-            first = _Number(first.value * scale, first.rounding * scale, share=first.share)
-        key = "range" if qualifier == "exact" else "about range"
-    else:
-        key = qualifier
-    if key not in table:
-        raise r.fail(f"no rule for qualifier {key!r} in the rule table")
-    rule = table[key]
-
-    u = rounding if rounding is not None else min(first.rounding, (second or first).rounding)
-    if rounding is not None and (not np.isfinite(rounding) or rounding <= 0):
+    phrase = read_phrase(text)
+    if rounding is None:
+        rounding = phrase.rounding
+    elif not np.isfinite(rounding) or rounding <= 0:
         raise InputError(f"rounding must be a positive number, got {rounding!r}")
-    a = first.value
-    b_ = second.value if second is not None else a
-    if second is not None and b_ < a:
-        raise r.fail(f"a range from {a:g} down to {b_:g}")
-    env = {"x": a, "u": u, "a": a, "b": b_}
-    where = f"rule {key!r}"
-    value = _evaluate(rule.value, env, where)
-    low = _evaluate(rule.low, env, where)
-    high = _evaluate(rule.high, env, where)
-    cap = _evaluate(rule.cap, env, where) if rule.cap else None
-    share = first.share
-    if share:
-        low, high = max(low, 0.0), min(high, 1.0)
-        value = min(max(value, low), high)
-    if not (low <= value <= high):
-        raise ReportedFigureError(
-            f"rule {key!r} gives value {value:g} outside its interval [{low:g}, {high:g}] "
-            f"for {original!r}"
-        )
+    applied = apply_rule(phrase, table, rounding=rounding)
+    base = phrase.base
+    value, low, high, u = applied.value, applied.low, applied.high, applied.rounding
     if base is not None:
         value, low, high = value * base, low * base, high * base
-        u = u * base
-    uses_u = "u" in (rule.low + rule.high + rule.value)
-    stated = None if first.vague else first.value
+        u = None if u is None else u * base
+    first, second = phrase.first, phrase.second
+    share = first.share
     out_unit = (
-        unit if unit is not None else (parsed_unit or ("share" if share and base is None else None))
+        unit
+        if unit is not None
+        else (phrase.unit or ("share" if share and base is None else None))
     )
     return ReportedFigure(
         value=float(value),
         low=float(low),
         high=float(high),
-        qualifier=key,
-        rounding=float(u) if uses_u else None,
+        qualifier=phrase.key,
+        rounding=None if u is None else float(u),
         unit=out_unit,
-        per=per if per is not None else per_words,
+        per=per if per is not None else phrase.per,
         source=source,
         date=date,
         quote=quote,
-        text=original,
-        stated=stated,
+        text=phrase.text,
+        stated=None if first.vague else first.value,
         stated_high=second.value if second is not None else None,
         base=base,
-        closed=rule.closed,
-        cap=cap,
-        model=rule.model,
+        closed=applied.rule.closed,
+        cap=applied.cap,
+        model=applied.rule.model,
         rules=rules_name,
         scale=first.value if first.vague else 1.0,
         share=bool(share),
+        share_low=float(applied.low) if share else None,
+        share_high=float(applied.high) if share else None,
     )
 
 

@@ -351,3 +351,148 @@ def _dash(r: _Reader) -> bool:
         r.pos += 1
         return True
     return False
+
+
+@dataclass
+class Phrase:
+    """What a phrase says, before any rule is applied: read by :func:`read_phrase`.
+
+    ``key`` is the rule table row it asks for (a qualifier such as ``"about"``, a vague word
+    such as ``"dozens"``, ``"range"`` or ``"about range"``); ``first`` and ``second`` the
+    numbers as written (``second`` for a range); ``base`` the base of a share ("of 308");
+    ``unit`` and ``per`` the unit words and the rate's time unit; ``rounding`` a unit stated
+    as "(rounded to N)". ``reader`` keeps the position for error messages.
+    """
+
+    text: str
+    key: str
+    first: _Number
+    second: _Number | None
+    base: float | None
+    unit: str | None
+    per: str | None
+    rounding: float | None
+    reader: _Reader
+
+    def fail(self, what: str) -> ReportedFigureError:
+        return self.reader.fail(what)
+
+
+def read_phrase(text: str) -> Phrase:
+    """Read a qualified phrase into its parts, refusing what it cannot read.
+
+    Raises
+    ------
+    ReportedFigureError
+        Quoting the phrase and the part that failed.
+    """
+    if not isinstance(text, str):
+        raise ReportedFigureError(f"text must be a string, got {text!r}")
+    original = text
+    stated_rounding = None
+    m = _ROUNDED.search(text)
+    if m:
+        r0 = _Reader(m.group(1))
+        num = _read_numeral(r0)
+        r0.skip_space()
+        if num is None or r0.pos < len(r0.text) or num.value <= 0:
+            raise ReportedFigureError(
+                f"cannot read reported figure {original!r}: bad rounding unit {m.group(1)!r}"
+            )
+        stated_rounding = num.value
+        text = text[: m.start()]
+    text = text.strip().rstrip(",;:.").strip()
+    r = _Reader(text.replace("\u2013", "-").replace("\u2014", "-"), original)
+    if not r.text:
+        raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")
+
+    qualifier = "exact"
+    for word, q in _PREFIXES:
+        if r.word(word):
+            qualifier = q
+            break
+    is_range_prefix = False
+    if qualifier == "exact" and r.word(*_RANGE_PREFIXES):
+        is_range_prefix = True
+
+    first = _read_number(r)
+    if first is None:
+        raise r.fail("expected a number")
+    second = None
+    save = r.pos
+    r.skip_space()
+    if first.vague is None and (
+        r.word("to", "and") if is_range_prefix else (r.word("to") or _dash(r))
+    ):
+        second = _read_number(r)
+        if second is None or second.vague is not None:
+            raise r.fail("expected the second number of a range")
+    elif is_range_prefix:
+        raise r.fail("expected 'to' or 'and' and a second number")
+    else:
+        r.pos = save
+
+    # postfix qualifiers
+    if second is None and first.vague is None:
+        post = r.word("or more", "+", "or fewer", "or less", "or so")
+        if post:
+            if qualifier != "exact":
+                raise r.fail(f"two qualifiers ({qualifier!r} and {post!r})")
+            qualifier = {"or so": "about", "or fewer": "up to", "or less": "up to"}.get(
+                post, "at least"
+            )
+
+    base = None
+    save = r.pos
+    if r.word("of") and not r.word("them", "those", "these"):
+        b = _read_numeral(r) or _read_words(r)
+        if b is None:
+            r.pos = save  # "dozens of fighters": the words are the unit
+        elif not first.share:
+            raise r.fail("a base ('of 308') needs a share before it ('half of 308')")
+        else:
+            base = b.value
+
+    tail = r.text[r.pos :].strip()
+    unit_words, per_words = _read_per(tail)
+    unit_words = re.sub(r"^of\s+", "", unit_words.strip(), flags=re.I)
+    if re.search(r"(^|\s)\d", unit_words):
+        r.pos = r.text.find(unit_words.strip(), r.pos) if unit_words.strip() else r.pos
+        raise r.fail("unexpected number after the figure")
+    bad_unit = _is_bad_unit(unit_words)
+    if bad_unit or re.search(r"\bor (?:more|fewer|less|so)\b", unit_words, re.I):
+        r.pos = r.text.find(unit_words, r.pos)
+        raise r.fail("unexpected words after the figure")
+    parsed_unit = _normalise_unit(unit_words)
+
+    # decide the rule
+    if first.vague is not None:
+        if qualifier != "exact":
+            raise r.fail(f"a qualifier ({qualifier!r}) before a vague word ({first.vague!r})")
+        key = first.vague
+    elif second is not None:
+        if qualifier not in ("exact", "about"):
+            raise r.fail(f"qualifier {qualifier!r} before a range")
+        if second.share and not first.share and not first.scaled:
+            first = _Number(first.value / 100, first.rounding / 100, share=True)  # "10-20%"
+        if second.share != first.share:
+            raise r.fail("a range mixing a share and a count")
+        if second.scaled and not first.scaled and first.value < second.value:
+            scale = second.value / _unscaled(second)
+            first = _Number(first.value * scale, first.rounding * scale, share=first.share)
+        key = "range" if qualifier == "exact" else "about range"
+    else:
+        key = qualifier
+    if second is not None and second.value < first.value:
+        raise r.fail(f"a range from {first.value:g} down to {second.value:g}")
+    return Phrase(
+        text=original,
+        key=key,
+        first=first,
+        second=second,
+        base=base,
+        unit=parsed_unit,
+        per=per_words,
+        rounding=stated_rounding,
+        reader=r,
+    )

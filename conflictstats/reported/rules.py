@@ -276,3 +276,54 @@ def _evaluate(expr: str, env: Mapping[str, float], name: str = "rule") -> float:
         total += sign * term
         pos, first = m.end(), False
     return total
+
+
+@dataclass(frozen=True)
+class AppliedRule:
+    """A rule applied to a phrase: value and interval on the phrase's own scale (a share
+    before its base multiplies it in), the cap, the rounding unit if the rule used one."""
+
+    value: float
+    low: float
+    high: float
+    cap: float | None
+    rounding: float | None
+    rule: Rule
+
+
+def apply_rule(phrase: Any, table: Any, *, rounding: float | None = None) -> AppliedRule:
+    """Evaluate the rule table's row ``phrase.key`` on the numbers of a read phrase.
+
+    ``x`` is the first number, ``a`` and ``b`` the ends of a range, ``u`` the rounding unit
+    (``rounding`` when given, else the finer of the numbers' own units). A share is clipped
+    to [0, 1].
+
+    Raises
+    ------
+    ReportedFigureError
+        When the table has no row for the key, or the row gives a value outside its interval.
+    """
+    key = phrase.key
+    if key not in table:
+        raise phrase.fail(f"no rule for qualifier {key!r} in the rule table")
+    rule = table[key]
+    first, second = phrase.first, phrase.second
+    u = rounding if rounding is not None else min(first.rounding, (second or first).rounding)
+    a = first.value
+    b = second.value if second is not None else a
+    env = {"x": a, "u": u, "a": a, "b": b}
+    where = f"rule {key!r}"
+    value = _evaluate(rule.value, env, where)
+    low = _evaluate(rule.low, env, where)
+    high = _evaluate(rule.high, env, where)
+    cap = _evaluate(rule.cap, env, where) if rule.cap else None
+    if first.share:
+        low, high = max(low, 0.0), min(high, 1.0)
+        value = min(max(value, low), high)
+    if not (low <= value <= high):
+        raise ReportedFigureError(
+            f"rule {key!r} gives value {value:g} outside its interval [{low:g}, {high:g}] "
+            f"for {phrase.text!r}"
+        )
+    uses_u = "u" in (rule.low + rule.high + rule.value)
+    return AppliedRule(value, low, high, cap, u if uses_u else None, rule)

@@ -1,7 +1,7 @@
 """One monthly count series: GLM trends, seasonality, breaks, changepoints and forecasts.
 
 :func:`fit_trend` fits a log-linear count model (Poisson, quasi-Poisson or NB2 negative binomial)
-with statsmodels: a linear trend in years, optional month-of-year effects, level and slope changes
+with the count-model core :mod:`conflictstats.countglm`: a linear trend in years, optional month-of-year effects, level and slope changes
 at known dates (an interrupted time series) and an exposure offset. The fit is a
 :class:`TrendFit` — an :class:`~conflictstats.results.Estimate` of the fitted monthly mean with its
 confidence band — whose methods give the coefficients, the annual percent change, the effects of
@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from .._format import format_confidence
 from .._numeric import normal_pvalue, z_quantile
@@ -470,12 +470,16 @@ def fit_trend(
     ------
     InputError
         Counts that are negative, fractional or NaN; dates that are not consecutive months;
-        breaks outside the series; an unknown family, trend or seasonality.
+        breaks outside the series; an unknown family, trend or seasonality; a model with more
+        terms than the series can identify (rank-deficient design, or too few months).
 
     Notes
     -----
     ``log E[y_k] = log(exposure_k) + b0 + b1 k/12 + season(k) + sum_j [c_j 1(k >= k_j) +
-    d_j (k - k_j)^+ / 12]``, fitted by statsmodels' GLM (IRLS). Intervals are Wald intervals
+    d_j (k - k_j)^+ / 12]``, fitted by :func:`conflictstats.countglm.fit_count_glm` (IRLS;
+    NB2 by Newton's method in the coefficients and alpha jointly, with the coefficient
+    covariance of the expected information at the fitted alpha, as ``MASS::glm.nb``; alpha at
+    the Poisson limit is reported as 1e-8). Intervals are Wald intervals
     (normal quantiles; t quantiles on the residual df for quasi-Poisson, whose p-values R's
     ``summary.glm`` also takes from t). Checked against R's ``glm`` and ``MASS::glm.nb``.
 
@@ -534,16 +538,16 @@ def fit_trend(
     }
     k = np.arange(n)
     X = _design(k, spec)
-    if np.linalg.matrix_rank(X) < X.shape[1]:
-        raise InputError("the model has more terms than the series can identify (rank-deficient)")
-    offset = np.log(expo)
+    offset = np.log(expo)  # the fitter checks the rank of X
     params, cov, disp, disp_se, llf, res = _FITTERS[family](y, X, offset)
     params, cov = np.asarray(params, float), np.asarray(cov, float)
     se = np.sqrt(np.diag(cov))
     df_resid = float(n - X.shape[1])
+    # scipy.stats' t and norm ppf/sf, called directly (the distribution objects' argument
+    # handling costs more than the fit of a short series)
     if family == "quasi-poisson":
-        q = float(stats.t.ppf(0.5 + conf / 2, df_resid))
-        pval = 2 * stats.t.sf(np.abs(params / se), df_resid)
+        q = float(special.stdtrit(df_resid, 0.5 + conf / 2))
+        pval = 2 * special.stdtr(df_resid, -np.abs(params / se))
     else:
         q = z_quantile(conf)
         pval = normal_pvalue(params / se)
@@ -560,7 +564,7 @@ def fit_trend(
         se=se,
     )
     eta = X @ params + offset
-    se_eta = np.sqrt(np.einsum("ij,jk,ik->i", X, cov, X))
+    se_eta = np.sqrt(np.sum((X @ cov) * X, axis=1))
     n_params = X.shape[1] + (1 if family == "negbin" else 0)
     aic = -2 * llf + 2 * n_params
     bic = -2 * llf + np.log(n) * n_params
@@ -571,7 +575,7 @@ def fit_trend(
         confidence=conf,
         method=method[family],
         quantity="fitted monthly mean",
-        period=[str(p) for p in periods] if periods is not None else np.arange(n, dtype=float),
+        period=_labels(periods) if periods is not None else np.arange(n, dtype=float),
         observed=y,
         exposure=expo,
         family=family,
@@ -586,6 +590,12 @@ def fit_trend(
         df_resid=df_resid,
         spec=spec,
     )
+
+
+def _labels(periods) -> list[str]:
+    """``[str(p) for p in periods]`` for consecutive months ("2018-09"), without boxing each
+    Period (months since 1970-01 to year and month)."""
+    return [f"{1970 + k // 12:04d}-{k % 12 + 1:02d}" for k in periods.asi8.tolist()]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -486,33 +486,76 @@ def find_changepoints(
     min_seg = max(int(min_segment), 3 if slope else 1)
     if n < min_seg:
         raise InputError(f"counts has {n} months, fewer than min_segment={min_seg}")
-    K = min(int(max_breaks), n // min_seg - 1)
+    max_k = min(int(max_breaks), n // min_seg - 1)
+
+    fits, lterm = _search(y, max_k, family == "negbin", criterion, slope, min_seg)
+    per_segment = 2 if slope else 1
+    phi = phi_raw = 1.0
+    if family == "quasi-poisson":
+        phi, phi_raw = _pearson_dispersion(y, fits[-1][1], slope, per_segment)
+    best, crit = _choose(fits, n, family, criterion, per_segment, phi)
+    k, taus, alpha, ll, p, _, table = min(best, key=lambda b: b[5])
+
+    fitted, starts, ends, level, slopes = _segment_means(y, taus, alpha, slope)
+    if family == "quasi-poisson" and phi != 1.0:
+        # quasi-log-likelihood l / phi; the MBIC length term is a penalty, left unscaled
+        table = (table + lterm) / phi - lterm
+    if interval == "profile":
+        lo, hi = _profile_intervals(table, taus, n, min_seg, conf)
+    else:
+        lo, hi = _bootstrap_intervals(
+            fitted, taus, alpha, phi, slope, min_seg, lterm, conf, n_boot, gen
+        )
+    fam_label = {"negbin": "NB2", "poisson": "Poisson"}.get(family)
+    if family == "quasi-poisson":
+        fam_label = f"quasi-Poisson (Pearson phi {phi_raw:.3g} from {fits[-1][0]} breaks"
+        fam_label += ", used 1)" if phi_raw < 1 else ")"
+    method = (
+        f"{fam_label} {'level+slope' if slope else 'level'} segments, exact DP, {criterion.upper()}"
+    )
+    if interval == "bootstrap":
+        method += f", parametric bootstrap percentile interval ({n_boot} replicates)"
+    return _assemble(
+        y,
+        periods,
+        taus,
+        lo,
+        hi,
+        fitted=fitted,
+        segments=(starts, ends, level, slopes if slope else None),
+        criteria=crit,
+        confidence=conf,
+        method=method,
+        family=family,
+        dispersion=float(phi if family == "quasi-poisson" else alpha),
+    )
+
+
+def _search(y, max_k, negbin, criterion, slope, min_seg):
+    """Best segmentation for each number of breaks 0..max_k, by exact dynamic programming.
+
+    For NB2, alpha and the segmentation are updated in turn until neither changes. Returns
+    ``[(k, taus, alpha, loglik, segment table)]`` and the MBIC length term folded into the
+    table (0 for other criteria).
+    """
+    n = y.size
     raw_ll = _slope_segment_loglik if slope else _level_segment_loglik
+    lterm = 0.0
     if criterion == "mbic":
         # Zhang & Siegmund's segment-length term is additive over segments: fold it into the
         # table so that the search stays exact.
         length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
-        length_term = np.where(length > 0, 0.5 * np.log(n / np.maximum(length, 1)), 0.0)
-
-        def seg_ll(y, alpha, m):
-            return raw_ll(y, alpha, m) - length_term
-    else:
-        seg_ll = raw_ll
-    per_segment = 2 if slope else 1
-    negbin = family == "negbin"
-
-    quasi = family == "quasi-poisson"
-    lterm = length_term if criterion == "mbic" else 0.0
+        lterm = np.where(length > 0, 0.5 * np.log(n / np.maximum(length, 1)), 0.0)
 
     cache: dict[float, np.ndarray] = {}
 
     def table_at(alpha):
         if alpha not in cache:
-            cache[alpha] = seg_ll(y, alpha, min_seg)
+            cache[alpha] = raw_ll(y, alpha, min_seg) - lterm
         return cache[alpha]
 
     fits = []
-    for k in range(K + 1):
+    for k in range(max_k + 1):
         alpha = _alpha_given_mean(y, np.full(n, y.mean())) if negbin else 0.0
         taus, ll, table = None, -np.inf, None
         for _ in range(25):
@@ -534,9 +577,11 @@ def find_changepoints(
         bounds = [0, *taus, n]
         ll = float(sum(raw[a, b] for a, b in zip(bounds[:-1], bounds[1:])))
         fits.append((k, taus, alpha, ll, table))
-    phi = 1.0
-    if quasi:
-        phi, phi_raw = _pearson_dispersion(y, fits[-1][1], slope, per_segment)
+    return fits, lterm
+
+
+def _choose(fits, n, family, criterion, per_segment, phi):
+    """The information criterion of each fit, and the table of them (one row per k)."""
     best = []
     for k, taus, alpha, ll, table in fits:
         bounds = [0, *taus, n]
@@ -562,45 +607,28 @@ def find_changepoints(
             "breaks": [",".join(map(str, b[1])) for b in best],
         }
     )
-    k, taus, alpha, ll, p, _, table = min(best, key=lambda b: b[5])
+    return best, crit
 
-    fitted, starts, ends, level, slopes = _segment_means(y, taus, alpha, slope)
-    if quasi and phi != 1.0:
-        # quasi-log-likelihood l / phi; the MBIC length term is a penalty, left unscaled
-        table = (table + lterm) / phi - lterm
-    if interval == "profile":
-        lo, hi = _profile_intervals(table, taus, n, min_seg, conf)
-    else:
-        lo, hi = _bootstrap_intervals(
-            fitted, taus, alpha, phi, slope, min_seg, lterm, conf, n_boot, gen
-        )
+
+def _assemble(y, periods, taus, lo, hi, *, fitted, segments, criteria, **fields):
+    """The Changepoints result: breaks as positions and, where the series has them, months."""
     lab = (lambda i: str(periods[int(i)])) if periods is not None else (lambda i: str(int(i)))
-    segments = pd.DataFrame(
+    starts, ends, level, slopes = segments
+    table = pd.DataFrame(
         {
             "start": [lab(s) for s in starts],
             "end": [lab(e - 1) for e in ends],
             "months": ends - starts,
-            "mean" if not slope else "mean_at_centre": level,
+            "mean" if slopes is None else "mean_at_centre": level,
         }
     )
-    if slope:
-        segments["annual_change_percent"] = 100 * np.expm1(slopes)
+    if slopes is not None:
+        table["annual_change_percent"] = 100 * np.expm1(slopes)
     has_dates = periods is not None
-    fam_label = {"negbin": "NB2", "poisson": "Poisson"}.get(family)
-    if quasi:
-        fam_label = f"quasi-Poisson (Pearson phi {phi_raw:.3g} from {fits[-1][0]} breaks"
-        fam_label += ", used 1)" if phi_raw < 1 else ")"
-    method = (
-        f"{fam_label} {'level+slope' if slope else 'level'} segments, exact DP, {criterion.upper()}"
-    )
-    if interval == "bootstrap":
-        method += f", parametric bootstrap percentile interval ({n_boot} replicates)"
     return Changepoints(
         np.asarray(taus, dtype=float),
         np.asarray(lo, dtype=float),
         np.asarray(hi, dtype=float),
-        confidence=conf,
-        method=method,
         quantity="break (first month of new segment)",
         date=[lab(t) for t in taus] if has_dates else None,
         date_low=[lab(t) for t in lo] if has_dates else None,
@@ -608,9 +636,8 @@ def find_changepoints(
         observed=y,
         period=[str(q) for q in periods] if has_dates else None,
         fitted=fitted,
-        segments=segments,
-        criteria=crit,
-        n_breaks=int(k),
-        family=family,
-        dispersion=float(phi if quasi else alpha),
+        segments=table,
+        criteria=criteria,
+        n_breaks=len(taus),
+        **fields,
     )

@@ -2,24 +2,21 @@
 
 The design has an intercept, a linear trend in years, month-of-year effects and a level and
 slope change per break; the same columns extend past the series for forecasts. The fitters
-(Poisson, quasi-Poisson, NB2) run statsmodels' GLM, imported lazily so that
-``import conflictstats`` stays light.
+(Poisson, quasi-Poisson, NB2) run the count-model core, :mod:`conflictstats.countglm`.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from .._validation import InputError, as_exposure
+from ..countglm import ALPHA_MIN, fit_count_glm
 from .series import _days
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_FIT_TOL = 1e-12
 
 
 # ---------------------------------------------------------------------------------------------
@@ -75,96 +72,42 @@ def _future_offset(spec: dict, k: np.ndarray, exposure: Any, h: int) -> np.ndarr
 
 
 # ---------------------------------------------------------------------------------------------
-# fitting (statsmodels underneath)
+# fitting (the count-model core underneath)
 # ---------------------------------------------------------------------------------------------
 def _fit_poisson(y, X, offset):
-    """Poisson GLM by IRLS (statsmodels); Fisher-information covariance as R's glm."""
-    import statsmodels.api as sm
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Perfect separation")
-        res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=_FIT_TOL)
-    return res.params, res.cov_params(), 1.0, None, float(res.llf), res
+    """Poisson GLM by IRLS; Fisher-information covariance as R's glm."""
+    fit = _checked(fit_count_glm(y, X, family="poisson", offset=offset))
+    return fit.coef, fit.cov, 1.0, None, fit.loglik, fit
 
 
 def _fit_quasi_poisson(y, X, offset):
     """Quasi-Poisson (Wedderburn 1974; McCullagh & Nelder 1989, sec. 9.2): Poisson estimating
     equations, dispersion phi = Pearson chi-square / residual df, covariance scaled by phi."""
-    import statsmodels.api as sm
-
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Perfect separation")
-        res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(
-            tol=_FIT_TOL, scale="X2"
-        )
-    if not np.isfinite(res.scale) or res.scale < 1e-10:
-        raise InputError(
-            "counts are fitted exactly (Pearson dispersion 0): quasi-Poisson intervals are "
-            "undefined; use family='poisson'"
-        )
-    return res.params, res.cov_params(), float(res.scale), None, float("nan"), res
+    fit = _checked(fit_count_glm(y, X, family="quasi-poisson", offset=offset))
+    return fit.coef, fit.cov, fit.dispersion, None, float("nan"), fit
 
 
 def _fit_negbin(y, X, offset):
     """NB2 with alpha by maximum likelihood (Lawless 1987; Hilbe 2011, ch. 8).
 
-    The joint maximum of (beta, alpha) comes from statsmodels' discrete NegativeBinomial by
-    Newton's method; the coefficient covariance is then taken from the NB2 GLM at that alpha
-    (expected information, as R's MASS::glm.nb reports it).
+    The joint maximum of (beta, alpha) by Newton's method; the coefficient covariance is the
+    inverse expected information at that alpha, as R's MASS::glm.nb reports it, and alpha's
+    standard error comes from the observed information in (beta, alpha). Without
+    overdispersion the maximum is at alpha = 0, the Poisson fit: alpha is then reported as
+    ``ALPHA_MIN`` (1e-8, the Poisson limit to ~1e-8) with no standard error.
     """
-    import statsmodels.api as sm
-    from statsmodels.discrete.discrete_model import NegativeBinomial
+    fit = _checked(fit_count_glm(y, X, family="negbin", offset=offset, information="expected"))
+    alpha = ALPHA_MIN if fit.boundary else fit.dispersion
+    return fit.coef, fit.cov, alpha, fit.alpha_se, fit.loglik, fit
 
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Perfect separation")
-        pois = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(tol=_FIT_TOL)
-    mu = pois.fittedvalues
-    alpha0 = max(float(np.sum((y - mu) ** 2 - y) / np.sum(mu**2)), 1e-3)
-    alpha, alpha_se = None, None
-    try:
-        # convergence is checked below (with a fallback), so statsmodels' warnings are noise
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            nb = NegativeBinomial(y, X, offset=offset, loglike_method="nb2").fit(
-                start_params=np.append(pois.params, alpha0),
-                method="newton",
-                maxiter=200,
-                tol=1e-14,
-                disp=0,
-            )
-        a = float(nb.params[-1])
-        if nb.mle_retvals.get("converged", False) and np.isfinite(a) and a > 1e-8:
-            alpha = a
-            se = float(nb.bse[-1])
-            alpha_se = se if np.isfinite(se) else None
-    except (np.linalg.LinAlgError, ValueError):
-        alpha = None
-    if alpha is None:
-        alpha = _profile_alpha(y, X, offset)
-    with warnings.catch_warnings():
-        # statsmodels' separation check misfires at the Poisson limit (alpha near 0)
-        warnings.filterwarnings("ignore", message="Perfect separation")
-        res = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=alpha), offset=offset).fit(
-            tol=_FIT_TOL
+
+def _checked(fit):
+    if not fit.converged:
+        raise InputError(
+            f"the {fit.family} fit did not converge in 100 iterations (the maximum likelihood "
+            "estimate may not exist)"
         )
-    return res.params, res.cov_params(), alpha, alpha_se, float(res.llf), res
-
-
-def _profile_alpha(y, X, offset) -> float:
-    """Fallback: maximise the NB2 profile likelihood over log alpha (bounded search)."""
-    import statsmodels.api as sm
-
-    def nll(log_alpha):
-        fam = sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))
-        return -sm.GLM(y, X, family=fam, offset=offset).fit(tol=1e-10).llf
-
-    # near the Poisson limit statsmodels warns about separation, which a count model cannot have
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        out = optimize.minimize_scalar(
-            nll, bounds=(-18.0, 5.0), method="bounded", options={"xatol": 1e-9}
-        )
-    return float(np.exp(out.x))
+    return fit
 
 
 _FITTERS = {"poisson": _fit_poisson, "quasi-poisson": _fit_quasi_poisson, "negbin": _fit_negbin}

@@ -39,7 +39,8 @@ def _as_series(counts: Any, dates: Any, name: str = "counts"):
         else:
             try:
                 if isinstance(dates, pd.PeriodIndex):
-                    periods = dates.asfreq("M")
+                    monthly = dates.freqstr == _MONTHLY
+                    periods = dates if monthly else dates.asfreq("M")
                 else:
                     periods = pd.PeriodIndex(pd.to_datetime(list(dates)), freq="M")
             except (ValueError, TypeError) as exc:
@@ -80,5 +81,15 @@ def _break_positions(breaks: Any, periods, n: int) -> list[int]:
     return sorted(out)
 
 
+# the ``freqstr`` of a monthly PeriodIndex in this pandas version
+_MONTHLY = pd.PeriodIndex([], freq="M").freqstr
+_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
+
+
 def _days(periods) -> np.ndarray:
-    return np.asarray(periods.days_in_month, dtype=float)
+    """Days in each month (the Gregorian calendar; ``days_in_month`` by arithmetic on the
+    months since 1970-01, several times faster)."""
+    k = np.asarray(periods.asi8)
+    month, year = k % 12, 1970 + k // 12
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    return _DAYS[month] + ((month == 1) & leap)
