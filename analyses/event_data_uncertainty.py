@@ -271,7 +271,8 @@ save_table(
         "Deaths per month in Iraq in events involving the Islamic State (side A or B), "
         "2014-01 to 2018-12: UCDP best estimate (sum over events), and the total under "
         f"{MODEL}: mean, median and 95% percentile interval of {N_TOTALS} draws, events "
-        f"independent given their reports; days: days in the month. Source: {SOURCE}."
+        f"independent given their reports; days: days in the month; the Iraq file ends on "
+        f"2018-12-25. Source: {SOURCE}."
     ),
 )
 ratio_model = monthly["model_mean"].sum() / monthly["ucdp_best"].sum()
