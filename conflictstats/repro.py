@@ -36,6 +36,7 @@ __all__ = [
     "sha256",
     "run_scripts",
     "compare_outputs",
+    "LayoutError",
     "FIGURE_FORMATS",
     "TABLE_FORMATS",
 ]
@@ -52,6 +53,10 @@ _SVG_SALT = "conflictstats"
 
 class ReproError(RuntimeError):
     """An analysis failed, or outputs could not be written reproducibly."""
+
+
+class LayoutError(ReproError):
+    """A saved figure fails the layout check (legend on data, text off the canvas or on text)."""
 
 
 def project_root(start: str | os.PathLike | None = None) -> Path:
@@ -114,6 +119,7 @@ def save_figure(
     formats: Sequence[str] = FIGURE_FORMATS,
     close: bool = True,
     dpi: float = 150,
+    check: bool = True,
 ) -> list[Path]:
     """Write a matplotlib figure as SVG, PNG and PDF, byte-identical on every rerun.
 
@@ -130,16 +136,28 @@ def save_figure(
         Close the figure after saving (frees memory in long analyses).
     dpi : float
         Resolution of the PNG (and of rasterised parts of SVG/PDF).
+    check : bool
+        Run :func:`conflictstats.plots.check_layout` on the figure after writing it and raise
+        :class:`LayoutError` if it finds a problem (a legend on data, text outside the canvas,
+        texts over one another). On by default, so every figure an analysis saves is checked.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
 
+    Raises
+    ------
+    LayoutError
+        When ``check`` is on and the figure has layout problems; the files are written
+        first, so that they can be looked at, and the message names the figure and the
+        overlapping artists.
+
     Notes
     -----
     Determinism comes from: the bundled style that plot functions draw with (DejaVu fonts
-    shipped with matplotlib), a fixed DPI, ``svg.hashsalt`` fixed, SVG text as paths, TrueType (Type 42) fonts in PDF, and
+    shipped with matplotlib; the figure is also drawn under it, so that colours named
+    ``"C0"``... take the style's cycle wherever the artist was made), a fixed DPI, ``svg.hashsalt`` fixed, SVG text as paths, TrueType (Type 42) fonts in PDF, and
     metadata without dates, software versions or creators that vary between runs.
 
     Examples
@@ -157,7 +175,7 @@ def save_figure(
     ...     first == [sha256(p) for p in paths]
     True
     """
-    import matplotlib as mpl
+    from .plots import check_layout, style_context
 
     stem = _target(name, "", formats, FIGURE_FORMATS)
     metadata_by_format = {
@@ -171,18 +189,30 @@ def save_figure(
         },
     }
     written = []
-    with mpl.rc_context({"svg.hashsalt": _SVG_SALT, "svg.fonttype": "path", "pdf.fonttype": 42}):
+    problems = []
+    with style_context(**{"svg.hashsalt": _SVG_SALT, "svg.fonttype": "path", "pdf.fonttype": 42}):
         for fmt in formats:
             path = stem.with_suffix("." + fmt)
             fig.savefig(
                 path, format=fmt, dpi=dpi, facecolor="white", metadata=metadata_by_format[fmt]
             )
             written.append(path)
+        if check:
+            # the PNG is drawn at ``dpi``, SVG and PDF at 72: a "best" legend can move between
+            problems = check_layout(fig, dpi=dpi)
+            if {"svg", "pdf"} & set(formats):
+                seen = {str(p) for p in problems}
+                problems += [p for p in check_layout(fig, dpi=72) if str(p) not in seen]
     if close:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
     _record(written)
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise LayoutError(
+            f"figure {stem.name!r} ({stem}.*) has {len(problems)} layout problem(s):\n{listed}"
+        )
     return written
 
 
