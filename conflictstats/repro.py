@@ -156,8 +156,8 @@ def save_figure(
     Notes
     -----
     Determinism comes from: the bundled style that plot functions draw with (DejaVu fonts
-    shipped with matplotlib; the figure is also drawn under it, so that colours named
-    ``"C0"``... take the style's cycle wherever the artist was made), a fixed DPI, ``svg.hashsalt`` fixed, SVG text as paths, TrueType (Type 42) fonts in PDF, and
+    shipped with matplotlib; colours named ``"C0"``, ``"C1"``... are drawn from the style's
+    colour cycle, wherever the artist was made), a fixed DPI, ``svg.hashsalt`` fixed, SVG text as paths, TrueType (Type 42) fonts in PDF, and
     metadata without dates, software versions or creators that vary between runs.
 
     Examples
@@ -175,7 +175,9 @@ def save_figure(
     ...     first == [sha256(p) for p in paths]
     True
     """
-    from .plots import check_layout, style_context
+    import matplotlib as mpl
+
+    from .plots import check_layout
 
     stem = _target(name, "", formats, FIGURE_FORMATS)
     metadata_by_format = {
@@ -190,7 +192,14 @@ def save_figure(
     }
     written = []
     problems = []
-    with style_context(**{"svg.hashsalt": _SVG_SALT, "svg.fonttype": "path", "pdf.fonttype": 42}):
+    rc = {
+        "svg.hashsalt": _SVG_SALT,
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        # colours named "C0", "C1"... are looked up when drawn: take the bundled style's cycle
+        "axes.prop_cycle": _style_cycle(),
+    }
+    with mpl.rc_context(rc):
         for fmt in formats:
             path = stem.with_suffix("." + fmt)
             fig.savefig(
@@ -214,6 +223,15 @@ def save_figure(
             f"figure {stem.name!r} ({stem}.*) has {len(problems)} layout problem(s):\n{listed}"
         )
     return written
+
+
+def _style_cycle() -> Any:
+    """The colour cycle of the bundled plot style."""
+    from matplotlib import rc_params_from_file
+
+    from .plots import STYLE_FILE
+
+    return rc_params_from_file(str(STYLE_FILE), use_default_template=False)["axes.prop_cycle"]
 
 
 def save_table(

@@ -20,6 +20,8 @@ __all__ = ["LayoutProblem", "check_layout", "describe_artist"]
 # How far (points) two boxes must overlap, or a text stick out of the canvas, before it counts:
 # anti-aliasing and font metrics make a fraction of a pixel noise.
 _TOLERANCE = 0.75
+# A text closer than this (points) to the edge of the canvas touches it.
+_MARGIN = 1.5
 _MAX_TEXT = 40
 
 
@@ -281,7 +283,7 @@ def _renderer(fig: Any) -> Any:
 
 
 def check_layout(
-    fig: Any, *, dpi: float | None = None, tolerance: float = _TOLERANCE
+    fig: Any, *, dpi: float | None = None, tolerance: float = _TOLERANCE, margin: float = _MARGIN
 ) -> list[LayoutProblem]:
     """Draw ``fig`` and list its layout problems (an empty list when it reads cleanly).
 
@@ -291,7 +293,7 @@ def check_layout(
       Axes of the figure (twin axes included); ``legend-on-text``: it covers a text that is
       not its own (an annotation, a tick label);
     - ``text-off-canvas``: a text (title, axis or tick label, annotation, legend entry) lies
-      partly outside the figure;
+      partly outside the figure, or touches its edge (closer than ``margin``);
     - ``text-overlap``: two texts print over one another.
 
     Parameters
@@ -304,6 +306,8 @@ def check_layout(
         saved at: a legend placed with ``loc="best"`` can land elsewhere at another dpi.
     tolerance : float
         Overlap, in points, below which boxes count as apart (rounding in font metrics).
+    margin : float
+        Distance, in points, that every text keeps from the edge of the canvas.
 
     Returns
     -------
@@ -339,23 +343,23 @@ def check_layout(
     >>> plt.close(fig)
     """
     if dpi is None or dpi == fig.dpi:
-        return _check(fig, tolerance)
+        return _check(fig, tolerance, margin)
     saved = fig.dpi
     try:
         fig.dpi = dpi
-        return _check(fig, tolerance)
+        return _check(fig, tolerance, margin)
     finally:
         fig.dpi = saved
 
 
-def _check(fig: Any, tolerance_pt: float) -> list[LayoutProblem]:
+def _check(fig: Any, tolerance_pt: float, margin_pt: float) -> list[LayoutProblem]:
     renderer = _renderer(fig)
     dpi = fig.dpi
     tolerance = tolerance_pt * dpi / 72.0
     problems: list[LayoutProblem] = []
 
     texts = list(_texts(fig))
-    canvas = _shrink(fig.bbox, -tolerance)
+    canvas = _shrink(fig.bbox, margin_pt * dpi / 72.0)
     boxes = []
     for text, legend in texts:
         box = text.get_window_extent(renderer)
@@ -371,7 +375,7 @@ def _check(fig: Any, tolerance_pt: float) -> list[LayoutProblem]:
             problems.append(
                 LayoutProblem(
                     "text-off-canvas",
-                    f"{describe_artist(text)} runs outside the figure "
+                    f"{describe_artist(text)} runs outside the figure or touches its edge "
                     f"(text box {_fmt(box)}, figure {_fmt(fig.bbox)})",
                     (text,),
                 )

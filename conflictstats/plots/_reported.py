@@ -207,8 +207,11 @@ def _panel(ax: Any, rows: list, name: str, log: bool | None, color: Any, style: 
     elif use_log:
         xmin, xmax = lo_data / 3, hi_data * 3
     else:
-        pad = 0.08 * (hi_data - lo_data or abs(hi_data) or 1)
-        xmin, xmax = min(lo_data, 0) - pad, hi_data + pad
+        start = min(lo_data, 0)
+        pad = 0.06 * (hi_data - start or abs(hi_data) or 1)
+        # an open upper end ("over a year") needs room to be seen running off the axis
+        open_end = any(not math.isfinite(hi) for *_, hi in scaled)
+        xmin, xmax = start - pad, hi_data + pad * (5 if open_end else 1)
 
     color = color or plt.rcParams["axes.prop_cycle"].by_key()["color"][0]
     style = {"linewidth": 2.2, "solid_capstyle": "butt", **style}
