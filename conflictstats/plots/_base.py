@@ -52,7 +52,8 @@ def legend_below(ax: Any, *, ncol: int | None = None, **kwargs: Any) -> Any:
     A legend inside the axes sooner or later sits on a point, a band or a reference line;
     below the axes it never does, and a constrained layout makes room for it. Call it after
     the x label is set: the gap left under the axes is worked out from the tick labels and
-    the number of lines of the x label, in points, so it is the same at every dpi.
+    the number of lines of the x label, in points, so it is the same at every dpi. The
+    legend takes the bundled style whether or not the caller is inside ``style_context``.
 
     Parameters
     ----------
@@ -79,6 +80,11 @@ def legend_below(ax: Any, *, ncol: int | None = None, **kwargs: Any) -> Any:
     >>> check_layout(ax.figure)
     []
     """
+    with style_context():
+        return _legend_below(ax, ncol, kwargs)
+
+
+def _legend_below(ax: Any, ncol: int | None, kwargs: dict) -> Any:
     from matplotlib.transforms import offset_copy
 
     rc = plt.rcParams

@@ -252,7 +252,8 @@ def _panel(ax: Any, rows: list, name: str, log: bool | None, color: Any, style: 
         ticks.append(y)
         text = f.text or f.format()
         unit = getattr(f, "unit", None)
-        if unit and unit != "share" and unit.lower() not in text.lower():
+        named = name.startswith(("area", "distance", "duration"))  # the axis gives the unit
+        if unit and unit != "share" and not named and unit.lower() not in text.lower():
             text = f"{text} [{unit}]"
         ticklabels.append(f"{text} ({src})" if src else text)
         y += 1.0
