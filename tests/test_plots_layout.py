@@ -315,3 +315,24 @@ def test_claim_check_puts_the_p_value_level_on_its_own_panel():
 
     assert level_lines(bottom) and not level_lines(top)
     plt.close("all")
+
+
+@pytest.mark.parametrize("width", [3.0, 4.0, 6.4])
+def test_trend_and_changepoints_read_cleanly_on_narrow_panels(width):
+    """Default titles wrap and date ticks stay compact, whatever the panel's width."""
+    from conflictstats.trends import find_changepoints
+
+    y = [10, 12, 9, 11, 10, 13, 11, 9, 40, 38, 42, 41, 39, 44, 40, 37]
+    try:
+        ax = plots.changepoints(
+            find_changepoints(y, dates="2018-01", min_segment=4),
+            ax=plots.get_ax(figsize=(width, 3.5)),
+        )
+        assert check_layout(ax.figure, dpi=150) == []
+        fit = _trend_fit()
+        ax = plots.trend(
+            fit, forecast=fit.forecast(6, rng=1), ax=plots.get_ax(figsize=(width, 3.5))
+        )
+        assert check_layout(ax.figure, dpi=150) == []
+    finally:
+        plt.close("all")

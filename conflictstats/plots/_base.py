@@ -60,7 +60,8 @@ def legend_below(ax: Any, *, ncol: int | None = None, **kwargs: Any) -> Any:
     ax : matplotlib Axes
         The Axes whose labelled artists make the legend.
     ncol : int, optional
-        Columns of entries (default: two when there are more than two entries).
+        Columns of entries (default: two when there are more than two entries and two
+        columns fit the figure's width, else one).
     **kwargs
         Passed to ``Axes.legend`` (``handles``, ``labels``, ``fontsize``, ...).
 
@@ -106,7 +107,13 @@ def _legend_below(ax: Any, ncol: int | None, kwargs: dict) -> Any:
         kwargs.setdefault("labels", labels)
     n = len(kwargs["labels"])
     if ncol is None:
-        ncol = 1 if n <= 2 else 2
+        # two columns for three or more entries, one if two would not fit the figure's width
+        # (entry width estimated from the longest label: ~0.6 em a character, 3 em of handle)
+        font = _points(kwargs.get("fontsize", rc["legend.fontsize"]))
+        longest = max((len(str(t)) for t in kwargs["labels"]), default=0)
+        column = (0.6 * longest + 3.0) * font
+        fits = int(ax.figure.get_figwidth() * 72.0 * 0.95 // max(column, 1.0))
+        ncol = max(1, min(1 if n <= 2 else 2, fits))
     return ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, 0.0),

@@ -23,6 +23,15 @@ def _x(periods: Any, n: int) -> Any:
     return pd.PeriodIndex(values, freq="M").to_timestamp()
 
 
+def _date_axis(ax: Any) -> None:
+    """Compact date ticks ("Jul", "2017"): long "2018-01" labels crowd a narrow panel."""
+    from matplotlib import dates
+
+    locator = dates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator, show_offset=False))
+
+
 def _break_x(label: str, has_dates: bool) -> Any:
     return pd.Period(label, freq="M").to_timestamp() if has_dates else float(label)
 
@@ -128,6 +137,8 @@ def trend(
             ax.plot(fx, forecast.estimate, color="C1", ls="-", label="forecast mean")
         ax.set_ylabel(ylabel)
         ax.set_xlabel("month" if has_dates else "month (position)")
+        if has_dates:
+            _date_axis(ax)
         ax.set_ylim(bottom=0)
         if title:
             ax.set_title(title)
@@ -205,6 +216,8 @@ def changepoints(
             ax.axvline(at, color="C3", ls="--", lw=1)
         ax.set_ylabel(ylabel)
         ax.set_xlabel("month" if has_dates else "month (position)")
+        if has_dates:
+            _date_axis(ax)
         ax.set_ylim(bottom=0)
         ax.set_title(title or _wrap(ax, f"{result.n_breaks} break(s): {result.method}"))
         if legend:
