@@ -20,6 +20,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 report: $(VENV)/.installed
 	$(BIN)/conflictstats run
+	$(BIN)/conflictstats report
 
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -56,7 +56,9 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DataWarning)
     ged = read_ucdp_ged("data/ucdp_ged/ucdp_ged191_iraq_hdx_extract.csv", on_inconsistent="sort")
 islamic_state = ged[(ged["side_a"] == "IS") | (ged["side_b"] == "IS")]
-ucdp_months = monthly_counts(islamic_state, measure="events", start="2016-01", end="2018-12")
+ucdp_months = monthly_counts(
+    islamic_state, measure="events", start="2016-01", end="2018-12", shape="wide"
+)
 REFERENCE_DISPERSIONS: dict[str, float] = {
     f"UCDP Iraq IS events {year}": round(
         float(fit_trend(ucdp_months[year], family="quasi-poisson", trend="none").dispersion), 2

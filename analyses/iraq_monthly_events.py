@@ -8,7 +8,8 @@ show — and how well would a trend fitted up to 2017 have forecast 2018?
 
 Data. UCDP GED (CC BY 4.0; see data/ucdp_ged/README.md): the HDX extract of GED 19.1 for Iraq
 (2014-01 to 2018-12) and UCDP's GED Syria release (2016-01 to 2019-11). An event is an
-Islamic State event when "IS" is side A or side B. Rows that break low <= best <= high (69 in
+Islamic State event when "IS" is side A or side B, alone or in a coalition
+(``datasets.involving``). Rows that break low <= best <= high (69 in
 the Iraq file, 101 in the Syria file) are kept with their three values sorted
 (``on_inconsistent="sort"``): they still count as events, and the best estimate becomes the
 middle value. One series per country and measure: events, and UCDP's best estimate of deaths.
@@ -53,7 +54,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from conflictstats import plots
-from conflictstats.datasets import DataWarning, monthly_counts, read_ucdp_ged
+from conflictstats.datasets import DataWarning, involving, monthly_counts, read_ucdp_ged
 from conflictstats.plots import style_context
 from conflictstats.rates import claim_check, compare_series
 from conflictstats.repro import save_figure, save_table
@@ -74,13 +75,11 @@ for w in caught:
     print(w.message)
 
 
-def islamic_state(events: pd.DataFrame) -> pd.DataFrame:
-    return events[(events["side_a"] == "IS") | (events["side_b"] == "IS")]
-
-
 SPANS = {"Iraq": (iraq, "2014-01", "2018-12"), "Syria": (syria, "2016-01", "2019-11")}
 series = {
-    (country, measure): monthly_counts(islamic_state(ev), measure=measure, start=s, end=e)
+    (country, measure): monthly_counts(
+        involving(ev, "IS"), measure=measure, start=s, end=e, shape="wide"
+    )
     for country, (ev, s, e) in SPANS.items()
     for measure in MEASURES
 }
@@ -232,9 +231,9 @@ print(
 )
 
 # --- the "final push": an interrupted time series for Deir ez Zor -----------------------------
-dez = islamic_state(syria)
+dez = involving(syria, "IS")
 dez = dez[dez["adm_1"] == "Deir ez Zor Governorate"]
-y_dez = monthly_counts(dez, start="2016-01", end="2019-11")
+y_dez = monthly_counts(dez, start="2016-01", end="2019-11", shape="wide")
 its = fit_trend(y_dez, family="negbin", breaks=["2018-09-10"])
 effects = its.break_effects().to_frame()
 effects.insert(0, "series", "Deir ez Zor, Islamic State events")

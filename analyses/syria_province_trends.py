@@ -6,8 +6,8 @@ Euphrates in Deir ez Zor until March 2019. Province by province, how fast did th
 of lethal events involving the group fall, and where did it not fall at all?
 
 Data. UCDP's GED Syria release, 2016-01 to 2019-11 (CC BY 4.0; see data/ucdp_ged/README.md).
-An event counts when "IS" is side A or side B; it counts in the month of its start date and in
-its first-level province (``adm_1``). The 101 rows breaking low <= best <= high are kept with
+An event counts when "IS" is side A or side B, alone or in a coalition (``datasets.involving``);
+it counts in the month of its start date and in its first-level province (``adm_1``). The 101 rows breaking low <= best <= high are kept with
 their values sorted (``on_inconsistent="sort"``; only the event count is used here). Of the
 6,472 Islamic State events, 154 have no province coded; they are left out of the panel.
 Every province with at least one event is a series of 47 months, empty months filled with 0.
@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from conflictstats import plots
-from conflictstats.datasets import DataWarning, monthly_counts, read_ucdp_ged
+from conflictstats.datasets import DataWarning, involving, monthly_counts, read_ucdp_ged
 from conflictstats.panel import fit_trends
 from conflictstats.repro import save_figure, save_table
 
@@ -67,18 +67,16 @@ with warnings.catch_warnings(record=True) as caught:
 for w in caught:
     print(w.message)
 
-islamic_state = syria[(syria["side_a"] == "IS") | (syria["side_b"] == "IS")]
-coded = islamic_state["adm_1"].fillna("").str.strip() != ""
+islamic_state = involving(syria, "IS")
+coded = islamic_state["adm_1"].notna()
 print(
     f"{len(islamic_state)} Islamic State events, {int((~coded).sum())} without a province "
     "(left out)"
 )
 
-# --- the panel: one zero-filled monthly series per province, long format --------------------
-wide = monthly_counts(islamic_state[coded], by="adm_1", measure="events", start=START, end=END)
-wide.columns = [c.removesuffix(" Governorate") for c in wide.columns]
-panel = wide.rename_axis(columns="province").stack().rename("events").reset_index()
-panel["days"] = panel["month"].dt.days_in_month
+# --- the panel: one zero-filled monthly series per province, long format, days per month ---
+panel = monthly_counts(islamic_state[coded], by="adm_1", measure="events", start=START, end=END)
+panel.insert(0, "province", panel.pop("adm_1").str.removesuffix(" Governorate"))
 
 # --- one NB2 trend with month-of-year effects per province ----------------------------------
 options = dict(
@@ -144,7 +142,7 @@ agree = all(
     )
     for col in ("estimate", "se", "ci_low", "ci_high", "dispersion")
 )
-n_series, n_months = wide.shape[1], wide.shape[0]
+n_series, n_months = panel["province"].nunique(), panel["month"].nunique()
 engines = pd.DataFrame(
     {
         "engine": ["numpy", "dask"],

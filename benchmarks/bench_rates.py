@@ -33,8 +33,8 @@ import warnings
 import numpy as np
 from scipy import special, stats
 
-from conflictstats._rates_etest import _etest_pvalue
 from conflictstats.rates import compare_rates
+from conflictstats.rates.etest import _etest_pvalue
 
 
 def best(fn, repeat=3):

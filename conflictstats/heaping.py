@@ -15,14 +15,13 @@ Both are vectorised: ``values`` may be 2-D (one data set per row, the test along
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from scipy import stats
 
 from ._validation import InputError, as_confidence, as_counts
-from .results import Estimate, HypothesisTest, aux_field
+from .results import Estimate, HypothesisTest, aux_field, result
 
 __all__ = [
     "RoundNumberTest",
@@ -47,7 +46,7 @@ WHIPPLE_BANDS = (
 )
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class RoundNumberTest(Estimate):
     """Share of values that are multiples of ``base`` against the smooth-null share.
 
@@ -64,7 +63,7 @@ class RoundNumberTest(Estimate):
     ratio: Any = None
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class DigitPreference(HypothesisTest):
     """Chi-square test of uniform last digits, with a Whipple-type index.
 

@@ -22,6 +22,7 @@ import pandas as pd
 from scipy import stats
 
 from . import _irls
+from ._numeric import normal_pvalue, z_quantile
 from ._validation import (
     InputError,
     as_confidence,
@@ -31,11 +32,13 @@ from ._validation import (
     check_choice,
 )
 
-__all__ = ["fit_trends", "FAMILIES", "COLUMNS"]
+__all__ = ["fit_trends", "FAMILIES", "COLUMNS", "MISSING", "TimeGapError"]
 
 #: The likelihoods ``fit_trends`` fits, as accepted by ``family=``.
 FAMILIES = ("poisson", "quasi-poisson", "negbin")
 _ENGINES = ("numpy", "dask")
+#: What ``fit_trends`` does with time points absent from a series, as accepted by ``missing=``.
+MISSING = ("raise", "zero", "drop")
 _SEASONALITY = ("month",)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -65,6 +68,10 @@ _CELLS_PER_CHUNK = 250_000
 _NB_START_TOL = 1e-3
 
 
+class TimeGapError(InputError):
+    """A series of the panel skips a point of its time grid (or has two rows in one)."""
+
+
 @dataclass(frozen=True)
 class _Spec:
     """Everything a partition needs to fit its series identically to the whole panel."""
@@ -81,6 +88,9 @@ class _Spec:
     maxiter: int
     tol: float
     chunk_size: int | None
+    missing: str = "drop"
+    grid: tuple[int, int] | None = None  # the panel's first and last grid step
+    freq: Any = None  # the Period frequency of Period times (None: months or numbers)
 
     @property
     def terms(self) -> list[str]:
@@ -99,6 +109,7 @@ def fit_trends(
     exposure: str | None = None,
     family: str = "poisson",
     seasonality: str | None = None,
+    missing: str = "raise",
     engine: str = "numpy",
     chunk_size: int | None = None,
     confidence: float = 0.95,
@@ -113,8 +124,9 @@ def fit_trends(
     Parameters
     ----------
     df : pandas.DataFrame or dask.dataframe.DataFrame
-        One row per series and time point (long format). Missing time points are simply
-        absent rows; a series may cover any part of the panel's span.
+        One row per series and time point (long format). A series may start after the
+        panel's first time point and end before its last; what a time point absent *inside*
+        a series means is the caller's to say, with ``missing``.
     series, time, count : str
         Column names: the series label (country, province, grid cell), the time (datetimes
         or pandas Periods, or plain numbers) and the non-negative whole-number count.
@@ -128,6 +140,25 @@ def fit_trends(
     seasonality : {None, "month"}
         ``"month"`` adds 11 month-of-year effects (January is the reference); needs datetime
         or Period times.
+    missing : {"raise", "zero", "drop"}
+        Time points absent from a series. The time grid is monthly for datetimes, one period
+        for Periods (weekly, monthly, quarterly, ...) and consecutive integers for numbers.
+
+        * ``"raise"`` (default): a series that skips a grid point between its first and its
+          last row raises :class:`TimeGapError`, naming the series and the first absent time
+          point. Counts made with ``groupby(...).size()`` have no rows for empty months, and
+          fitting them as given reads the busy months alone: trends flatten or flip sign.
+        * ``"zero"``: an absent time point is a count of 0. Every series is completed with
+          zeros over the whole panel's span (its first to its last time point, before a
+          series' first row and after its last too). Filled rows need an exposure the
+          panel does not have, so ``exposure`` must be None or the panel already complete
+          (:func:`conflictstats.datasets.monthly_counts` writes every month with its days).
+        * ``"drop"``: fit the rows as given. An absent time point is then *unobserved*: it
+          adds nothing to the likelihood, which is right when nobody counted that month,
+          and wrong when nothing happened in it.
+
+        ``"raise"`` and ``"zero"`` need the grid to be clear: whole-number numeric times
+        and at most one row per series and month (or period); ``"drop"`` fits any times.
     engine : {"numpy", "dask"}
         ``"numpy"`` fits in this process, chunk by chunk. ``"dask"`` keeps each series in one
         partition and maps the same fit over the partitions (on the current ``distributed``
@@ -168,6 +199,11 @@ def fit_trends(
 
     Raises
     ------
+    TimeGapError
+        With ``missing="raise"``: a series skips a time point inside its span; with
+        ``"raise"`` or ``"zero"``: a series has two rows in one month (or period), numeric
+        times are not whole numbers, or ``"zero"`` would fill rows of a panel with an
+        ``exposure`` column. A ``ValueError`` (:class:`InputError`) subclass.
     InputError
         If a column is missing, a count is negative, fractional or not finite, an exposure
         is not positive, a (series, time) pair repeats, the time column is neither datetimes
@@ -233,9 +269,27 @@ def fit_trends(
       province  estimate  ci_low  ci_high
     1        A      0.27    0.22     0.31
     3        B     -0.04   -0.15     0.08
+
+    Counts made with ``groupby(...).size()`` have no row for a month without events; the
+    fit refuses to read those months as unobserved unless told what they are:
+
+    >>> events = pd.DataFrame({"province": ["A"] * 5 + ["B"] * 3, "date": pd.to_datetime(
+    ...     ["2016-01-03", "2016-01-09", "2016-02-11", "2016-04-02", "2016-05-20",
+    ...      "2016-01-15", "2016-02-15", "2016-03-15"])})
+    >>> counts = (events.groupby(["province", events["date"].dt.to_period("M")]).size()
+    ...           .rename("events").reset_index())
+    >>> fit_trends(counts, series="province", time="date", count="events")
+    Traceback (most recent call last):
+    ...
+    conflictstats.panel.TimeGapError: province='A' skips 2016-03: it has rows for 2016-02 and ...
+    >>> res = fit_trends(counts, series="province", time="date", count="events",
+    ...                  missing="zero")
+    >>> res.groupby("province")["n_obs"].first().tolist()  # both span 2016-01 to 2016-05
+    [5, 5]
     """
     family = check_choice(family, FAMILIES, "family")
     engine = check_choice(engine, _ENGINES, "engine")
+    missing = check_choice(missing, MISSING, "missing")
     if seasonality is not None:
         check_choice(seasonality, _SEASONALITY, "seasonality")
     confidence = as_confidence(confidence)
@@ -272,6 +326,7 @@ def fit_trends(
         maxiter=int(maxiter),
         tol=tol,
         chunk_size=None if chunk_size is None else int(chunk_size),
+        missing=missing,
     )
     if engine == "dask":
         return _fit_dask(df, spec, npartitions=npartitions, compute=compute)
@@ -280,8 +335,8 @@ def fit_trends(
             f"df must be a pandas DataFrame for engine='numpy', got {type(df).__name__}"
         )
     _check_columns(df.columns, names)
-    kind, origin = _time_origin(df[time], time, seasonality)
-    return _fit_frame(df, _Spec(time_kind=kind, origin=origin, **spec), progress=progress)
+    timing = _time_origin(df[time], time, seasonality, missing)
+    return _fit_frame(df, _Spec(**timing, **spec), progress=progress)
 
 
 # -- input -------------------------------------------------------------------------------------
@@ -319,16 +374,20 @@ def _months(values: pd.Series) -> np.ndarray:
     return month.astype(np.int64) + 1970.0 * 12 + frac
 
 
-def _time_origin(values: Any, name: str, seasonality: str | None) -> tuple[str, float]:
-    """The time kind and the panel-wide origin (t = 0); works on pandas and Dask columns."""
+def _time_origin(
+    values: Any, name: str, seasonality: str | None, missing: str = "drop"
+) -> dict[str, Any]:
+    """Time kind, panel-wide origin (t = 0) and grid span; works on pandas and Dask columns."""
     kind = _time_kind(values.dtype, name)
     if kind == "numeric" and seasonality == "month":
         raise InputError(
             f"seasonality='month' needs datetime or Period times, but time={name!r} is numeric"
         )
-    lowest = values.min()
+    lowest, highest = values.min(), values.max()
     if hasattr(lowest, "compute"):
-        lowest = lowest.compute()
+        import dask
+
+        lowest, highest = dask.compute(lowest, highest)
     if pd.isna(lowest):
         raise InputError(f"time={name!r} has no values: df is empty")
     if kind == "datetime":
@@ -337,7 +396,123 @@ def _time_origin(values: Any, name: str, seasonality: str | None) -> tuple[str, 
         origin = float(lowest)
     if not np.isfinite(origin):
         raise InputError(f"time={name!r} must be finite, got {lowest!r}")
-    return kind, float(origin)
+    out = {"time_kind": kind, "origin": float(origin)}
+    if missing != "drop":
+        freq = values.dtype.freq if isinstance(values.dtype, pd.PeriodDtype) else None
+        ends = pd.Series([lowest, highest], dtype=values.dtype)
+        lo, hi = _grid_steps(ends, kind, freq, name)
+        out.update(grid=(int(lo), int(hi)), freq=freq)
+    return out
+
+
+def _grid_steps(values: pd.Series, kind: str, freq: Any, name: str) -> np.ndarray:
+    """Each time's step on the grid: Period ordinal, month number, or the whole number."""
+    if freq is not None:
+        return np.asarray(values.array.asi8, dtype=np.int64)
+    if kind == "datetime":
+        return np.floor(_months(values) + 1e-9).astype(np.int64)
+    v = values.to_numpy(dtype=float)
+    if not np.all(np.isfinite(v)) or np.any(v != np.round(v)):
+        bad = v[~np.isfinite(v) | (v != np.round(v))][0]
+        raise TimeGapError(
+            f"time={name!r}: numeric times must be whole numbers (the grid is consecutive "
+            f"integers), got {bad!r}; pass missing='drop' to fit the times as given"
+        )
+    return v.astype(np.int64)
+
+
+def _step_label(step: int, spec: _Spec) -> str:
+    """A grid step as the caller wrote it: '2016-04', '2016Q2' or '7'."""
+    if spec.freq is not None:
+        return str(pd.PeriodIndex.from_ordinals([step], freq=spec.freq)[0])
+    if spec.time_kind == "datetime":
+        year, month = divmod(int(step), 12)
+        return f"{year:04d}-{month + 1:02d}"
+    return str(int(step))
+
+
+def _step_times(steps: np.ndarray, spec: _Spec, dtype: Any) -> Any:
+    """Time values for filled grid steps, of the time column's dtype (months: the 1st)."""
+    if spec.freq is not None:
+        return pd.PeriodIndex.from_ordinals(steps, freq=spec.freq)
+    if spec.time_kind == "datetime":
+        stamps = pd.to_datetime(
+            pd.DataFrame({"year": steps // 12, "month": steps % 12 + 1, "day": 1})
+        )
+        tz = getattr(dtype, "tz", None)
+        return pd.DatetimeIndex(stamps.dt.tz_localize(tz) if tz is not None else stamps)
+    return pd.Index(steps).astype(dtype)
+
+
+def _fill_zeros(df: pd.DataFrame, spec: _Spec) -> pd.DataFrame:
+    """``missing="zero"``: every series completed with 0 counts over the panel's grid span."""
+    t_code, times = pd.factorize(df[spec.time], sort=True, use_na_sentinel=True)
+    s_code, labels = pd.factorize(df[spec.series], sort=True)
+    if (t_code < 0).any() or (s_code < 0).any():
+        return df  # _to_arrays names the missing time or label
+    step = _grid_steps(pd.Series(times), spec.time_kind, spec.freq, spec.time)[t_code]
+    lo, hi = spec.grid
+    present = np.zeros((len(labels), hi - lo + 1), dtype=bool)
+    present[s_code, step - lo] = True
+    absent_s, absent_j = np.nonzero(~present)
+    if absent_s.size == 0:
+        return df
+    if spec.exposure is not None:
+        raise TimeGapError(
+            f"missing='zero' would add {absent_s.size} zero-count row(s) (first: "
+            f"{spec.series}={labels[absent_s[0]]!r} at {_step_label(lo + absent_j[0], spec)}) "
+            f"but cannot know their {spec.exposure!r}; complete the panel with its exposure "
+            "first (datasets.monthly_counts writes every month with its days)"
+        )
+    fill = pd.DataFrame(
+        {
+            spec.series: labels.take(absent_s),
+            spec.time: _step_times(lo + absent_j, spec, df[spec.time].dtype),
+            spec.count: np.zeros(absent_s.size, dtype=df[spec.count].dtype),
+        }
+    )
+    cols = [spec.series, spec.time, spec.count]
+    return pd.concat([df[cols], fill], ignore_index=True)
+
+
+def _check_grid(mask: np.ndarray, times: Any, labels: pd.Index, spec: _Spec) -> None:
+    """Every series one row per grid step from its first row to its last, or TimeGapError.
+
+    ``mask`` is (series x distinct times), the times sorted; the check is on these arrays,
+    so it costs little next to the fit.
+    """
+    steps = _grid_steps(pd.Series(times), spec.time_kind, spec.freq, spec.time)
+    starts = np.flatnonzero(np.r_[True, np.diff(steps) > 0])
+    grid = steps[starts]  # the distinct grid steps the partition has
+    per_step = np.add.reduceat(mask, starts, axis=1)  # rows per series and grid step
+    if (per_step > 1).any():
+        s, k = np.argwhere(per_step > 1)[0]
+        stop = starts[k + 1] if k + 1 < len(starts) else mask.shape[1]
+        cols = starts[k] + np.flatnonzero(mask[s, starts[k] : stop])
+        raise TimeGapError(
+            f"{spec.series}={labels[s]!r} has two rows in {_step_label(grid[k], spec)} "
+            f"({times[cols[0]]!r} and {times[cols[1]]!r}), but its time grid has one row per "
+            "month (datetimes) or period: aggregate them, give weekly or daily times as pandas "
+            "Periods of that frequency, or pass missing='drop' to fit the times as given"
+        )
+    seen = per_step > 0
+    n_steps = len(grid)
+    first = seen.argmax(axis=1)
+    last = n_steps - 1 - seen[:, ::-1].argmax(axis=1)
+    absent = (grid[last] - grid[first] + 1) - seen.sum(axis=1)
+    if not (absent > 0).any():
+        return
+    s = int(np.argmax(absent > 0))
+    have = grid[seen[s]]
+    i = int(np.argmax(np.diff(have) > 1))
+    raise TimeGapError(
+        f"{spec.series}={labels[s]!r} skips {_step_label(have[i] + 1, spec)}: it has rows for "
+        f"{_step_label(have[i], spec)} and {_step_label(have[i + 1], spec)} but none between "
+        f"({int(absent.sum())} absent time point(s) in {int((absent > 0).sum())} series in "
+        "all). fit_trends does not guess what an absent row means: pass missing='zero' if it "
+        "is a count of 0 (e.g. a groupby(...).size() panel), or missing='drop' if it was not "
+        "observed"
+    )
 
 
 @dataclass
@@ -379,6 +554,8 @@ def _to_arrays(df: pd.DataFrame, spec: _Spec) -> _Panel:
     Y[flat] = y
     M = np.zeros(S * T)
     M[flat] = 1.0
+    if spec.missing != "drop":
+        _check_grid(M.reshape(S, T), times, labels, spec)
     L = np.full(S * T, -np.inf)  # log exposure; -inf marks an unobserved cell (mean 0)
     L[flat] = 0.0
     if spec.exposure is not None:
@@ -551,9 +728,9 @@ def _table(labels: pd.Index, parts: list[dict[str, np.ndarray]], spec: _Spec) ->
             pval = 2 * stats.t.sf(np.abs(est / se), np.maximum(df_resid, 1))
         method = "wald-t"
     else:
-        q = stats.norm.ppf(0.5 + spec.confidence / 2)
+        q = z_quantile(spec.confidence)
         with np.errstate(invalid="ignore"):
-            pval = 2 * stats.norm.sf(np.abs(est / se))
+            pval = normal_pvalue(est / se)
         method = "wald-z"
     out = pd.DataFrame(
         {
@@ -587,6 +764,8 @@ def _fit_frame(df: pd.DataFrame, spec: _Spec, *, progress: bool | None = False) 
     """The whole fit of one pandas frame (the numpy engine, and one Dask partition)."""
     if len(df) == 0:
         return _empty_table(spec, df[spec.series].dtype)
+    if spec.missing == "zero":
+        df = _fill_zeros(df, spec)
     panel = _to_arrays(df, spec)
     S, T = panel.y.shape
     size = spec.chunk_size or max(1, _CELLS_PER_CHUNK // max(T, 1))
@@ -631,8 +810,10 @@ def _fit_dask(df: Any, spec_kw: dict[str, Any], *, npartitions: int | None, comp
         raise InputError(
             f"df must be a pandas or Dask DataFrame for engine='dask', got {type(df).__name__}"
         )
-    kind, origin = _time_origin(ddf[spec_kw["time"]], spec_kw["time"], spec_kw["seasonality"])
-    spec = _Spec(time_kind=kind, origin=origin, **spec_kw)
+    timing = _time_origin(
+        ddf[spec_kw["time"]], spec_kw["time"], spec_kw["seasonality"], spec_kw["missing"]
+    )
+    spec = _Spec(**timing, **spec_kw)
     # every row of a series in one partition, so each partition fits whole series
     grouped = ddf.shuffle(on=spec.series, npartitions=npartitions or ddf.npartitions)
     meta = _empty_table(spec, ddf[spec.series].dtype)

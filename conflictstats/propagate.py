@@ -9,18 +9,17 @@ interval, in the shared result family (:class:`PropagatedEstimate`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ._validation import InputError, as_confidence, as_finite, as_rng
-from .results import Estimate, aux_field
+from .results import Estimate, aux_field, result
 
 __all__ = ["PropagatedEstimate", "monte_carlo"]
 
 
-@dataclass(frozen=True, repr=False, eq=False, kw_only=True)
+@result
 class PropagatedEstimate(Estimate):
     """A derived quantity propagated by Monte Carlo: median and percentile interval.
 

@@ -33,6 +33,7 @@ __all__ = [
     "output_dir",
     "save_figure",
     "save_table",
+    "describe_figure",
     "sha256",
     "run_scripts",
     "compare_outputs",
@@ -104,12 +105,54 @@ def _target(name: str | os.PathLike, subdir: str, formats: Sequence[str], allowe
     return path
 
 
-def _record(paths: Iterable[Path]) -> None:
+def _one_line(text: str | None) -> str:
+    return " ".join(str(text or "").split())
+
+
+def _record(paths: Iterable[Path], caption: str | None = None) -> None:
+    # One line per output: its path, then a tab and its caption (for the manifest and report).
     log = os.environ.get(_LOG_ENV)
     if log:
         with open(log, "a", encoding="utf-8") as fh:
             for p in paths:
-                fh.write(str(Path(p).resolve()) + "\n")
+                fh.write(f"{Path(p).resolve()}\t{_one_line(caption)}\n")
+
+
+def describe_figure(fig: Any) -> str:
+    """A plain-text description of a matplotlib figure from its titles and axis labels: the
+    alternative text of a figure saved without a caption.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set(title="Attacks a month", xlabel="month", ylabel="attacks")
+    >>> describe_figure(fig)
+    'Attacks a month (x: month; y: attacks)'
+    >>> plt.close(fig)
+    """
+    parts = []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        parts.append(_one_line(suptitle.get_text()))
+    panels = []
+    for ax in fig.get_axes():
+        titles = [ax.get_title(loc) for loc in ("left", "center", "right")]
+        title = _one_line(" ".join(t for t in titles if t.strip()))
+        axes = [
+            f"{k}: {_one_line(v)}"
+            for k, v in (("x", ax.get_xlabel()), ("y", ax.get_ylabel()))
+            if v.strip()
+        ]
+        text = " ".join(p for p in (title, f"({'; '.join(axes)})" if axes else "") if p)
+        if text:
+            panels.append(text)
+    if len(panels) > 1:
+        panels = [f"Panel {k}: {p}" for k, p in enumerate(panels, 1)]
+    parts.extend(panels)
+    return ". ".join(parts) if parts else "Figure without titles or axis labels"
 
 
 def save_figure(
@@ -119,6 +162,7 @@ def save_figure(
     formats: Sequence[str] = FIGURE_FORMATS,
     close: bool = True,
     dpi: float = 150,
+    caption: str | None = None,
     check: bool = True,
 ) -> list[Path]:
     """Write a matplotlib figure as SVG, PNG and PDF, byte-identical on every rerun.
@@ -136,6 +180,10 @@ def save_figure(
         Close the figure after saving (frees memory in long analyses).
     dpi : float
         Resolution of the PNG (and of rasterised parts of SVG/PDF).
+    caption : str, optional
+        What the figure shows, in a sentence: stored in the manifest and used by the HTML
+        report as caption and alternative text. By default a description built from the
+        figure's titles and axis labels (:func:`describe_figure`).
     check : bool
         Run :func:`conflictstats.plots.check_layout` on the figure after writing it and raise
         :class:`LayoutError` if it finds a problem (a legend on data, text outside the canvas,
@@ -190,6 +238,8 @@ def save_figure(
             "Producer": "conflictstats",
         },
     }
+    if caption is None:
+        caption = describe_figure(fig)
     written = []
     problems = []
     rc = {
@@ -216,7 +266,7 @@ def save_figure(
         import matplotlib.pyplot as plt
 
         plt.close(fig)
-    _record(written)
+    _record(written, caption)
     if problems:
         listed = "\n".join(f"  - {p}" for p in problems)
         raise LayoutError(
@@ -256,7 +306,11 @@ def save_table(
     digits : int
         Significant digits for numbers in the Markdown, LaTeX and HTML files.
     caption : str, optional
-        Caption for the LaTeX table.
+        What the table shows, with its units, source and method. Written into every format
+        meant for reading: ``\\caption{}`` in LaTeX, ``<caption>`` in HTML, and in Markdown a
+        ``Table: ...`` line above the table (Pandoc's caption syntax; other renderers show it
+        as a paragraph); also stored in the manifest for the HTML report. The CSV carries no
+        caption (see Notes).
     interval_label : str, optional
         Name of the interval in the ``ci_low``/``ci_high`` column header (default ``"CI"``, or
         the ``interval_label`` a result put in ``df.attrs``), e.g. ``"prediction interval"``.
@@ -269,8 +323,12 @@ def save_table(
     -----
     Markdown, LaTeX and HTML are formatted for reading by :func:`conflictstats.tables.
     format_frame`: ``ci_low``/``ci_high`` become one ``95% CI`` column written
-    ``"1.13 to 1.38"``, p-values read ``"< 0.001"`` or ``"0.042"``. The CSV keeps the raw numbers
-    (6 significant digits) so that it can be read back for further work.
+    ``"1.13 to 1.38"``, p-values read ``"< 0.001"`` or ``"0.042"``, an absent value or interval
+    is a blank cell. The CSV keeps the raw numbers (6 significant digits) and nothing but the
+    header and the rows, so that any CSV reader takes it as it is: no caption line or comment
+    (a ``#`` line breaks readers that do not expect it); the caption of a CSV is in the
+    Markdown, HTML and LaTeX files of the same name. LaTeX text is escaped (``%``, ``_``,
+    ``<`` ...), so the ``.tex`` file compiles as it is.
 
     Examples
     --------
@@ -279,11 +337,14 @@ def save_table(
     >>> df = pd.DataFrame({"estimate": [1.25], "ci_low": [1.13], "ci_high": [1.38],
     ...                    "confidence": [0.95], "pvalue": [0.0001]})
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     paths = save_table(df, f"{d}/ratio")
+    ...     paths = save_table(df, f"{d}/ratio", caption="2018 vs 2016 attack rate ratio")
     ...     print(open(paths[0]).read())
+    Table: 2018 vs 2016 attack rate ratio
+    <BLANKLINE>
     |   estimate | 95% CI       | pvalue   |
     |-----------:|:-------------|:---------|
     |       1.25 | 1.13 to 1.38 | < 0.001  |
+    <BLANKLINE>
     """
     from .tables import format_frame, to_frame
 
@@ -295,16 +356,59 @@ def save_table(
         path = stem.with_suffix("." + fmt)
         if fmt == "md":
             text = shown.to_markdown(index=False) + "\n"
+            if caption:
+                text = f"Table: {_one_line(caption)}\n\n{text}"
         elif fmt == "tex":
-            text = shown.to_latex(index=False, caption=caption)
+            escaped = shown.apply(lambda col: col.map(_latex_escape))
+            escaped.columns = [_latex_escape(str(c)) for c in shown.columns]
+            text = escaped.to_latex(
+                index=False, escape=False, caption=_latex_escape(caption) if caption else None
+            )
         elif fmt == "html":
-            text = shown.to_html(index=False, border=0) + "\n"
+            text = _html_caption(shown.to_html(index=False, border=0), caption) + "\n"
         else:
             text = frame.to_csv(index=False, float_format="%.6g", lineterminator="\n")
         path.write_text(text, encoding="utf-8", newline="\n")
         written.append(path)
-    _record(written)
+    _record(written, caption)
     return written
+
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+def _latex_escape(text: str) -> str:
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _html_caption(table_html: str, caption: str | None) -> str:
+    """Put ``<caption>`` first inside the ``<table>`` element, as HTML requires."""
+    if not caption:
+        return table_html
+    import html
+
+    end = table_html.index(">", table_html.index("<table")) + 1
+    return (
+        f"{table_html[:end]}\n  <caption>{html.escape(_one_line(caption))}</caption>"
+        f"{table_html[end:]}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,6 +425,7 @@ class ScriptRun:
     seconds: float
     outputs: list[str] = field(default_factory=list)
     inputs: list[str] = field(default_factory=list)
+    captions: dict[str, str] = field(default_factory=dict)
 
 
 def _versions() -> dict[str, str]:
@@ -353,23 +458,29 @@ def _run_one(script: Path, root: Path, outdir: Path) -> ScriptRun:
             [sys.executable, "-m", "conflictstats._runner", str(script)], cwd=root, env=env
         )
         seconds = time.perf_counter() - start
-        outputs = []
+        outputs, captions = [], {}
         if out_log.exists():
             for line in out_log.read_text(encoding="utf-8").splitlines():
-                rel = os.path.relpath(line, outdir)
+                path, _, caption = line.partition("\t")
+                rel = os.path.relpath(path, outdir)
                 if rel not in outputs:
                     outputs.append(rel)
+                if caption:
+                    captions[rel] = caption
         inputs = json.loads(in_log.read_text()) if in_log.exists() else []
     rel_script = os.path.relpath(script, root)
-    return ScriptRun(rel_script, proc.returncode, seconds, sorted(outputs), inputs)
+    return ScriptRun(rel_script, proc.returncode, seconds, sorted(outputs), inputs, captions)
 
 
 def _manifest_entry(run: ScriptRun, output: str, root: Path, outdir: Path) -> dict[str, Any]:
-    return {
+    entry = {
         "sha256": sha256(outdir / output),
         "script": run.script,
         "inputs": {p: sha256(root / p) for p in run.inputs},
     }
+    if output in run.captions:
+        entry["caption"] = run.captions[output]
+    return entry
 
 
 def _read_manifest(outdir: Path) -> dict[str, Any]:
@@ -390,6 +501,7 @@ def run_scripts(
     root: str | os.PathLike | None = None,
     outdir: str | os.PathLike | None = None,
     echo: Any = print,
+    report: bool = True,
 ) -> list[ScriptRun]:
     """Run analysis scripts, each in its own process from the project root, and update the
     manifest.
@@ -404,6 +516,10 @@ def run_scripts(
         Output folder; ``<root>/figures`` by default.
     echo : callable
         Receives one progress line per script.
+    report : bool
+        Rebuild the HTML report (``index.html`` and ``report/*.html``, see
+        :func:`conflictstats.report.write_report`) from the manifest afterwards, so that the
+        pages are outputs like any other, in the manifest and verified by ``check``.
 
     Returns
     -------
@@ -440,6 +556,10 @@ def run_scripts(
             outputs[out] = _manifest_entry(run, out, root, outdir)
         echo(f"[{k}/{len(paths)}] {rel} ok: {len(run.outputs)} outputs in {run.seconds:.1f} s")
     _write_manifest(outdir, manifest)
+    if report:
+        from .report import write_report
+
+        write_report(outdir, root=root)
     return runs
 
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from ._format import format_ci, format_confidence, format_frame, format_number, format_pvalue
 
-__all__ = ["Result", "Estimate", "HypothesisTest", "aux_field"]
+__all__ = ["Result", "Estimate", "HypothesisTest", "aux_field", "result"]
 
 _REPR_ROWS = 6
 
@@ -39,19 +39,37 @@ def aux_field(default: Any = None) -> Any:
     return field(default=default, metadata={"frame": False})
 
 
-def _is_numeric(value: Any) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return True
-    if isinstance(value, (int, float, np.number)):
-        return True
-    return isinstance(value, np.ndarray) and value.dtype.kind in "biuf"
+def result(cls: type) -> type:
+    """Class decorator for a member of the result family.
+
+    A frozen dataclass without generated ``repr`` or ``eq`` (the family's own are used) whose
+    fields are keyword-only, so a subclass adds fields after the base's without reordering
+    them.
+
+    Examples
+    --------
+    >>> from conflictstats.results import Estimate, result
+    >>> @result
+    ... class Share(Estimate):
+    ...     total: float = None
+    >>> Share(0.28, 0.13, 0.53, quantity="civilian share", total=9573.0).total
+    9573.0
+    """
+    return dataclass(frozen=True, repr=False, eq=False, kw_only=True)(cls)
 
 
+@result
 class Result:
     """Behaviour shared by every result: table, dict, repr and HTML repr.
 
-    Not instantiated directly; see :class:`Estimate` and :class:`HypothesisTest`.
+    Not instantiated directly; see :class:`Estimate` and :class:`HypothesisTest`. Declares the
+    two fields every test shares, keyword-only: ``null`` (the value under the null hypothesis)
+    and ``alternative`` (``"two-sided"``, ``"larger"`` or ``"smaller"``); both are ``None``
+    where a result has no test.
     """
+
+    null: Any = None
+    alternative: Any = None
 
     #: Columns that come first in ``to_frame()``, in this order; other fields follow.
     column_order: ClassVar[tuple[str, ...]] = ()
@@ -279,8 +297,8 @@ class HypothesisTest(Result):
         Name of the statistic, e.g. ``"chi-square"``.
     df : float or array_like, optional
         Degrees of freedom, where the reference distribution has them.
-    alternative : str
-        ``"two-sided"``, ``"larger"`` or ``"smaller"``.
+    alternative : str, optional
+        ``"two-sided"``, ``"larger"`` or ``"smaller"`` (declared on :class:`Result`).
 
     Examples
     --------
@@ -294,7 +312,6 @@ class HypothesisTest(Result):
     method: str = ""
     quantity: str = "statistic"
     df: Any = None
-    alternative: str = "two-sided"
 
     column_order: ClassVar[tuple[str, ...]] = (
         "quantity",
@@ -304,6 +321,11 @@ class HypothesisTest(Result):
         "alternative",
         "method",
     )
+
+    def __post_init__(self) -> None:
+        if self.alternative is None:  # a test without a stated alternative is two-sided
+            object.__setattr__(self, "alternative", "two-sided")
+        super().__post_init__()
 
     def _sentence(self, index: tuple[int, ...] = ()) -> str:
         stat = format_number(self._element("statistic", index))

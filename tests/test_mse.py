@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from conflictstats import mse
 from conflictstats._validation import InputError
+from conflictstats.mse.loglin import _all_models
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "capture_recapture"
@@ -130,7 +131,7 @@ def test_all_models_counts():
         chosen = {t for i, t in enumerate(terms) if mask >> i & 1}
         if all(set(itertools.combinations(t, 2)) <= chosen for t in chosen if len(t) == 3):
             closed += 1
-    assert len(mse._all_models(4, 3)) == closed == len(mse.loglinear(data, max_order=3).models)
+    assert len(_all_models(4, 3)) == closed == len(mse.loglinear(data, max_order=3).models)
 
 
 def test_unbounded_model_is_reported_not_averaged():

@@ -21,7 +21,7 @@ from scipy import special, stats
 
 from conflictstats import _irls
 from conflictstats._validation import InputError
-from conflictstats.panel import COLUMNS, FAMILIES, fit_trends
+from conflictstats.panel import COLUMNS, FAMILIES, TimeGapError, fit_trends
 
 KW = dict(series="cell", time="month", count="n", exposure="days", seasonality="month")
 MONTHS = pd.date_range("2010-01-01", periods=60, freq="MS")
@@ -245,7 +245,8 @@ def test_flagged_series_do_not_affect_the_rest(panel):
     rows.append(pd.DataFrame({"cell": "z_nojul", "month": MONTHS, "n": n, "days": 30.0}))
     frame = pd.concat([good, *rows], ignore_index=True)
     for family in FAMILIES:
-        res = fit_trends(frame, family=family, **KW)
+        # z_nodec skips every December on purpose: fitted as given, it must be flagged
+        res = fit_trends(frame, family=family, missing="drop", **KW)
         alone = fit_trends(good, family=family, **KW)
         head = res[res.cell.isin(alone.cell)].reset_index(drop=True)
         pd.testing.assert_frame_equal(head, alone)
@@ -485,7 +486,12 @@ def test_negbin_with_a_tiny_alpha_converges():
     ]
     k = np.arange(len(y)) / 12
     res = fit_trends(
-        pd.DataFrame({"s": "a", "k": k, "n": y}), series="s", time="k", count="n", family="negbin"
+        pd.DataFrame({"s": "a", "k": k, "n": y}),
+        series="s",
+        time="k",
+        count="n",
+        family="negbin",
+        missing="drop",  # times in years, not whole numbers: no grid to check
     )
     assert res.converged.all() and (res.reason == "").all()
     model = sm.NegativeBinomial(
@@ -530,7 +536,7 @@ def test_trend_interval_coverage(family, alpha):
     frame = pd.DataFrame(
         {"cell": np.repeat(np.arange(S), T), "k": np.tile(np.arange(T) / 12, S), "n": y.ravel()}
     )
-    res = fit_trends(frame, series="cell", time="k", count="n", family=family)
+    res = fit_trends(frame, series="cell", time="k", count="n", family=family, missing="drop")
     tr = res[res.term == "trend"]
     cover = ((tr.ci_low <= 0.1) & (0.1 <= tr.ci_high)).mean()
     assert 0.93 <= cover <= 0.97
@@ -552,3 +558,128 @@ def test_any_series_gives_numbers_or_a_reason(counts, family):
         assert ((res.ci_low <= res.estimate) & (res.estimate <= res.ci_high)).all()
     else:
         assert not res.converged.any() and res.estimate.isna().all()
+
+
+# -- absent time points: missing="raise" | "zero" | "drop" --------------------------------------
+def _events_panel():
+    """Events of two provinces, counted with groupby(...).size(): empty months have no row.
+
+    North: 4 events in each month of 2016, then a burst of 6 every sixth month of 2017-2018
+    (the rate falls from 4 to 1 a month). South: 3 events in every month (no gaps).
+    """
+    dates, where = [], []
+    for k in range(36):
+        day = pd.Timestamp("2016-01-01") + pd.DateOffset(months=k, days=9)
+        north = 4 if k < 12 else (6 if k % 6 == 5 else 0)
+        dates += [day] * (north + 3)
+        where += ["North"] * north + ["South"] * 3
+    events = pd.DataFrame({"province": where, "date": dates})
+    size = events.groupby(["province", events["date"].dt.to_period("M")]).size()
+    return size.rename("events").reset_index().rename(columns={"date": "month"})
+
+
+def _glm_trend(y, t):
+    import statsmodels.api as sm
+
+    X = np.column_stack([np.ones_like(t), t])
+    return sm.GLM(np.asarray(y, float), X, family=sm.families.Poisson()).fit(tol=1e-12)
+
+
+def test_groupby_size_panel_raises_instead_of_flipping_the_trend():
+    panel = _events_panel()
+    kw = dict(series="province", time="month", count="events")
+    with pytest.raises(TimeGapError, match=r"province='North' skips 2017-01") as err:
+        fit_trends(panel, **kw)
+    assert isinstance(err.value, InputError) and isinstance(err.value, ValueError)
+    assert "20 absent time point(s) in 1 series" in str(err.value)
+    assert "missing='zero'" in str(err.value)
+
+    zero = fit_trends(panel, missing="zero", **kw).set_index(["province", "term"])
+    drop = fit_trends(panel, missing="drop", **kw).set_index(["province", "term"])
+    # statsmodels on the series completed by hand (36 months, t in years from 2016-01)
+    t = np.arange(36) / 12
+    north = np.array([4] * 12 + [6 if k % 6 == 5 else 0 for k in range(12, 36)])
+    ref = _glm_trend(north, t)
+    np.testing.assert_allclose(zero.loc["North", "estimate"], ref.params, rtol=1e-8)
+    np.testing.assert_allclose(zero.loc["North", "se"], ref.bse, rtol=1e-8)
+    assert zero.loc[("North", "trend"), "n_obs"] == 36
+    # fitted as given, the 16 months with events alone: the fall reads as a rise
+    seen = north > 0
+    ref_drop = _glm_trend(north[seen], t[seen])
+    np.testing.assert_allclose(drop.loc["North", "estimate"], ref_drop.params, rtol=1e-8)
+    assert zero.loc[("North", "trend"), "ci_high"] < 0 < drop.loc[("North", "trend"), "estimate"]
+    # a complete series is the same whatever `missing` says
+    alone = fit_trends(panel[panel.province == "South"], **kw).set_index(["province", "term"])
+    for other in (drop, alone):
+        np.testing.assert_allclose(
+            other.loc["South", "estimate"], zero.loc["South", "estimate"], atol=1e-12
+        )
+
+
+def test_zero_fills_the_whole_panel_span_but_raise_allows_late_starts():
+    months = pd.period_range("2016-01", periods=24, freq="M")
+    frame = pd.DataFrame(
+        {
+            "cell": ["a"] * 24 + ["b"] * 12,
+            "month": list(months) + list(months[4:16]),
+            "n": [4] * 24 + [3] * 12,
+        }
+    )
+    kw = dict(series="cell", time="month", count="n")
+    raised = fit_trends(frame, **kw)  # b starts late and ends early: no gap inside it
+    pd.testing.assert_frame_equal(raised, fit_trends(frame, missing="drop", **kw))
+    zero = fit_trends(frame, missing="zero", **kw).set_index(["cell", "term"])
+    assert zero.loc[("b", "trend"), "n_obs"] == 24
+    full = np.r_[np.zeros(4), np.full(12, 3.0), np.zeros(8)]
+    ref = _glm_trend(full, np.arange(24) / 12)
+    np.testing.assert_allclose(zero.loc["b", "estimate"], ref.params, rtol=1e-8)
+
+
+def test_grid_of_numeric_and_period_times():
+    frame = pd.DataFrame({"cell": "a", "k": [1, 2, 3, 5, 6, 7], "n": [3, 4, 2, 5, 3, 4]})
+    kw = dict(series="cell", time="k", count="n")
+    with pytest.raises(TimeGapError, match="cell='a' skips 4: it has rows for 3 and 5"):
+        fit_trends(frame, **kw)
+    zero = fit_trends(frame, missing="zero", **kw)
+    ref = _glm_trend([3, 4, 2, 0, 5, 3, 4], np.arange(7.0))
+    np.testing.assert_allclose(zero["estimate"], ref.params, rtol=1e-8)
+    with pytest.raises(TimeGapError, match="whole numbers"):
+        fit_trends(frame.assign(k=frame.k / 12), **kw)
+    assert fit_trends(frame.assign(k=frame.k / 12), missing="drop", **kw).converged.all()
+    quarters = pd.period_range("2016Q1", periods=8, freq="Q")
+    q = pd.DataFrame({"cell": "a", "q": quarters, "n": [5, 6, 4, 5, 6, 7, 5, 6]})
+    assert fit_trends(q, series="cell", time="q", count="n").converged.all()  # no gaps
+    with pytest.raises(TimeGapError, match="skips 2016Q3"):
+        fit_trends(q.drop(index=2), series="cell", time="q", count="n")
+    # daily datetimes are not a monthly grid; daily Periods are a daily one
+    days = pd.DataFrame({"cell": "a", "d": pd.date_range("2016-01-01", periods=20), "n": 1})
+    with pytest.raises(TimeGapError, match="two rows in 2016-01.*as pandas Periods"):
+        fit_trends(days, series="cell", time="d", count="n")
+    daily = days.assign(d=days.d.dt.to_period("D")).drop(index=[5])
+    with pytest.raises(TimeGapError, match="skips 2016-01-06"):
+        fit_trends(daily, series="cell", time="d", count="n")
+    assert fit_trends(daily, series="cell", time="d", count="n", missing="zero").n_obs[0] == 20
+
+
+def test_two_rows_in_one_month_and_exposure_cannot_be_invented():
+    months = pd.date_range("2016-01-01", periods=12, freq="MS")
+    frame = pd.DataFrame({"cell": "a", "month": months, "n": np.arange(12) % 4 + 2, "days": 30})
+    kw = dict(series="cell", time="month", count="n")
+    twice = pd.concat([frame, frame.iloc[[3]].assign(month=pd.Timestamp("2016-04-15"))])
+    with pytest.raises(TimeGapError, match="two rows in 2016-04"):
+        fit_trends(twice, **kw)
+    assert len(fit_trends(twice, missing="drop", **kw)) == 2
+    gappy = frame.drop(index=[4, 5])
+    with pytest.raises(TimeGapError, match=r"cannot know their 'days'"):
+        fit_trends(gappy, exposure="days", missing="zero", **kw)
+    # a complete panel with its exposure needs no filling
+    pd.testing.assert_frame_equal(
+        fit_trends(frame, exposure="days", missing="zero", **kw),
+        fit_trends(frame, exposure="days", **kw),
+    )
+    with pytest.raises(InputError, match="missing"):
+        fit_trends(frame, missing="ignore", **kw)
+    # datetimes keep their month: filled months are dated on the 1st, the rest kept as given
+    mid = frame.assign(month=frame.month + pd.Timedelta(days=14)).drop(index=[4])
+    filled = fit_trends(mid, missing="zero", **kw)
+    assert filled.n_obs.iloc[0] == 12

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from conflictstats._validation import InputError
-from conflictstats.panel import fit_trends
+from conflictstats.panel import TimeGapError, fit_trends
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -84,3 +84,39 @@ def test_dask_errors_reach_the_caller(client):
         fit_trends(frame.to_numpy(), engine="dask", **KW)
     with pytest.raises(InputError, match="count='deaths' is not a column"):
         fit_trends(frame, engine="dask", **{**KW, "count": "deaths"})
+
+
+def test_dask_checks_and_fills_gaps_like_numpy(client):
+    """Absent months: the same error, and the same zero-filled fit, as the numpy engine."""
+    frame = make_panel(12, 36).drop(columns="days")
+    kw = {**KW, "exposure": None}
+    # g004 loses two months inside its span, g007 its last six (an early end, not a gap)
+    drop = (
+        (frame.cell == "g004") & frame.month.isin(pd.to_datetime(["2012-05-01", "2012-06-01"]))
+    ) | ((frame.cell == "g007") & (frame.month >= "2014-07-01"))
+    gappy = frame[~drop].sample(frac=1.0, random_state=4)  # rows of a series scattered
+    for engine in ("numpy", "dask"):
+        with pytest.raises(TimeGapError, match=r"cell='g004' skips 2012-05") as err:
+            fit_trends(gappy, engine=engine, npartitions=3, **kw)
+        assert "2 absent time point(s) in 1 series" in str(err.value)
+    ddf = dd.from_pandas(gappy, npartitions=4)
+    with pytest.raises(TimeGapError, match=r"cell='g004' skips 2012-05"):
+        fit_trends(ddf, engine="dask", **kw)
+    for missing in ("zero", "drop"):
+        want = fit_trends(gappy, missing=missing, **kw)
+        got = fit_trends(ddf, engine="dask", npartitions=3, missing=missing, **kw)
+        pd.testing.assert_frame_equal(got, want, rtol=1e-9)
+    zero = fit_trends(gappy, missing="zero", **kw)
+    assert (zero.n_obs == 36).all()  # g001/g002 start late: filled from the panel's start
+    # zero-filling by hand gives the same fit
+    full = frame.assign(n=np.where(drop, 0, frame.n))
+    full = full[~((full.cell.isin(["g001", "g002"])) & (full.month < "2013-01-01"))]
+    late = pd.DataFrame(
+        {
+            "cell": np.repeat(["g001", "g002"], 12),
+            "month": np.tile(pd.date_range("2012-01-01", periods=12, freq="MS"), 2),
+            "n": 0,
+        }
+    )
+    by_hand = fit_trends(pd.concat([full, late], ignore_index=True), **kw)
+    pd.testing.assert_frame_equal(zero, by_hand, rtol=1e-9)

@@ -376,7 +376,9 @@ def test_subgroup_count_accepts_parsed_reported_figure():
     r = pr.subgroup_count(fig, 308)
     assert r.ci_low <= 154 <= r.ci_high
     assert r.share_low == pytest.approx(fig.low) and r.share_high == pytest.approx(fig.high)
-    of_base = SimpleNamespace(value=154.0, low=138.6, high=169.4, base=308.0)
+    # a share read with its base keeps the share's own interval (nothing is divided back)
+    of_base = reported.parse_figure("about half of 308")
+    assert (of_base.low, of_base.high) == (pytest.approx(138.6), pytest.approx(169.4))
     same = pr.subgroup_count(of_base, 308)
     assert (same.ci_low, same.ci_high, same.share_low) == (139, 169, pytest.approx(0.45))
 

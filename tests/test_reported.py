@@ -529,7 +529,20 @@ def test_any_text_reads_or_raises_the_documented_error(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["30 or more or more", "30 thousand thousand", "three of of three", "half or more to"]
+    "text",
+    [
+        "30 or more or more",
+        "30 thousand thousand",
+        "three of of three",
+        "half or more to",
+        # word salad once read with a unit that did not read back
+        "dozens twenty-five",
+        "dozens a month about",
+        "dozens a to",
+        "dozens a all",
+        "half sq km about . ,",
+        "dozens a sq km",
+    ],
 )
 def test_stray_words_after_the_figure_are_refused(text):
     with pytest.raises(ReportedFigureError, match="after the figure|needs a share"):

@@ -19,6 +19,8 @@ EXPECTED = [
     "demo_counts.pdf",
     "demo_counts.png",
     "demo_counts.svg",
+    "index.html",
+    "report/demo.html",
     "tables/demo_counts.csv",
     "tables/demo_counts.html",
     "tables/demo_counts.md",
@@ -37,8 +39,26 @@ def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
+    """A fresh copy of the fixture project, not yet run."""
     dest = tmp_path / "project"
     shutil.copytree(FIXTURE, dest)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def _ran_once(tmp_path_factory) -> Path:
+    dest = tmp_path_factory.mktemp("ran") / "project"
+    shutil.copytree(FIXTURE, dest)
+    out = cli(dest, "run")
+    assert out.returncode == 0, out.stderr
+    return dest
+
+
+@pytest.fixture
+def ran_project(_ran_once: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture project after one `run` (the run itself is shared by the module)."""
+    dest = tmp_path / "project"
+    shutil.copytree(_ran_once, dest)
     return dest
 
 
@@ -46,9 +66,9 @@ def hashes(folder: Path) -> dict[str, str]:
     return {name: sha256(folder / name) for name in EXPECTED}
 
 
-def test_fixture_analysis_is_byte_identical_across_processes(project):
-    first = cli(project, "run")
-    assert first.returncode == 0, first.stderr
+@pytest.mark.slow
+def test_fixture_analysis_is_byte_identical_across_processes(ran_project):
+    project = ran_project
     h1 = hashes(project / "figures")
     shutil.rmtree(project / "figures")
     second = cli(project, "run")
@@ -57,8 +77,8 @@ def test_fixture_analysis_is_byte_identical_across_processes(project):
     assert len(set(h1.values())) == len(EXPECTED)
 
 
-def test_manifest_records_outputs_inputs_and_versions(project):
-    assert cli(project, "run").returncode == 0
+def test_manifest_records_outputs_inputs_and_versions(ran_project):
+    project = ran_project
     manifest = json.loads((project / "figures" / "MANIFEST.json").read_text())
     assert sorted(manifest["outputs"]) == EXPECTED
     entry = manifest["outputs"]["demo_counts.svg"]
@@ -70,8 +90,8 @@ def test_manifest_records_outputs_inputs_and_versions(project):
         assert key in manifest["versions"]
 
 
-def test_check_passes_then_fails_on_one_changed_byte(project):
-    assert cli(project, "run").returncode == 0
+def test_check_passes_then_fails_on_one_changed_byte(ran_project):
+    project = ran_project
     ok = cli(project, "check")
     assert ok.returncode == 0, ok.stdout + ok.stderr
     target = project / "figures" / "tables" / "demo_counts.md"
@@ -83,8 +103,8 @@ def test_check_passes_then_fails_on_one_changed_byte(project):
     assert "figures/tables/demo_counts.md: differs" in bad.stdout
 
 
-def test_check_lists_orphans_and_uncommitted(project):
-    assert cli(project, "run").returncode == 0
+def test_check_lists_orphans_and_uncommitted(ran_project):
+    project = ran_project
     (project / "figures" / "old.svg").write_text("<svg/>")
     (project / "figures" / "demo_counts.png").unlink()
     out = cli(project, "check")
@@ -118,12 +138,21 @@ def test_run_unknown_script_is_an_error(project):
     assert out.returncode == 2 and "no such analysis script" in out.stderr
 
 
-def test_help_on_every_command():
-    for args in (["--help"], ["run", "--help"], ["check", "--help"]):
-        out = subprocess.run(
-            [sys.executable, "-m", "conflictstats.cli", *args], capture_output=True, text=True
-        )
-        assert out.returncode == 0 and "usage:" in out.stdout
+@pytest.mark.parametrize("args", [["--help"], ["run", "--help"], ["check", "--help"]])
+def test_help_on_every_command(args, capsys):
+    from conflictstats.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+
+
+def test_console_script_entry_point_runs():
+    out = subprocess.run(
+        [sys.executable, "-m", "conflictstats.cli", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and out.stdout.startswith("conflictstats ")
 
 
 def test_save_table_formats_and_raw_csv(tmp_path):

@@ -61,7 +61,7 @@ def test_glm_against_r(name):
     terms = [R_NAMES[t] for t in case["names"]]
     assert list(coefs.index) == terms
     np.testing.assert_allclose(coefs["estimate"], case["coef"], rtol=1e-6)
-    np.testing.assert_allclose(coefs["std_error"], case["se"], rtol=1e-6)
+    np.testing.assert_allclose(coefs["se"], case["se"], rtol=1e-6)
     # interval ends near zero lose relative precision to cancellation: allow 1e-6 of the SE
     se = np.array(case["se"])
     for end in ("ci_low", "ci_high"):
@@ -189,8 +189,36 @@ def test_changepoint_result_and_profile_interval():
     assert cp.ci_low[0] <= cp.estimate[0] <= cp.ci_high[0]
     assert cp.segments["months"].sum() == 48
     np.testing.assert_allclose(cp.segments["mean"], [y[:30].mean(), y[30:].mean()])
-    assert list(cp.to_frame().columns[:4]) == ["date", "quantity", "estimate", "ci_low"]
+    assert list(cp.to_frame().columns[:5]) == [
+        "date",
+        "date_low",
+        "date_high",
+        "quantity",
+        "estimate",
+    ]
     assert set(cp.criteria["n_breaks"]) == {0, 1, 2, 3}
+
+
+def test_changepoints_print_dates_when_the_series_has_them():
+    y = [10, 12, 9, 11, 10, 13, 11, 9, 40, 38, 42, 41, 39, 44, 40, 37]
+    y += [12, 10, 11, 9, 13, 10, 12, 11]
+    dated = find_changepoints(y, dates="2017-01", family="poisson", min_segment=4)
+    lines = repr(dated).splitlines()[1:]
+    assert [line.split(" (")[0].strip() for line in lines] == ["[0] 2017-09", "[1] 2018-05"]
+    for k, line in enumerate(lines):
+        lo, hi = dated.date_low[k], dated.date_high[k]
+        assert line.endswith(f"(95% CI {lo} to {hi})")
+    assert "4.00" not in repr(dated) and "8.00" not in repr(dated)
+    frame = dated.to_frame()
+    assert frame[["date", "date_low", "date_high"]].to_numpy().tolist() == [
+        [d, lo, hi] for d, lo, hi in zip(dated.date, dated.date_low, dated.date_high)
+    ]
+    assert frame["estimate"].tolist() == [8.0, 16.0]
+    html = dated._repr_html_()
+    assert "2017-09" in html and "NaN" not in html
+    plain = find_changepoints(y, family="poisson", min_segment=4)
+    assert repr(plain).splitlines()[1].strip().startswith("[0] month 8 (95% CI ")
+    assert "date" not in plain.to_frame().columns
 
 
 def test_no_break_in_a_flat_series():
@@ -214,7 +242,7 @@ def test_segment_table_matches_direct_likelihoods():
     """The vectorised segment table equals a direct sum of log-likelihood terms (scipy)."""
     from scipy import stats as st
 
-    from conflictstats._trends_changepoints import _level_segment_loglik
+    from conflictstats.trends.changepoints import _level_segment_loglik
 
     y = np.array([3, 0, 5, 8, 2, 9, 12, 7, 4, 0, 0, 6], float)
     alpha = 0.3
@@ -231,7 +259,7 @@ def test_segment_table_matches_direct_likelihoods():
 def test_batched_slope_fits_match_statsmodels():
     import statsmodels.api as sm
 
-    from conflictstats._trends_changepoints import _slope_fit_batch
+    from conflictstats.trends.changepoints import _slope_fit_batch
 
     rng = np.random.default_rng(2)
     y = rng.poisson(np.linspace(5, 30, 40)).astype(float)
@@ -307,7 +335,7 @@ def test_bootstrap_with_slopes_covers_the_turn():
 def test_replicate_segment_logliks_match_the_checked_tables():
     """The bootstrap's batched segment log-likelihoods (replicates x candidates) equal the
     single-series tables, which the tests above check against scipy and statsmodels."""
-    from conflictstats._trends_changepoints import (
+    from conflictstats.trends.changepoints import (
         _level_segment_loglik,
         _segment_loglik_many,
         _slope_segment_loglik,
@@ -328,7 +356,7 @@ def test_quasi_poisson_dispersion_is_the_pearson_statistic():
     level per segment at the same breaks."""
     import statsmodels.api as sm
 
-    from conflictstats._trends_changepoints import _pearson_dispersion
+    from conflictstats.trends.changepoints import _pearson_dispersion
 
     rng = np.random.default_rng(8)
     mu = np.select([np.arange(60) < 20, np.arange(60) < 45], [10.0, 30.0], 18.0)

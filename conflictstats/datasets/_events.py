@@ -1,4 +1,4 @@
-"""Loaders for event data sets: UCDP GED and ACLED exports, and monthly counts from them.
+"""Loaders for event data sets: UCDP GED and ACLED exports.
 
 Users of these data sets meet schema drift between releases and silent failures more than any
 other problem, so the loaders here map columns by name (never by position), say which layout
@@ -28,19 +28,17 @@ from __future__ import annotations
 import csv
 import os
 import warnings
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._validation import check_choice
-from ._errors import DataError
+from ._errors import DataError, require_columns
 
 __all__ = [
     "DataWarning",
     "read_ucdp_ged",
     "read_acled",
-    "monthly_counts",
     "GED_REQUIRED",
     "ACLED_REQUIRED",
 ]
@@ -68,7 +66,6 @@ ACLED_REQUIRED = ("event_id_cnty", "event_date", "country", "event_type", "fatal
 _ACLED_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d/%m/%Y")
 
 _ON_INCONSISTENT = ("raise", "warn", "drop", "sort")
-_MEASURES = ("events", "best", "low", "high", "fatalities")
 
 
 class DataWarning(UserWarning):
@@ -118,18 +115,6 @@ def _read_frame(path, header: list[str], skip_hxl: bool) -> pd.DataFrame:
         raise DataError(f"malformed CSV: {exc}", path=path) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
-
-
-def _check_required(frame: pd.DataFrame, required, path, layout: str) -> None:
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"required column missing (layout {layout!r}); the file has "
-            f"{len(frame.columns)} columns: {', '.join(frame.columns[:8])}…",
-            path=path,
-            row=1,
-            column=missing[0],
-        )
 
 
 def _file_row(frame: pd.DataFrame, position: int, first_data_row: int) -> int:
@@ -195,6 +180,26 @@ def _as_dates(frame, column, path, first_row, formats=("%Y-%m-%d",)) -> pd.Serie
     return out
 
 
+def _as_text(frame, columns, path, first_row, required=()) -> None:
+    """Text columns in place: a blank cell becomes missing (NaN), never the string ``""``.
+
+    A blank cell in a ``required`` column is an error naming its row.
+    """
+    for column in columns:
+        raw = frame[column]
+        blank = (raw.str.strip() == "").to_numpy()
+        if column in required and blank.any():
+            pos = int(np.argmax(blank))
+            raise DataError(
+                "empty cell in a required column",
+                path=path,
+                row=_file_row(frame, pos, first_row),
+                column=column,
+            )
+        if blank.any():
+            frame[column] = raw.where(~blank)
+
+
 # ---------------------------------------------------------------------------------------------
 # UCDP GED
 # ---------------------------------------------------------------------------------------------
@@ -225,21 +230,35 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
         * ``"warn"``: keep the rows unchanged and warn;
         * ``"drop"``: remove them and warn;
         * ``"sort"``: reorder each row's three values so that ``low <= best <= high`` (the
-          three taken as estimates without a known order) and warn.
+          three taken as estimates without a known order), add the flag columns
+          ``bounds_sorted`` and ``best_resorted`` (see Returns), and warn.
 
     Returns
     -------
     pandas.DataFrame
         One row per event with every column of the file (mapped by name); whole-number
-        columns as integers, ``date_start``/``date_end`` as dates. ``attrs`` holds
-        ``source`` ("ucdp_ged"), ``layout``, ``path``, ``n_inconsistent`` (rows found),
-        ``on_inconsistent`` and ``inconsistent_ids`` (their event ids).
+        columns as integers (``Int64`` with ``<NA>`` where an optional one is blank),
+        ``date_start``/``date_end`` as dates, ``latitude``/``longitude`` as floats. Every
+        other column is text, and a blank cell in it (e.g. an event with no ``adm_1`` or
+        ``adm_2`` coded) is missing (NaN), never the string ``""``: ``events["adm_1"].isna()``
+        finds the events without a province, and ``groupby`` does not make a province
+        called ``""``.
+
+        With ``on_inconsistent="sort"`` two boolean columns are added: ``bounds_sorted``
+        (this row's ``low``, ``best``, ``high`` were reordered) and ``best_resorted`` (its
+        ``best`` changed in doing so). Where ``best_resorted`` is True, ``best`` no longer
+        equals ``deaths_a + deaths_b + deaths_civilians + deaths_unknown``, as it does in
+        every row UCDP codes consistently; sums of the parties' deaths and sums of ``best``
+        then disagree by design.
+
+        ``attrs`` holds ``source`` ("ucdp_ged"), ``layout``, ``path``, ``n_inconsistent``
+        (rows found), ``on_inconsistent`` and ``inconsistent_ids`` (their event ids).
 
     Raises
     ------
     DataError
-        A missing required column (``id, date_start, date_end, country, best, low, high``), a
-        value that is not a whole number >= 0, an unparseable date, ``date_end`` before
+        A missing required column (``id, date_start, date_end, country, best, low, high``), an
+        empty ``country``, a value that is not a whole number >= 0, an unparseable date, ``date_end`` before
         ``date_start``, or an inconsistent row with ``on_inconsistent="raise"``. The message
         names the file, the row (header = row 1, counting the HXL row of HDX files) and the
         column.
@@ -264,6 +283,13 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
     ...                         on_inconsistent="drop")
     >>> ged.attrs["layout"], ged.attrs["n_inconsistent"], len(ged)
     ('ged-current', 13, 987)
+    >>> int(ged["adm_1"].isna().sum())  # events without a province: missing, not ""
+    44
+    >>> with warnings.catch_warnings(record=True):
+    ...     ged = read_ucdp_ged("data/ucdp_ged/ucdp_ged231_random_sample_1000.csv",
+    ...                         on_inconsistent="sort")
+    >>> int(ged["bounds_sorted"].sum()), int(ged["best_resorted"].sum())
+    (13, 6)
     """
     action = check_choice(on_inconsistent, _ON_INCONSISTENT, "on_inconsistent")
     header, second = _read_header(path)
@@ -271,7 +297,7 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
     layout = _ged_layout(header, hxl)
     frame = _read_frame(path, header, hxl)
     first_row = 3 if hxl else 2
-    _check_required(frame, GED_REQUIRED, path, layout)
+    require_columns(frame.columns, GED_REQUIRED, path=path, context=f"layout {layout!r}")
     for col in _GED_INTEGER:
         if col in frame.columns:
             frame[col] = _as_whole(frame, col, path, first_row, required=col in GED_REQUIRED)
@@ -280,6 +306,9 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
             frame[col] = _as_float(frame, col, path, first_row)
     for col in _GED_DATES:
         frame[col] = _as_dates(frame, col, path, first_row)
+    typed = {*_GED_INTEGER, *_GED_NUMERIC, *_GED_DATES}
+    text = [c for c in frame.columns if c not in typed]
+    _as_text(frame, text, path, first_row, required=GED_REQUIRED)
     backwards = (frame["date_end"] < frame["date_start"]).to_numpy()
     if backwards.any():
         pos = int(np.argmax(backwards))
@@ -322,6 +351,11 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
                 values = frame[col].to_numpy().copy()
                 values[bad] = ordered[:, i]
                 frame[col] = values
+    if action == "sort":
+        # after sorting, best need not equal deaths_a + deaths_b + deaths_civilians +
+        # deaths_unknown any more: say so row by row
+        frame["bounds_sorted"] = bad
+        frame["best_resorted"] = frame["best"].to_numpy(dtype=float) != best
     frame.attrs.update(
         {
             "source": "ucdp_ged",
@@ -350,14 +384,16 @@ def read_acled(path: str | os.PathLike) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per event; ``event_date`` as dates, ``fatalities`` and ``year`` as integers.
+        One row per event; ``event_date`` as dates, ``fatalities`` and ``year`` as integers;
+        a blank cell of a text column (``admin2``, ``assoc_actor_1``, …) is missing (NaN).
         ``attrs`` holds ``source`` ("acled"), ``layout`` ("acled-current" or "acled-legacy")
         and ``path``.
 
     Raises
     ------
     DataError
-        A missing required column, a fatality count that is not a whole number >= 0, or an
+        A missing required column, an empty ``event_id_cnty``, ``country`` or
+        ``event_type``, a fatality count that is not a whole number >= 0, or an
         unparseable date (ISO ``2018-09-10`` or ACLED's older ``10 September 2018``), naming
         the row and column.
 
@@ -387,7 +423,7 @@ def read_acled(path: str | os.PathLike) -> pd.DataFrame:
     header, _ = _read_header(path)
     layout = "acled-current" if "disorder_type" in header else "acled-legacy"
     frame = _read_frame(path, header, False)
-    _check_required(frame, ACLED_REQUIRED, path, layout)
+    require_columns(frame.columns, ACLED_REQUIRED, path=path, context=f"layout {layout!r}")
     frame["fatalities"] = _as_whole(frame, "fatalities", path, 2)
     if "year" in frame.columns:
         frame["year"] = _as_whole(frame, "year", path, 2, required=False)
@@ -395,119 +431,8 @@ def read_acled(path: str | os.PathLike) -> pd.DataFrame:
     for col in ("latitude", "longitude"):
         if col in frame.columns:
             frame[col] = _as_float(frame, col, path, 2)
+    typed = {"fatalities", "year", "event_date", "latitude", "longitude"}
+    text = [c for c in frame.columns if c not in typed]
+    _as_text(frame, text, path, 2, required=ACLED_REQUIRED)
     frame.attrs.update({"source": "acled", "layout": layout, "path": str(path)})
     return frame
-
-
-# ---------------------------------------------------------------------------------------------
-# monthly counts
-# ---------------------------------------------------------------------------------------------
-def _source(events: pd.DataFrame) -> str:
-    src = events.attrs.get("source")
-    if src in ("ucdp_ged", "acled"):
-        return src
-    if "date_start" in events.columns and "best" in events.columns:
-        return "ucdp_ged"
-    if "event_date" in events.columns and "fatalities" in events.columns:
-        return "acled"
-    raise DataError(
-        "events must come from read_ucdp_ged or read_acled (need date_start and best, or "
-        "event_date and fatalities)"
-    )
-
-
-def monthly_counts(
-    events: pd.DataFrame,
-    *,
-    by: str | list[str] | None = None,
-    measure: str = "events",
-    start: Any = None,
-    end: Any = None,
-) -> pd.Series | pd.DataFrame:
-    """Monthly totals of events or deaths, with every empty month filled with zero.
-
-    Parameters
-    ----------
-    events : pandas.DataFrame
-        Events from :func:`read_ucdp_ged` or :func:`read_acled` (filtered as you like).
-    by : str or list of str, optional
-        Column(s) to split by; one output column per group.
-    measure : {"events", "best", "low", "high", "fatalities"}
-        ``"events"`` counts events; the others sum a fatality column. For GED
-        ``"fatalities"`` is ``best``; for ACLED ``"best"`` and ``"fatalities"`` are its one
-        figure and ``"low"``/``"high"`` do not exist.
-    start, end : str or date, optional
-        First and last month (default: the months of the first and last event). Events outside
-        are left out.
-
-    Returns
-    -------
-    pandas.Series or pandas.DataFrame
-        Indexed by a monthly ``PeriodIndex`` named ``month``: a Series without ``by``, a
-        DataFrame with one column per group with it.
-
-    Raises
-    ------
-    DataError
-        Unknown measure for the source, missing ``by`` column, ``end`` before ``start``.
-
-    Notes
-    -----
-    An event belongs to the month of its start date (GED ``date_start``, ACLED
-    ``event_date``); an event spanning several days is not split between months.
-
-    Examples
-    --------
-    >>> from conflictstats.datasets import read_acled, monthly_counts
-    >>> acled = read_acled("tests/fixtures/acled_sample.csv")
-    >>> monthly_counts(acled, start="2018-08", end="2018-11").tolist()
-    [2, 0, 3, 2]
-    """
-    source = _source(events)
-    measure = check_choice(measure, _MEASURES, "measure")
-    date_col = "date_start" if source == "ucdp_ged" else "event_date"
-    if measure == "events":
-        column = None
-    elif source == "acled":
-        if measure in ("low", "high"):
-            raise DataError(
-                f"measure={measure!r}: ACLED has one fatality figure per event (use "
-                "'fatalities'); it has no low or high estimate"
-            )
-        column = "fatalities"
-    else:
-        column = "best" if measure == "fatalities" else measure
-    keys = [by] if isinstance(by, str) else list(by or [])
-    for col in [date_col, *keys, *([column] if column else [])]:
-        if col not in events.columns:
-            raise DataError(f"events has no column {col!r}", column=col)
-    try:
-        stamps = pd.DatetimeIndex(events[date_col])
-    except (TypeError, ValueError):
-        raise DataError(f"column {date_col!r} must hold dates", column=date_col) from None
-    if stamps.isna().any():
-        pos = int(np.argmax(np.asarray(stamps.isna())))
-        raise DataError(f"missing date in event {pos} (0-based position)", column=date_col)
-    months = pd.PeriodIndex(stamps, freq="M")
-    first = pd.Period(start, freq="M") if start is not None else months.min()
-    last = pd.Period(end, freq="M") if end is not None else months.max()
-    if pd.isna(first) or pd.isna(last):
-        raise DataError("no events, and no start and end months to fill")
-    if last < first:
-        raise DataError(f"end {last} is before start {first}")
-    index = pd.period_range(first, last, freq="M", name="month")
-    keep = np.asarray((months >= first) & (months <= last))
-    values = pd.Series(1, index=events.index) if column is None else events[column].astype("int64")
-    frame = pd.DataFrame({"month": months, "value": values.to_numpy()})
-    for key in keys:
-        frame[key] = events[key].to_numpy()
-    frame = frame.loc[keep]
-    if not keys:
-        out = frame.groupby("month")["value"].sum().reindex(index, fill_value=0)
-        return out.astype("int64").rename(measure)
-    table = frame.pivot_table(
-        index="month", columns=keys, values="value", aggfunc="sum", fill_value=0
-    )
-    table = table.reindex(index, fill_value=0).astype("int64")
-    table.columns.name = keys[0] if len(keys) == 1 else tuple(keys)
-    return table

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..reported import ReportedFigureError, parse_figure
-from ._errors import DataError
+from ._errors import DataError, require_columns
 
 __all__ = ["read_figures", "FIGURE_COLUMNS"]
 
@@ -61,14 +61,7 @@ def read_figures(path: str | os.PathLike, *, rules: Any = None) -> pd.DataFrame:
         raise DataError("file not found", path=path) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise DataError(f"malformed CSV ({exc})", path=path) from None
-    missing = [c for c in REQUIRED if c not in df.columns]
-    if missing:
-        raise DataError(
-            f"missing required column(s) {', '.join(map(repr, missing))}; "
-            f"the file has {', '.join(map(repr, df.columns))}",
-            path=path,
-            column=missing[0],
-        )
+    require_columns(df.columns, REQUIRED, path=path)
     clash = [c for c in FIGURE_COLUMNS if c in df.columns]
     if clash:
         raise DataError("column name is reserved for parsed figures", path=path, column=clash[0])

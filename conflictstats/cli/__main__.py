@@ -1,0 +1,7 @@
+"""``python -m conflictstats.cli``: the same as the ``conflictstats`` console script."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

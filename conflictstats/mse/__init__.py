@@ -1,0 +1,38 @@
+"""Multiple systems estimation (capture-recapture) for undercounted totals.
+
+Casualty lists miss people: each list (an NGO's count, exhumations, hospital records) sees part
+of the total, and how much the lists overlap tells how much they all missed. Two tools:
+
+* :func:`two_list` — two lists: the Lincoln-Petersen and Chapman estimators with Seber's
+  variance and Chao's log-normal interval (vectorised over arrays of list sizes);
+* :func:`loglinear` — three or more lists: every hierarchical log-linear model up to an
+  interaction order (Poisson GLMs, statsmodels), the unobserved cell per model with a
+  profile-likelihood interval, and an information-criterion weighted average.
+
+Both assume a closed population (the same killings are the target of every list) and perfect
+matching of records between lists. Two lists also assume that being on one list says nothing
+about being on the other; three or more lists let the log-linear model estimate pairwise
+dependence, but not dependence of the highest order, nor heterogeneity that the listed
+interactions cannot mimic.
+
+The estimators live in private modules, one per family: ``mse.twolist``, ``mse.histories``
+(capture-history input) and ``mse.loglin``; Bayesian estimators (model averaging over
+decomposable graphs, latent classes) belong beside them as modules of their own.
+"""
+
+from __future__ import annotations
+
+from .histories import capture_histories
+from .loglin import CRITERIA, LoglinearEstimate, loglinear
+from .twolist import TWO_LIST_INTERVALS, TWO_LIST_METHODS, TwoListEstimate, two_list
+
+__all__ = [
+    "TwoListEstimate",
+    "LoglinearEstimate",
+    "two_list",
+    "loglinear",
+    "capture_histories",
+    "TWO_LIST_METHODS",
+    "TWO_LIST_INTERVALS",
+    "CRITERIA",
+]

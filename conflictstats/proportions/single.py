@@ -1,0 +1,123 @@
+"""Interval methods for one binomial proportion, one small function per method.
+
+Each ``_p_<method>(x, n, z[, alpha])`` returns the (low, high) limits for arrays of successes
+``x`` out of ``n`` trials; :func:`_proportion_limits` dispatches on the method name. Used by
+:func:`conflictstats.proportions.proportion_ci`, by ``count_ratio`` (through the conditional
+binomial) and by Newcombe's hybrid intervals for a difference.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special, stats
+
+from .._numeric import bisect, z_quantile
+
+
+def _p_wald(x, n, z):
+    """Simple asymptotic (Laplace) interval p ± z √(p(1−p)/n), clipped to [0, 1]."""
+    p = x / n
+    h = z * np.sqrt(p * (1 - p) / n)
+    return np.clip(p - h, 0, 1), np.clip(p + h, 0, 1)
+
+
+def _p_wilson(x, n, z):
+    """Wilson (1927, JASA 22:209) score interval."""
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    lo = np.where(x == 0, 0.0, np.clip(centre - half, 0, 1))
+    return lo, np.where(x == n, 1.0, np.clip(centre + half, 0, 1))
+
+
+def _p_wilson_cc(x, n, z):
+    """Wilson score interval with continuity correction (Newcombe 1998, Stat Med 17:857, eq. 4)."""
+    p, q = x / n, 1 - x / n
+    denom = 2 * (n + z * z)
+    with np.errstate(invalid="ignore"):
+        lo = (2 * n * p + z * z - 1 - z * np.sqrt(z * z - 2 - 1 / n + 4 * p * (n * q + 1))) / denom
+        hi = (2 * n * p + z * z + 1 + z * np.sqrt(z * z + 2 - 1 / n + 4 * p * (n * q - 1))) / denom
+    lo = np.where(x == 0, 0.0, np.clip(lo, 0, 1))
+    hi = np.where(x == n, 1.0, np.clip(hi, 0, 1))
+    return lo, hi
+
+
+def _p_clopper_pearson(x, n, z, alpha):
+    """Clopper & Pearson (1934, Biometrika 26:404) exact interval from beta quantiles."""
+    lo = np.where(x == 0, 0.0, stats.beta.ppf(alpha / 2, np.maximum(x, 1), n - x + 1))
+    hi = np.where(x == n, 1.0, stats.beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1)))
+    return lo, hi
+
+
+def _p_jeffreys(x, n, z, alpha):
+    """Jeffreys interval: Beta(x+½, n−x+½) quantiles (Brown, Cai & DasGupta 2001, Stat Sci)."""
+    lo = np.where(x == 0, 0.0, stats.beta.ppf(alpha / 2, x + 0.5, n - x + 0.5))
+    hi = np.where(x == n, 1.0, stats.beta.ppf(1 - alpha / 2, x + 0.5, n - x + 0.5))
+    return lo, hi
+
+
+def _p_agresti_coull(x, n, z):
+    """Agresti & Coull (1998, Am Stat 52:119): Wald on x + z²/2 of n + z², clipped."""
+    nt = n + z * z
+    pt = (x + z * z / 2) / nt
+    h = z * np.sqrt(pt * (1 - pt) / nt)
+    return np.clip(pt - h, 0, 1), np.clip(pt + h, 0, 1)
+
+
+def _p_mid_p(x, n, z, alpha):
+    """Mid-p exact interval (Lancaster 1961; Newcombe 1998 method 6), by bisection."""
+
+    def upper_tail(p):  # P(X > x) + P(X = x)/2, increasing in p
+        return stats.binom.sf(x, n, p) + 0.5 * stats.binom.pmf(x, n, p) - alpha / 2
+
+    def lower_tail(p):  # P(X < x) + P(X = x)/2, decreasing in p
+        return stats.binom.cdf(x - 1, n, p) + 0.5 * stats.binom.pmf(x, n, p) - alpha / 2
+
+    lo = np.where(x == 0, 0.0, bisect(upper_tail, np.zeros_like(x), np.ones_like(x), 60))
+    hi = np.where(x == n, 1.0, bisect(lower_tail, np.zeros_like(x), np.ones_like(x), 60))
+    return lo, hi
+
+
+def _p_wald_cc(x, n, z):
+    """Wald interval widened by 1/(2n) (Newcombe 1998 method 2), clipped to [0, 1]."""
+    p = x / n
+    h = z * np.sqrt(p * (1 - p) / n) + 1 / (2 * n)
+    return np.clip(p - h, 0, 1), np.clip(p + h, 0, 1)
+
+
+def _p_likelihood(x, n, z):
+    """Likelihood-ratio interval {p : 2[l(x/n) - l(p)] <= z²} (Newcombe 1998 method 7)."""
+    phat = x / n
+
+    def loglik(p):
+        return special.xlogy(x, p) + special.xlog1py(n - x, -p)
+
+    top = loglik(phat)
+
+    def excess(p):  # positive outside the interval
+        return 2 * (top - loglik(p)) - z * z
+
+    lo = np.where(x == 0, 0.0, bisect(excess, np.zeros_like(phat), phat, 60))
+    hi = np.where(x == n, 1.0, bisect(excess, phat, np.ones_like(phat), 60))
+    return lo, hi
+
+
+_PROPORTION_FUNS = {
+    "wilson": (_p_wilson, False),
+    "wilson-cc": (_p_wilson_cc, False),
+    "clopper-pearson": (_p_clopper_pearson, True),
+    "jeffreys": (_p_jeffreys, True),
+    "agresti-coull": (_p_agresti_coull, False),
+    "wald": (_p_wald, False),
+    "mid-p": (_p_mid_p, True),
+    "wald-cc": (_p_wald_cc, False),
+    "likelihood": (_p_likelihood, False),
+}
+
+
+def _proportion_limits(x, n, method, confidence):
+    fun, needs_alpha = _PROPORTION_FUNS[method]
+    z = z_quantile(confidence)
+    if needs_alpha:
+        return fun(x, n, z, 1 - confidence)
+    return fun(x, n, z)
