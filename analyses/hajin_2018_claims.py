@@ -38,7 +38,7 @@ import pandas as pd
 
 from conflictstats.datasets import DataWarning, monthly_counts, read_figures, read_ucdp_ged
 from conflictstats.plots import claim_check as plot_claim_check
-from conflictstats.plots import get_ax, rate_comparison, style_context
+from conflictstats.plots import get_ax, legend_below, rate_comparison, style_context
 from conflictstats.rates import (
     RATIO_METHODS,
     claim_check,
@@ -80,7 +80,8 @@ methods = pd.concat([r.to_frame() for r in results.values()], ignore_index=True)
 methods = methods[["method", "estimate", "ci_low", "ci_high", "confidence", "pvalue"]]
 save_table(methods, "hajin_2018_claims_methods", caption="2018 vs 2016 attack rate, Poisson")
 ax = rate_comparison(results)
-ax.set_title("ISIS attacks in Iraq: 2018 vs 2016, as Poisson counts", fontsize="medium")
+with style_context():
+    ax.set_title("ISIS attacks in Iraq: 2018 vs 2016, as Poisson counts", fontsize="medium")
 save_figure(ax.figure, "hajin_2018_claims_methods")
 
 # 2. sensitivity to overdispersion ----------------------------------------------------------------
@@ -143,12 +144,12 @@ ax = get_ax(None, figsize=(6.4, 4.0))
 with style_context():
     for k, phi in enumerate(dispersions):
         ax.plot(means, curves[phi], color=f"C{k}", label=f"dispersion {phi:g}")
-    ax.axhspan(0.025, 0.975, color="0.9", zorder=0, label="central 95% of the maximum")
+    ax.axhspan(0.025, 0.975, color="0.88", zorder=0, label="central 95% of the maximum")
     ax.axvline(RATE_2016, color="0.3", linestyle="--", linewidth=1.0, label="2016 mean (60)")
     ax.set_xlabel("mean monthly attacks in 2018")
     ax.set_ylabel("P(busiest of 11 months <= 75), simulated")
     ax.set_title('"Up to 75 a month" read as the busiest month')
-    ax.legend(fontsize="small")
+    legend_below(ax, fontsize="small", ncol=3)
 save_figure(ax.figure, "hajin_2018_claims_busiest_month")
 
 # 4. months needed to detect a 25% rise --------------------------------------------------------
@@ -191,5 +192,5 @@ with style_context():
     ax.set_xlabel("months of data in each period")
     ax.set_ylabel("power (two-sided test at 5%)")
     ax.set_title("Detecting a rise from 60 to 75 attacks a month")
-    ax.legend(fontsize="small")
+    legend_below(ax, fontsize="small", ncol=3)
 save_figure(ax.figure, "hajin_2018_claims_power")

@@ -9,7 +9,8 @@ The functions live in one private module per statistical module (``_rates``, ``_
 …) and are all exported here.
 """
 
-from ._base import STYLE_FILE, get_ax, interval_label, style_context
+from ._base import STYLE_FILE, get_ax, interval_label, legend_below, style_context
+from ._layout import LayoutProblem, check_layout
 from ._mse import *  # noqa: F403
 from ._mse import __all__ as _mse_all
 from ._panel import *  # noqa: F403
@@ -28,6 +29,9 @@ __all__ = [
     "style_context",
     "get_ax",
     "interval_label",
+    "legend_below",
+    "check_layout",
+    "LayoutProblem",
     *_reported_all,
     *_rates_all,
     *_proportions_all,

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import get_ax, interval_label, style_context
+from ._base import get_ax, interval_label, legend_below, style_context
 
 __all__ = ["mse_models", "list_overlaps", "heaping"]
 
@@ -102,7 +102,7 @@ def mse_models(result: Any, ax: Any = None, *, top: int | None = 15, **style: An
         )
         lists = ", ".join(f"{a} = {b}" for a, b in result.lists.items())
         ax.set_title(f"Log-linear models ranked by {result.criterion.upper()}\n{lists}", loc="left")
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+        legend_below(ax, ncol=1)
     return ax
 
 
