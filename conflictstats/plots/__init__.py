@@ -10,6 +10,8 @@ The functions live in one private module per statistical module (``_rates``, ``_
 """
 
 from ._base import STYLE_FILE, get_ax, interval_label, legend_below, style_context
+from ._heaping import *  # noqa: F403
+from ._heaping import __all__ as _heaping_all
 from ._layout import LayoutProblem, check_layout
 from ._mse import *  # noqa: F403
 from ._mse import __all__ as _mse_all
@@ -37,5 +39,6 @@ __all__ = [
     *_proportions_all,
     *_trends_all,
     *_mse_all,
+    *_heaping_all,
     *_panel_all,
 ]
