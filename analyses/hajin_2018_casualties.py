@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from conflictstats.datasets import read_figures
-from conflictstats.plots import composition, ratio_forest
+from conflictstats.plots import composition, ratio_forest, style_context
 from conflictstats.proportions import (
     compare_proportions,
     count_ratio,
@@ -87,7 +87,8 @@ ax = ratio_forest(
     [ratios, change],
     labels=[f"{r}: ISIS per SDF killed" for r in reports] + ["breakout ÷ rest (odds ratio)"],
 )
-ax.set_title("Exchange ratio around Hajin, Sep-Dec 2018")
+with style_context():
+    ax.set_title("Exchange ratio around Hajin, Sep-Dec 2018")
 save_figure(ax.figure, "hajin_2018_casualties_ratios")
 
 # -- 2. civilian share of deaths -----------------------------------------------------------------
@@ -121,7 +122,8 @@ save_table(
 # -- 3. composition and homogeneity ---------------------------------------------------------------
 shares = multinomial_ci(table[:2], categories=parts, reports=reports[:2])
 ax = composition(shares)
-ax.set_title("Who was killed around Hajin, Sep-Dec 2018")
+with style_context():
+    ax.set_title("Who was killed around Hajin, Sep-Dec 2018")
 save_figure(ax.figure, "hajin_2018_casualties_composition")
 comp_table = shares.to_frame()
 comp_table.insert(0, "part", parts * 2)

@@ -18,10 +18,10 @@ reported. This analysis reads the claim four ways:
    (at least one death) are not the researcher's "attacks", but their month-to-month
    variability is the best evidence at hand of how noisy such monthly counts are.
 3. **"Up to 75" as the busiest month**: if 75 bounds the busiest of the 11 months rather
-   than giving the mean, what monthly means are consistent with it, at each dispersion?
-   Simulated with a fixed seed: for each mean and dispersion, 4,000 years of 11 negative
-   binomial months; a mean is consistent when the observed maximum of 75 lies within the
-   central 95% of the simulated maxima (figure and table ``hajin_2018_claims_busiest_month``).
+   than giving the mean, what monthly means are consistent with it, at each dispersion? The
+   largest of 11 independent months has ``P(max <= 75) = F(75)^11``; inverting it exactly in
+   the mean gives an interval and a median-unbiased estimate (``rates.mean_from_maximum``;
+   figure and table ``hajin_2018_claims_busiest_month``).
 4. **Power**: how many months of data per year would detect a 25% rise (60 to 75 a month)
    with 80% power at the 5% level, at each dispersion (figure and table
    ``hajin_2018_claims_power``)?
@@ -38,11 +38,13 @@ import pandas as pd
 
 from conflictstats.datasets import DataWarning, monthly_counts, read_figures, read_ucdp_ged
 from conflictstats.plots import claim_check as plot_claim_check
-from conflictstats.plots import get_ax, rate_comparison, style_context
+from conflictstats.plots import get_ax, legend_below, rate_comparison, style_context
 from conflictstats.rates import (
     RATIO_METHODS,
     claim_check,
     compare_rates,
+    maximum_cdf,
+    mean_from_maximum,
     periods_needed,
     power_compare_rates,
 )
@@ -80,7 +82,8 @@ methods = pd.concat([r.to_frame() for r in results.values()], ignore_index=True)
 methods = methods[["method", "estimate", "ci_low", "ci_high", "confidence", "pvalue"]]
 save_table(methods, "hajin_2018_claims_methods", caption="2018 vs 2016 attack rate, Poisson")
 ax = rate_comparison(results)
-ax.set_title("ISIS attacks in Iraq: 2018 vs 2016, as Poisson counts", fontsize="medium")
+with style_context():
+    ax.set_title("ISIS attacks in Iraq: 2018 vs 2016, as Poisson counts", fontsize="medium")
 save_figure(ax.figure, "hajin_2018_claims_methods")
 
 # 2. sensitivity to overdispersion ----------------------------------------------------------------
@@ -103,52 +106,31 @@ ax = plot_claim_check(check, mark=REFERENCE_DISPERSIONS or None)
 save_figure(ax.figure, "hajin_2018_claims_dispersion")
 
 # 3. "up to 75" read as the busiest of 11 months ---------------------------------------------
-rng = np.random.default_rng(2018)
-reps, busiest = 4000, 75
-means = np.arange(10.0, 80.01, 0.5)
-dispersions = np.array([1.0, 2.0, 5.0, 10.0])
-rows = []
-curves = {}
-for phi in dispersions:
-    lam = np.broadcast_to(means[:, None, None], (means.size, reps, MONTHS_2018))
-    if phi == 1:
-        months = rng.poisson(lam)
-    else:  # negative binomial with mean mu and variance phi * mu
-        months = rng.negative_binomial(lam / (phi - 1), 1 / phi)
-    peak = months.max(axis=2)
-    below = (peak <= busiest).mean(axis=1)  # P(max <= 75)
-    above = (peak >= busiest).mean(axis=1)  # P(max >= 75)
-    ok = (below >= 0.025) & (above >= 0.025)
-    curves[phi] = below
-    median_mean = means[np.argmin(np.abs(below - 0.5))]
-    rows.append(
-        {
-            "dispersion": phi,
-            "mean_low": means[ok].min(),
-            "mean_high": means[ok].max(),
-            "mean_if_75_is_median_max": median_mean,
-            "mean_60_consistent": bool(ok[means == RATE_2016].any()),
-        }
-    )
-busiest_table = pd.DataFrame(rows)
+BUSIEST = 75
+dispersions = [1.0, 2.0, 5.0, 10.0]
+implied = mean_from_maximum(BUSIEST, MONTHS_2018, dispersion=dispersions)
+busiest_table = implied.to_frame()[["dispersion", "estimate", "ci_low", "ci_high", "confidence"]]
+busiest_table["mean_60_consistent"] = (implied.ci_low <= RATE_2016) & (RATE_2016 <= implied.ci_high)
 save_table(
-    busiest_table,
+    busiest_table.rename(columns={"estimate": "mean_median_unbiased"}),
     "hajin_2018_claims_busiest_month",
     caption=(
-        "Monthly means for which a busiest month of 75 over 11 months is within the central "
-        "95% of simulated maxima (seed 2018, 4,000 years per mean)"
+        "Mean monthly attacks implied by a busiest month of 75 over 11 months, by dispersion: "
+        "exact interval from P(max <= 75) = F(75)^11 (rates.mean_from_maximum)"
     ),
 )
+means = np.linspace(10.0, 80.0, 281)
 ax = get_ax(None, figsize=(6.4, 4.0))
 with style_context():
     for k, phi in enumerate(dispersions):
-        ax.plot(means, curves[phi], color=f"C{k}", label=f"dispersion {phi:g}")
-    ax.axhspan(0.025, 0.975, color="0.9", zorder=0, label="central 95% of the maximum")
+        curve = maximum_cdf(BUSIEST, MONTHS_2018, means, dispersion=phi)
+        ax.plot(means, curve, color=f"C{k}", label=f"dispersion {phi:g}")
+    ax.axhspan(0.025, 0.975, color="0.88", zorder=0, label="central 95% of the maximum")
     ax.axvline(RATE_2016, color="0.3", linestyle="--", linewidth=1.0, label="2016 mean (60)")
     ax.set_xlabel("mean monthly attacks in 2018")
-    ax.set_ylabel("P(busiest of 11 months <= 75), simulated")
+    ax.set_ylabel("P(busiest of 11 months <= 75)")
     ax.set_title('"Up to 75 a month" read as the busiest month')
-    ax.legend(fontsize="small")
+    legend_below(ax, fontsize="small", ncol=3)
 save_figure(ax.figure, "hajin_2018_claims_busiest_month")
 
 # 4. months needed to detect a 25% rise --------------------------------------------------------
@@ -191,5 +173,5 @@ with style_context():
     ax.set_xlabel("months of data in each period")
     ax.set_ylabel("power (two-sided test at 5%)")
     ax.set_title("Detecting a rise from 60 to 75 attacks a month")
-    ax.legend(fontsize="small")
+    legend_below(ax, fontsize="small", ncol=3)
 save_figure(ax.figure, "hajin_2018_claims_power")

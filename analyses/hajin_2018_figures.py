@@ -20,7 +20,7 @@ from datetime import date
 import pandas as pd
 
 from conflictstats.datasets import read_figures
-from conflictstats.plots import reported_ranges
+from conflictstats.plots import reported_ranges, style_context
 from conflictstats.propagate import monte_carlo
 from conflictstats.repro import save_figure, save_table
 
@@ -33,12 +33,14 @@ by_id = figures.set_index("id")["figure"]
 # -- 1. every figure as an interval -----------------------------------------------------------
 counts = figures[figures["kind"].isin(["count", "rate"])]
 ax = reported_ranges(counts, group="topic")
-ax.set_title("Hajin report (Dec 2018): counts and rates")
+with style_context():
+    ax.set_title("Hajin report (Dec 2018): counts and rates")
 save_figure(ax.figure, "hajin_2018_figures_ranges")
 
 others = figures[~figures["kind"].isin(["count", "rate"])]
 ax = reported_ranges(others, group="topic")
-ax.set_title("Hajin report (Dec 2018): areas, distances, durations, shares")
+with style_context():
+    ax.set_title("Hajin report (Dec 2018): areas, distances, durations, shares")
 save_figure(ax.figure, "hajin_2018_figures_other_ranges")
 
 table = pd.DataFrame(

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from conflictstats.heaping import DEFAULT_BASES, digit_preference, round_number_test
-from conflictstats.plots import heaping
+from conflictstats.plots import heaping, style_context
 from conflictstats.repro import save_figure, save_table
 
 figures = pd.read_csv("data/hajin_2018/figures.csv")
@@ -82,10 +82,11 @@ for name, numbers in groups.items():
     tables.append(t)
     if name == "all":
         ax = heaping(r)
-        ax.set_title(
-            f"Hajin report, {len(numbers)} stated numbers: share of multiples of each base",
-            loc="left",
-        )
+        with style_context():
+            ax.set_title(
+                f"Hajin report, {len(numbers)} stated numbers: share of multiples of each base",
+                loc="left",
+            )
         save_figure(ax.figure, "hajin_2018_heaping_round")
 round_table = pd.concat(tables, ignore_index=True)[
     [
@@ -113,11 +114,13 @@ save_table(
 # -- last digits ---------------------------------------------------------------------------------
 digits = digit_preference(values["number"].to_numpy())
 ax = heaping(digits)
-ax.set_title(
-    f"Hajin report: last digits of {digits.n:.0f} numbers\nchi-square {digits.statistic:.0f} "
-    f"on 9 df; Whipple-type index {digits.whipple:.0f} ({digits.level})",
-    loc="left",
-)
+with style_context():
+    ax.set_title(
+        f"Hajin report: last digits of {digits.n:.0f} numbers\n"
+        f"chi-square {digits.statistic:.0f} on 9 df; "
+        f"Whipple-type index {digits.whipple:.0f} ({digits.level})",
+        loc="left",
+    )
 save_figure(ax.figure, "hajin_2018_heaping_digits")
 digit_table = pd.DataFrame({"last_digit": np.arange(10), "count": digits.digit_counts})
 digit_table["expected"] = digits.n / 10

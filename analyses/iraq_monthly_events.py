@@ -139,9 +139,17 @@ save_table(
 save_table(pd.DataFrame(break_rows), f"{PREFIX}_changepoints")
 
 with style_context():
+    # the four panels share their legend: one, under the grid, outside the data
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
     for ax, (key, fit) in zip(axes.ravel(), fits.items()):
-        plots.trend(fit, ax=ax, title=f"{key[0]}: {TITLES[key[1]]}", ylabel=MEASURES[key[1]])
+        plots.trend(
+            fit,
+            ax=ax,
+            title=f"{key[0]}: {TITLES[key[1]]}",
+            ylabel=MEASURES[key[1]],
+            legend=False,
+        )
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=4)
     save_figure(fig, f"{PREFIX}_trends")
 
     fig, axes = plt.subplots(2, 2, figsize=(11, 7.5))
@@ -151,7 +159,9 @@ with style_context():
             ax=ax,
             title=f"{key[0]}: {TITLES[key[1]]}, {cp.n_breaks} break(s)",
             ylabel=MEASURES[key[1]],
+            legend=False,
         )
+    fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center", ncol=3)
     save_figure(fig, f"{PREFIX}_changepoints")
 
 # --- 2016 versus 2018 with the dispersion the data show -------------------------------------
@@ -265,5 +275,5 @@ with style_context():
         color="C3",
         label="observed 2018",
     )
-    axes[1].legend(loc="upper right", fontsize="small")
+    plots.legend_below(axes[1], fontsize="small")
     save_figure(fig, f"{PREFIX}_final_push_forecast")

@@ -58,7 +58,7 @@ import itertools
 import pandas as pd
 
 from conflictstats.mse import loglinear, two_list
-from conflictstats.plots import list_overlaps, mse_models
+from conflictstats.plots import legend_below, list_overlaps, mse_models
 from conflictstats.repro import save_figure, save_table
 
 PUBLISHED = {"estimate": 10_000, "ci_low": 9_002, "ci_high": 12_122}
@@ -119,7 +119,7 @@ ax.axvspan(
     lw=0,
     label="published 95% interval (Ball et al. 2002)",
 )
-ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1)
+legend_below(ax, ncol=1)
 save_figure(ax.figure, "undercount_mse_kosovo_models")
 
 ax = list_overlaps(kosovo)

@@ -37,6 +37,7 @@ __all__ = [
     "sha256",
     "run_scripts",
     "compare_outputs",
+    "LayoutError",
     "FIGURE_FORMATS",
     "TABLE_FORMATS",
 ]
@@ -53,6 +54,10 @@ _SVG_SALT = "conflictstats"
 
 class ReproError(RuntimeError):
     """An analysis failed, or outputs could not be written reproducibly."""
+
+
+class LayoutError(ReproError):
+    """A saved figure fails the layout check (legend on data, text off the canvas or on text)."""
 
 
 def project_root(start: str | os.PathLike | None = None) -> Path:
@@ -158,6 +163,7 @@ def save_figure(
     close: bool = True,
     dpi: float = 150,
     caption: str | None = None,
+    check: bool = True,
 ) -> list[Path]:
     """Write a matplotlib figure as SVG, PNG and PDF, byte-identical on every rerun.
 
@@ -178,16 +184,28 @@ def save_figure(
         What the figure shows, in a sentence: stored in the manifest and used by the HTML
         report as caption and alternative text. By default a description built from the
         figure's titles and axis labels (:func:`describe_figure`).
+    check : bool
+        Run :func:`conflictstats.plots.check_layout` on the figure after writing it and raise
+        :class:`LayoutError` if it finds a problem (a legend on data, text outside the canvas,
+        texts over one another). On by default, so every figure an analysis saves is checked.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
 
+    Raises
+    ------
+    LayoutError
+        When ``check`` is on and the figure has layout problems; the files are written
+        first, so that they can be looked at, and the message names the figure and the
+        overlapping artists.
+
     Notes
     -----
     Determinism comes from: the bundled style that plot functions draw with (DejaVu fonts
-    shipped with matplotlib), a fixed DPI, ``svg.hashsalt`` fixed, SVG text as paths, TrueType (Type 42) fonts in PDF, and
+    shipped with matplotlib; colours named ``"C0"``, ``"C1"``... are drawn from the style's
+    colour cycle, wherever the artist was made), a fixed DPI, ``svg.hashsalt`` fixed, SVG text as paths, TrueType (Type 42) fonts in PDF, and
     metadata without dates, software versions or creators that vary between runs.
 
     Examples
@@ -207,6 +225,8 @@ def save_figure(
     """
     import matplotlib as mpl
 
+    from .plots import check_layout
+
     stem = _target(name, "", formats, FIGURE_FORMATS)
     metadata_by_format = {
         "svg": {"Date": None, "Creator": "conflictstats"},
@@ -221,19 +241,47 @@ def save_figure(
     if caption is None:
         caption = describe_figure(fig)
     written = []
-    with mpl.rc_context({"svg.hashsalt": _SVG_SALT, "svg.fonttype": "path", "pdf.fonttype": 42}):
+    problems = []
+    rc = {
+        "svg.hashsalt": _SVG_SALT,
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        # colours named "C0", "C1"... are looked up when drawn: take the bundled style's cycle
+        "axes.prop_cycle": _style_cycle(),
+    }
+    with mpl.rc_context(rc):
         for fmt in formats:
             path = stem.with_suffix("." + fmt)
             fig.savefig(
                 path, format=fmt, dpi=dpi, facecolor="white", metadata=metadata_by_format[fmt]
             )
             written.append(path)
+        if check:
+            # the PNG is drawn at ``dpi``, SVG and PDF at 72: a "best" legend can move between
+            problems = check_layout(fig, dpi=dpi)
+            if {"svg", "pdf"} & set(formats):
+                seen = {str(p) for p in problems}
+                problems += [p for p in check_layout(fig, dpi=72) if str(p) not in seen]
     if close:
         import matplotlib.pyplot as plt
 
         plt.close(fig)
     _record(written, caption)
+    if problems:
+        listed = "\n".join(f"  - {p}" for p in problems)
+        raise LayoutError(
+            f"figure {stem.name!r} ({stem}.*) has {len(problems)} layout problem(s):\n{listed}"
+        )
     return written
+
+
+def _style_cycle() -> Any:
+    """The colour cycle of the bundled plot style."""
+    from matplotlib import rc_params_from_file
+
+    from .plots import STYLE_FILE
+
+    return rc_params_from_file(str(STYLE_FILE), use_default_template=False)["axes.prop_cycle"]
 
 
 def save_table(

@@ -12,6 +12,12 @@ answers). Modules add fields by subclassing, never by inventing a new shape. Eve
 ``to_frame()`` (a tidy DataFrame, one row per element), ``to_dict()``, a sentence-like
 ``repr`` and ``_repr_html_`` for notebooks.
 
+A result carries the inputs it was computed from under the names of the arguments they were
+passed as (``rate_ci(count, exposure)`` gives ``count`` and ``exposure``; ``compare_rates``
+``count1`` ... ``exposure2``; ``proportion_ci(successes, trials)``; ``two_list(n1, n2, m)``),
+so that ``to_frame()`` of any result names its columns as the call did; ``null`` and
+``alternative`` are declared once, on :class:`Result`.
+
 A subclass field that is not one value per element (Monte Carlo draws, a coefficient table)
 is declared with ``field(metadata={"frame": False})``: it is kept on the object and in
 ``to_dict()`` but left out of the shape check and of ``to_frame()``.

@@ -46,3 +46,28 @@ def test_no_private_module_of_another_subpackage_is_imported():
             if len(target) > 2 and target[1] in packages and target[1] != own:
                 bad.append(f"{path.relative_to(root)}: {line}")
     assert not bad, "\n".join(bad)
+
+
+def test_results_carry_inputs_under_their_argument_names():
+    """One naming scheme: a result's input fields are named as the call's arguments."""
+    import inspect
+
+    from conflictstats import mse, proportions, rates
+
+    calls = [
+        (rates.rate_ci, (75, 11), {}),
+        (rates.compare_rates, (825, 11, 720, 12), {}),
+        (rates.mean_from_maximum, (75, 11), {}),
+        (proportions.proportion_ci, (30, 100), {}),
+        (proportions.count_ratio, (827, 481), {}),
+        (proportions.compare_proportions, (10, 50, 20, 60), {}),
+        (mse.two_list, (100, 80, 30), {}),
+    ]
+    base = {"estimate", "ci_low", "ci_high", "confidence", "method", "quantity", "pvalue"}
+    for fun, args, kwargs in calls:
+        result = fun(*args, **kwargs)
+        params = list(inspect.signature(fun).parameters)
+        positional = params[: len(args)]
+        for name in positional:
+            assert name in result.to_frame().columns, (fun.__name__, name)
+        assert set(result.to_frame().columns) - base, fun.__name__

@@ -524,13 +524,13 @@ def test_claim_check_plot_marks(mark):
 
     cc = claim_check(75, 11, 60, 12, dispersion=[1, 2, 5, 10, 20], alternative="larger")
     ax = plots.claim_check(cc, mark=mark)
-    texts = [t.get_text() for t in ax.texts]
+    texts = [t.get_text() for a in ax.figure.axes for t in a.texts]
     n_marks = 0 if mark is None else (1 if np.ndim(mark) == 0 else len(mark))
     assert len(ax.get_lines()) >= 2 + n_marks
     if isinstance(mark, dict):
         assert "UCDP Iraq, monthly" in texts
     assert any(t.startswith("p = 0.05") for t in texts)  # the critical dispersion
-    assert len(ax.figure.axes) == 2  # interval axis and p-value twin
+    assert len(ax.figure.axes) == 2  # interval panel and p-value panel
 
 
 def test_claim_check_plot_accepts_the_table():
@@ -539,4 +539,4 @@ def test_claim_check_plot_accepts_the_table():
     cc = claim_check(75, 11, 60, 12, dispersion=[1, 2, 5, 10, 20])
     ax = plots.claim_check(cc.to_frame(), mark=7.3)
     assert len(ax.figure.axes) == 2
-    assert any(t.get_text().startswith("p = 0.05") for t in ax.texts)
+    assert any(t.get_text().startswith("p = 0.05") for a in ax.figure.axes for t in a.texts)

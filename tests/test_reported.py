@@ -440,22 +440,51 @@ def test_reported_ranges_plot():
         parse_figure("827", unit="fighters", source="SOHR"),
     ]
     ax = reported_ranges(figs)
+    # one panel per unit family: counts, then rates per month
+    count_ax, rate_ax = ax.figure.axes
+    assert count_ax is ax
     labels = [t.get_text() for t in ax.get_yticklabels()]
     # grouped by unit (first appearance order), labelled by phrase, unit and source
     assert labels == [
         "about 7,000 [civilians] (UN)",
         "at least 30 (SOHR)",
-        "up to 75 a month [attacks] (CSIS)",
         "827 [fighters] (SOHR)",
     ]
-    assert ax.get_xscale() == "log"
-    assert "interval implied by the qualifier" in ax.get_xlabel()
+    assert [t.get_text() for t in rate_ax.get_yticklabels()] == [
+        "up to 75 a month [attacks] (CSIS)"
+    ]
+    assert ax.get_xscale() == "log" and ax.get_xlabel() == "count (log scale)"
+    assert rate_ax.get_xlabel() == "rate: number per month (linear scale)"
+    assert "interval implied by the qualifier" in ax.figure.get_supxlabel()
     lo, hi = ax.get_xlim()
-    assert lo < 75 and hi > 7500
+    assert lo < 30 and hi > 7500
     import matplotlib.pyplot as plt
 
     fig, ax2 = plt.subplots()
-    assert reported_ranges(figs, ax=ax2, log=False) is ax2
+    with pytest.raises(ValueError, match="several unit families"):
+        reported_ranges(figs, ax=ax2)
+    assert reported_ranges(figs, ax=ax2, log=False, split=False) is ax2
+    assert "interval implied by the qualifier" in ax2.get_xlabel()
+
+
+def test_reported_ranges_durations_share_one_unit():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from conflictstats.plots import reported_ranges
+
+    figs = [
+        parse_figure("a year", unit="year"),
+        parse_figure("three months", unit="months"),
+        parse_figure("most", unit="share"),
+    ]
+    ax = reported_ranges(figs)
+    dur_ax, share_ax = ax.figure.axes
+    assert dur_ax.get_xlabel().startswith("duration, months")
+    # "a year" is drawn at 12 months, right of "three months"
+    points = {round(float(line.get_xdata()[0]), 6) for line in dur_ax.lines}
+    assert points == {12.0, 3.0}
+    assert share_ax.get_xscale() == "linear" and share_ax.get_xlim()[1] < 1.1
 
 
 def test_reported_ranges_bad_input():

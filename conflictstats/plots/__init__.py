@@ -9,9 +9,12 @@ The functions live in one private module per statistical module (``_rates``, ``_
 …) and are all exported here.
 """
 
-from ._base import STYLE_FILE, get_ax, interval_label, style_context
+from ._base import STYLE_FILE, get_ax, interval_label, legend_below, style_context
 from ._fatalities import *  # noqa: F403
 from ._fatalities import __all__ as _fatalities_all
+from ._heaping import *  # noqa: F403
+from ._heaping import __all__ as _heaping_all
+from ._layout import LayoutProblem, check_layout
 from ._mse import *  # noqa: F403
 from ._mse import __all__ as _mse_all
 from ._panel import *  # noqa: F403
@@ -30,11 +33,15 @@ __all__ = [
     "style_context",
     "get_ax",
     "interval_label",
+    "legend_below",
+    "check_layout",
+    "LayoutProblem",
     *_reported_all,
     *_rates_all,
     *_proportions_all,
     *_trends_all,
     *_mse_all,
+    *_heaping_all,
     *_panel_all,
     *_fatalities_all,
 ]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .._validation import InputError
 from ..panel import COLUMNS
-from ._base import get_ax, interval_label, style_context
+from ._base import get_ax, interval_label, legend_below, style_context
 
 __all__ = ["panel_trends"]
 
@@ -246,6 +246,5 @@ def panel_trends(
         ax.set_xlabel(f"{quantity}, {ci}")
         if title:
             ax.set_title(title)
-        legend = ax.legend(loc="best", fontsize="small", frameon=True, framealpha=1.0)
-        legend.get_frame().set_edgecolor("none")
+        legend_below(ax, fontsize="small")
     return ax

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ._base import get_ax, interval_label, style_context
+from ._base import get_ax, interval_label, legend_below, style_context
 
 __all__ = ["composition", "ratio_forest"]
 
@@ -92,7 +92,7 @@ def composition(result: Any, ax: Any = None, *, percent: bool = True, **style: A
         ax.set_xlim(left=0)
         ax.grid(axis="y", visible=False)
         if n_rep > 1:
-            ax.legend(loc="best")
+            legend_below(ax)
     return ax
 
 
@@ -144,7 +144,8 @@ def ratio_forest(
     log : bool
         Logarithmic ratio axis (default), so that 2 and 1/2 lie equally far from 1.
     xlabel : str, optional
-        Axis label; default names the quantity and the interval.
+        Axis label; default names the quantity (every kind, "count ratio or odds ratio",
+        when the results differ) and the interval.
     **style
         Passed to ``Axes.errorbar``.
 
@@ -195,9 +196,10 @@ def ratio_forest(
         ax.set_ylim(len(names) - 0.5, -0.5)
         ax.grid(axis="y", visible=False)
         label = interval_label(first.confidence, getattr(type(first), "interval_label", "CI"))
-        ax.set_xlabel(
-            xlabel or f"{first.quantity} ({label}; log scale)"
-            if log
-            else xlabel or f"{first.quantity} ({label})"
-        )
+        quantities = list(dict.fromkeys(str(r.quantity) for r in items))
+        # one kind of ratio names the axis; several kinds (a count ratio beside an odds ratio)
+        # are all named, and the row labels say which row is which
+        what = " or ".join(quantities)
+        scale = "; log scale" if log else ""
+        ax.set_xlabel(xlabel or f"{what} ({label}{scale})")
     return ax

@@ -173,7 +173,7 @@ def _as_claim(table):
     return _ClaimRows(table) if hasattr(table, "columns") else table
 
 
-def claim_check(table, ax=None, *, mark=None, **style):
+def claim_check(table, ax=None, *, pvalue_ax=None, mark=None, **style):
     """A claim's rate ratio interval and p-value against the dispersion of the counts.
 
     Parameters
@@ -182,8 +182,12 @@ def claim_check(table, ax=None, *, mark=None, **style):
         The result of :func:`conflictstats.rates.claim_check`, or its ``to_frame()`` (then
         the critical dispersion is interpolated between grid values).
     ax : matplotlib Axes, optional
-        Where to draw the interval panel (a new styled figure when None). The p-value is
-        drawn on a twin axis sharing the x axis (``ax.figure.axes``).
+        Where to draw the interval panel. When None, a new styled figure with two panels
+        sharing the dispersion axis: the rate ratio on top, the p-value under it (its Axes
+        is ``ax.figure.axes[1]``).
+    pvalue_ax : matplotlib Axes, optional
+        Where to draw the p-value when ``ax`` is given; without it the p-value goes on a
+        twin axis of ``ax`` (right-hand scale), and its level line is named in the legend.
     mark : float, sequence of float or dict, optional
         Reference dispersions to mark with vertical lines: a value, several, or
         ``{"label": value}`` (e.g. ``{"UCDP Iraq, monthly": 7.3}``).
@@ -198,16 +202,21 @@ def claim_check(table, ax=None, *, mark=None, **style):
     Notes
     -----
     The dotted vertical line is the critical dispersion, where the p-value crosses the
-    level ``1 - confidence`` (the horizontal dotted line on the p-value axis).
+    level ``1 - confidence`` (the horizontal dotted line of the p-value panel). The legend
+    sits under the lowest panel, outside the data.
 
     Examples
     --------
     >>> from conflictstats.rates import claim_check as check
     >>> from conflictstats.plots import claim_check
     >>> ax = claim_check(check(75, 12, 60, 12), mark={"reference": 7.3})
-    >>> ax.get_xlabel()
+    >>> ax.figure.axes[1].get_xlabel()
     'dispersion of counts per period (variance / mean)'
     """
+    import matplotlib.pyplot as plt
+
+    from ._base import legend_below
+
     table = _as_claim(table)
     phi = np.asarray(table.dispersion, dtype=float)
     order = np.argsort(phi)
@@ -217,8 +226,13 @@ def claim_check(table, ax=None, *, mark=None, **style):
     hi = np.asarray(table.ci_high, dtype=float)[order]
     p = np.asarray(table.pvalue, dtype=float)[order]
     level = 1 - table.confidence
-    ax = get_ax(ax, figsize=(6.4, 4.0))
     with style_context():
+        if ax is None:
+            fig, (ax, pvalue_ax) = plt.subplots(
+                2, 1, sharex=True, figsize=(6.4, 5.4), height_ratios=[3, 2]
+            )
+        twin = pvalue_ax is None
+        pax = ax.twinx() if twin else pvalue_ax
         kw = {"color": "C0", "alpha": 0.25, **style}
         finite = np.concatenate([est, lo, hi[np.isfinite(hi)]])
         cap = float(finite[finite > 0].max()) * 1.5  # infinite upper ends drawn to here
@@ -232,6 +246,7 @@ def claim_check(table, ax=None, *, mark=None, **style):
             color="0.4",
             linestyle="--",
             linewidth=1.0,
+            label="no change (ratio 1)",
         )
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -240,44 +255,61 @@ def claim_check(table, ax=None, *, mark=None, **style):
         ax.set_yticks(
             [v for v in (0.5, 0.75, 1, 1.25, 1.5, 2, 3) if lo.min() <= v <= top.max()] or [1]
         )
-        ax.set_xlabel("dispersion of counts per period (variance / mean)")
         ax.set_ylabel(band)
-        twin = ax.twinx()
-        twin.plot(phi, p, "o-", color="C3", label="p-value")
-        twin.axhline(level, color="C3", linestyle=":", linewidth=1.0)
-        twin.set_ylim(0, max(1.0, float(np.max(p))) * 1.02)
         side = (
             "two-sided" if table.alternative == "two-sided" else f"one-sided, {table.alternative}"
         )
-        twin.set_ylabel(f"p-value ({side}, {table.method})", color="C3")
+        pax.plot(phi, p, "o-", color="C3", label=f"p-value ({side}, {table.method})")
+        where = " (right axis)" if twin else ""
+        pax.axhline(
+            level,
+            color="C3",
+            linestyle=":",
+            linewidth=1.0,
+            label=f"p = {format_number(level, 2)}{where}",
+        )
+        pax.set_ylim(0, max(1.0, float(np.max(p))) * 1.02)
+        pax.set_ylabel("p-value", **({"color": "C3"} if twin else {}))
         crit = table.critical_dispersion
+        panels = (ax,) if twin else (ax, pax)
         if crit and phi.min() <= crit <= phi.max():
-            ax.axvline(crit, color="C3", linestyle=":", linewidth=1.0)
-            ax.annotate(
+            for a in panels:
+                a.axvline(crit, color="C3", linestyle=":", linewidth=1.0)
+            # in the p-value panel, above the curve, where no line crosses it
+            (ax if twin else pax).annotate(
                 f"p = {format_number(level, 2)} at {format_number(crit)}",
-                (crit, 0.02),
+                (crit, 0.98),
                 xycoords=("data", "axes fraction"),
+                xytext=(-2, 0),
+                textcoords="offset points",
                 rotation=90,
                 ha="right",
-                va="bottom",
+                va="top",
                 fontsize="small",
                 color="C3",
             )
         for label, value in _marks(mark):
-            ax.axvline(value, color="0.2", linestyle="-.", linewidth=1.0)
+            for a in panels:
+                a.axvline(value, color="0.2", linestyle="-.", linewidth=1.0)
             ax.annotate(
                 label,
                 (value, 0.98),
                 xycoords=("data", "axes fraction"),
+                xytext=(-2, 0),
+                textcoords="offset points",
                 rotation=90,
                 ha="right",
                 va="top",
                 fontsize="small",
                 color="0.2",
             )
+        bottom = ax if twin else pax
+        bottom.set_xlabel("dispersion of counts per period (variance / mean)")
         handles = ax.get_legend_handles_labels()
-        extra = twin.get_legend_handles_labels()
-        ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", fontsize="small")
+        extra = pax.get_legend_handles_labels()
+        legend_below(
+            bottom, handles=handles[0] + extra[0], labels=handles[1] + extra[1], fontsize="small"
+        )
         ax.set_title(
             f"{table.count1 / table.exposure1:g} vs "
             f"{table.count2 / table.exposure2:g} per period "

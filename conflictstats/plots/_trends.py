@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._base import get_ax, interval_label, style_context
+from ._base import get_ax, interval_label, legend_below, style_context
 
 __all__ = ["trend", "changepoints"]
 
@@ -22,6 +23,15 @@ def _x(periods: Any, n: int) -> Any:
     return pd.PeriodIndex(values, freq="M").to_timestamp()
 
 
+def _date_axis(ax: Any) -> None:
+    """Compact date ticks ("Jul", "2017"): long "2018-01" labels crowd a narrow panel."""
+    from matplotlib import dates
+
+    locator = dates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(dates.ConciseDateFormatter(locator, show_offset=False))
+
+
 def _break_x(label: str, has_dates: bool) -> Any:
     return pd.Period(label, freq="M").to_timestamp() if has_dates else float(label)
 
@@ -34,6 +44,7 @@ def trend(
     prediction: bool = True,
     title: str | None = None,
     ylabel: str = "count per month",
+    legend: bool = True,
     **style: Any,
 ) -> Any:
     """Plot a :class:`~conflictstats.trends.TrendFit`: counts, fitted mean, bands and breaks.
@@ -50,6 +61,10 @@ def trend(
         Draw the pointwise prediction band for the fitted months.
     title, ylabel : str
         Title and y-axis label.
+    legend : bool
+        Draw the legend, under the x-axis label (outside the data). Pass False for all but
+        one panel of a grid whose panels share their entries, and draw one legend for the
+        figure from ``ax.get_legend_handles_labels()``.
     **style
         Passed to the line of the fitted mean.
 
@@ -100,7 +115,7 @@ def trend(
             fx = _x(forecast.period if has_dates else None, forecast.size)
             if not has_dates:
                 fx = fx + fit.size
-            ax.axvspan(fx[0], fx[-1], color="0.92", zorder=0, lw=0)
+            ax.axvspan(fx[0], fx[-1], color="0.92", zorder=0, lw=0, label="forecast period")
             ax.fill_between(
                 fx,
                 forecast.ci_low,
@@ -111,15 +126,24 @@ def trend(
                 label=f"forecast, {interval_label(forecast.confidence, 'prediction interval')}",
             )
             ax.fill_between(
-                fx, forecast.mean_ci_low, forecast.mean_ci_high, color="C1", alpha=0.4, lw=0
+                fx,
+                forecast.mean_ci_low,
+                forecast.mean_ci_high,
+                color="C1",
+                alpha=0.4,
+                lw=0,
+                label=f"forecast, {interval_label(forecast.confidence)} (mean)",
             )
             ax.plot(fx, forecast.estimate, color="C1", ls="-", label="forecast mean")
         ax.set_ylabel(ylabel)
         ax.set_xlabel("month" if has_dates else "month (position)")
+        if has_dates:
+            _date_axis(ax)
         ax.set_ylim(bottom=0)
         if title:
             ax.set_title(title)
-        ax.legend(loc="best", fontsize="small")
+        if legend:
+            legend_below(ax, fontsize="small")
     return ax
 
 
@@ -129,6 +153,7 @@ def changepoints(
     *,
     title: str | None = None,
     ylabel: str = "count per month",
+    legend: bool = True,
     **style: Any,
 ) -> Any:
     """Plot :class:`~conflictstats.trends.Changepoints`: counts, segment fits, break intervals.
@@ -140,7 +165,10 @@ def changepoints(
     ax : matplotlib Axes, optional
         Where to draw.
     title, ylabel : str
-        Title and y-axis label.
+        Title and y-axis label; the default title gives the number of breaks and the method,
+        wrapped to the width of the axes.
+    legend : bool
+        Draw the legend, under the x-axis label (outside the data).
     **style
         Passed to the line of the segment fits.
 
@@ -188,7 +216,21 @@ def changepoints(
             ax.axvline(at, color="C3", ls="--", lw=1)
         ax.set_ylabel(ylabel)
         ax.set_xlabel("month" if has_dates else "month (position)")
+        if has_dates:
+            _date_axis(ax)
         ax.set_ylim(bottom=0)
-        ax.set_title(title or f"{result.n_breaks} break(s): {result.method}")
-        ax.legend(loc="best", fontsize="small")
+        ax.set_title(title or _wrap(ax, f"{result.n_breaks} break(s): {result.method}"))
+        if legend:
+            legend_below(ax, fontsize="small")
     return ax
+
+
+def _wrap(ax: Any, text: str) -> str:
+    """``text`` broken into lines that fit the width of ``ax`` in the title font."""
+    import matplotlib.pyplot as plt
+    from matplotlib.font_manager import FontProperties
+
+    size = FontProperties(size=plt.rcParams["axes.titlesize"]).get_size_in_points()
+    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72.0
+    chars = max(20, int(width_pt / (0.62 * size)))  # DejaVu Sans bold: ~0.62 em a character
+    return "\n".join(textwrap.wrap(text, chars))
