@@ -71,3 +71,11 @@ def test_rejects_bad_input(results):
     with pytest.raises(ValueError, match="needs results with estimate"):
         interval_comparison({"x": 3.0})
     plt.close("all")
+
+
+def test_passes_the_layout_check(results):
+    from conflictstats.plots import check_layout
+
+    ax = interval_comparison(results, percent=True, xlabel="civilians' share of deaths")
+    assert check_layout(ax.figure, dpi=150) == []
+    plt.close(ax.figure)

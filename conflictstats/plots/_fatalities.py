@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from matplotlib import ticker
 
-from ._base import get_ax, interval_label, style_context
+from ._base import get_ax, interval_label, legend_below, style_context
 
 __all__ = ["interval_comparison"]
 
@@ -69,8 +69,8 @@ def interval_comparison(
     log : bool
         Logarithmic value axis (for ratios).
     legend_cols : int, optional
-        Columns of the legend (default: one per interval, up to 3); 0 draws no legend (for
-        a figure-level legend shared by several panels).
+        Columns of the legend (default: as :func:`legend_below` chooses); 0 draws no legend
+        (for a figure-level legend shared by several panels).
     **style
         Passed to ``Axes.errorbar`` (``markersize``, ``elinewidth``, ...).
 
@@ -150,11 +150,5 @@ def interval_comparison(
         ax.set_xlabel(f"{label}, %" if percent and "%" not in label else label)
         if legend_cols == 0:
             return ax
-        ax.legend(
-            loc="upper center",
-            bbox_to_anchor=(0.5, -0.14),
-            ncol=legend_cols or min(m, 3),
-            handletextpad=0.3,
-            columnspacing=1.2,
-        )
+        legend_below(ax, ncol=legend_cols)
     return ax
