@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: report test clean
+.PHONY: report test test-slow clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +18,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+# `run` also rebuilds the HTML report (figures/index.html); two analyses at a time
 report: $(VENV)/.installed
-	$(BIN)/conflictstats run
-	$(BIN)/conflictstats report
+	$(BIN)/conflictstats run --jobs 2
 
+# pytest on two workers; the coverage simulations and long cross-checks (marked slow) run in
+# `make test-slow`, which CI runs after `make test`
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 -m "not slow"
 	$(BIN)/conflictstats check
+
+test-slow: $(VENV)/.installed-dev
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 -m slow
 
 clean:
 	rm -rf $(VENV)

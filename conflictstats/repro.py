@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -502,6 +503,7 @@ def run_scripts(
     outdir: str | os.PathLike | None = None,
     echo: Any = print,
     report: bool = True,
+    jobs: int = 1,
 ) -> list[ScriptRun]:
     """Run analysis scripts, each in its own process from the project root, and update the
     manifest.
@@ -516,6 +518,9 @@ def run_scripts(
         Output folder; ``<root>/figures`` by default.
     echo : callable
         Receives one progress line per script.
+    jobs : int, default 1
+        How many scripts run at once (each in its own process). Results are taken in script
+        order whatever the order they finish in; after a failure no further script starts.
     report : bool
         Rebuild the HTML report (``index.html`` and ``report/*.html``, see
         :func:`conflictstats.report.write_report`) from the manifest afterwards, so that the
@@ -541,13 +546,25 @@ def run_scripts(
     manifest = _read_manifest(outdir)
     manifest["versions"] = _versions()
     outputs = manifest.setdefault("outputs", {})
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ReproError(f"jobs must be a whole number >= 1, got {jobs!r}")
     runs = []
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    futures = []
+
+    def start(k: int, script: Path) -> ScriptRun:
+        echo(f"[{k}/{len(paths)}] {os.path.relpath(script, root)} ...")
+        return _run_one(script, root, outdir)
+
     for k, script in enumerate(paths, 1):
+        futures.append(pool.submit(start, k, script))
+    for k, (script, future) in enumerate(zip(paths, futures), 1):
         rel = os.path.relpath(script, root)
-        echo(f"[{k}/{len(paths)}] {rel} ...")
-        run = _run_one(script, root, outdir)
+        run = future.result()
         runs.append(run)
         if run.returncode != 0:
+            for later in futures[k:]:
+                later.cancel()
             echo(f"[{k}/{len(paths)}] {rel} FAILED (exit {run.returncode})")
             break
         for key in [k_ for k_, v in outputs.items() if v.get("script") == run.script]:
@@ -555,6 +572,7 @@ def run_scripts(
         for out in run.outputs:
             outputs[out] = _manifest_entry(run, out, root, outdir)
         echo(f"[{k}/{len(paths)}] {rel} ok: {len(run.outputs)} outputs in {run.seconds:.1f} s")
+    pool.shutdown(wait=True, cancel_futures=True)
     _write_manifest(outdir, manifest)
     if report:
         from .report import write_report

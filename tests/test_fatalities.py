@@ -456,6 +456,7 @@ def _clustered_events(gen, sims, n):
     return civ, size  # true share E[civ] / E[size] = 0.3
 
 
+@pytest.mark.slow
 def test_linearised_covers_and_binomial_undercovers():
     gen = np.random.default_rng(20261130)
     civ, size = _clustered_events(gen, 2000, 400)

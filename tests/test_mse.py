@@ -203,6 +203,7 @@ def test_two_list_complete_overlap_is_a_point():
 
 
 # -- coverage simulations ------------------------------------------------------------------------
+@pytest.mark.slow
 def test_chapman_unbiased_and_covers():
     rng = np.random.default_rng(20261125)
     N, reps = 1000, 500
@@ -214,6 +215,7 @@ def test_chapman_unbiased_and_covers():
     assert 0.92 <= cover <= 0.98, cover
 
 
+@pytest.mark.slow
 def test_independence_loglinear_unbiased_and_covers():
     rng = np.random.default_rng(8)
     N, reps = 600, 500

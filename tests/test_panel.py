@@ -99,6 +99,7 @@ def _statsmodels_fits(frame, family):
 
 
 @pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.slow
 def test_equals_statsmodels_per_series(panel, family):
     res = fit_trends(panel, family=family, **KW)
     assert list(res.columns) == ["cell", *COLUMNS[1:]]
@@ -525,6 +526,7 @@ def test_batched_cholesky_solve_matches_numpy():
 @pytest.mark.parametrize(
     "family, alpha", [("poisson", 0.0), ("negbin", 0.4), ("quasi-poisson", 0.1)]
 )
+@pytest.mark.slow
 def test_trend_interval_coverage(family, alpha):
     """2,000 simulated series (fixed seed): the 95% Wald interval for the trend covers the
     true 0.1/year in 93% to 97% of them."""

@@ -220,6 +220,7 @@ def test_score_intervals_match_statsmodels(compare, method, correction):
         assert r.ci_high == pytest.approx(hi, rel=1e-7)
 
 
+@pytest.mark.slow
 def test_sison_glaz_matches_statsmodels_on_many_compositions():
     from statsmodels.stats.proportion import multinomial_proportions_confint
 
@@ -405,6 +406,7 @@ def _coverage_one(method, n, p, reps, rng):
         ("wald-cc", (0.90, 0.99)),
     ],
 )
+@pytest.mark.slow
 def test_proportion_coverage(method, band):
     """Mean coverage over p in [0.05, 0.95] at n = 40, 4000 draws per p; the Monte Carlo
     standard error of the mean is below 0.001."""
@@ -421,6 +423,7 @@ def test_wald_undercovers_as_documented():
 
 
 @pytest.mark.parametrize("method", pr.COUNT_RATIO_METHODS)
+@pytest.mark.slow
 def test_count_ratio_coverage(method):
     rng = np.random.default_rng(7)
     lam1, lam2 = np.array([5.0, 20, 80, 50]), np.array([10.0, 10, 60, 25])
@@ -439,6 +442,7 @@ def test_count_ratio_coverage(method):
 
 
 @pytest.mark.parametrize("compare,method", CMP)
+@pytest.mark.slow
 def test_compare_coverage(compare, method):
     rng = np.random.default_rng(8)
     p1, p2 = np.array([0.3, 0.5, 0.2, 0.6]), np.array([0.2, 0.5, 0.35, 0.4])
@@ -464,6 +468,7 @@ def test_compare_coverage(compare, method):
         ("newcombe", (0.945, 0.965)),
     ],
 )
+@pytest.mark.slow
 def test_difference_exact_coverage_small_samples(method, band):
     """Exact coverage (every table enumerated, no simulation) at n1 = 15, n2 = 20, averaged
     over 200 (p1, p2) drawn uniformly with a fixed seed (a deterministic number: seed and
@@ -507,6 +512,7 @@ def test_profile_likelihood_zero_cells_closed_form():
 
 
 @pytest.mark.parametrize("method", ["sison-glaz", "goodman", "quesenberry-hurst"])
+@pytest.mark.slow
 def test_multinomial_simultaneous_coverage(method):
     rng = np.random.default_rng(9)
     p = np.array([0.5, 0.3, 0.2])

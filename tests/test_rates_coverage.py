@@ -41,6 +41,7 @@ def _pairs(seed, means):
 
 
 @pytest.mark.parametrize("method", list(BANDS_RATIO))
+@pytest.mark.slow
 def test_ratio_ci_coverage(method):
     means = (10.0, 25.0, 60.0) if method == "wald" else MEANS
     t1, t2 = 2.0, 3.0  # unequal exposures: rates m/t
@@ -56,6 +57,7 @@ def test_ratio_ci_coverage(method):
 
 
 @pytest.mark.parametrize("method, band", [("score", (0.92, 0.985)), ("wald", (0.90, 0.985))])
+@pytest.mark.slow
 def test_difference_ci_coverage(method, band):
     t1, t2 = 1.5, 1.0
     for m1, m2, x1, x2 in _pairs(2016, (5.0, 15.0, 50.0)):
@@ -75,6 +77,7 @@ def test_difference_ci_coverage(method, band):
         ("jeffreys", (0.92, 0.985)),
     ],
 )
+@pytest.mark.slow
 def test_rate_ci_coverage(method, band):
     rng = np.random.default_rng(75)
     for mu in (2.0, 7.5, 30.0, 120.0):

@@ -57,6 +57,7 @@ def test_zero_maximum():
     assert r.ci_high == pytest.approx(-np.log(0.025) / 11, rel=1e-10)
 
 
+@pytest.mark.slow
 def test_coverage_by_simulation():
     """The exact interval covers the true mean at least 95% of the time (seeded)."""
     rng = np.random.default_rng(7)

@@ -90,6 +90,7 @@ def test_manifest_records_outputs_inputs_and_versions(ran_project):
         assert key in manifest["versions"]
 
 
+@pytest.mark.slow
 def test_check_passes_then_fails_on_one_changed_byte(ran_project):
     project = ran_project
     ok = cli(project, "check")

@@ -156,6 +156,7 @@ CP_SCENARIOS = {
 
 
 @pytest.mark.parametrize("name", sorted(CP_SCENARIOS))
+@pytest.mark.slow
 def test_changepoints_found_in_simulated_series(name):
     """Acceptance: the known breaks within +-2 months in >= 90% of 200 replicates."""
     mu, true, family = CP_SCENARIOS[name]
@@ -168,6 +169,7 @@ def test_changepoints_found_in_simulated_series(name):
     assert hits / 200 >= 0.90
 
 
+@pytest.mark.slow
 def test_profile_interval_coverage_is_as_documented():
     """The docstring's claim: the 95% interval holds the true month in about 89% of series."""
     rng = np.random.default_rng(1)
@@ -229,6 +231,7 @@ def test_no_break_in_a_flat_series():
     assert misses <= 5
 
 
+@pytest.mark.slow
 def test_changepoints_with_slopes_find_a_turn():
     k = np.arange(72)
     mu = np.where(k < 40, 30 * np.exp(0.4 * k / 12), 50 * np.exp(-1.5 * (k - 40) / 12))
@@ -280,6 +283,7 @@ def test_batched_slope_fits_match_statsmodels():
     # the author's scenarios: NB2 (alpha 0.05), 72 months, level 20 -> high at month 36
     [(40.0, (0.84, 0.93), (0.91, 0.99)), (30.0, (0.75, 0.89), (0.88, 0.98))],
 )
+@pytest.mark.slow
 def test_bootstrap_interval_coverage_is_closer_to_nominal(high, profile_band, boot_band):
     """200 series (seed 1): the 95% bootstrap interval's coverage of the true month is within
     its band and nearer 0.95 than the profile interval's (seen: 0.95 vs 0.89 for 20 -> 40,
@@ -323,6 +327,7 @@ def test_bootstrap_interval_result_and_reproducibility():
         find_changepoints(y, interval="wald")
 
 
+@pytest.mark.slow
 def test_bootstrap_with_slopes_covers_the_turn():
     k = np.arange(72)
     mu = np.where(k < 40, 30 * np.exp(0.4 * k / 12), 50 * np.exp(-1.5 * (k - 40) / 12))
@@ -425,6 +430,7 @@ def test_quasi_poisson_profile_interval_is_wider_than_poisson():
         ("poisson", lambda mu, rng: rng.poisson(mu)),
     ],
 )
+@pytest.mark.slow
 def test_forecast_interval_coverage_by_simulation(family, draw):
     """95% prediction intervals cover 12-month-ahead counts 93-97.5% of the time, each family
     on data from its own variance function (150 series x 12 months)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -14,7 +15,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     try:
         root = project_root()
-        runs = run_scripts(args.scripts or None, root=root)
+        runs = run_scripts(args.scripts or None, root=root, jobs=args.jobs)
     except ReproError as exc:
         print(f"conflictstats run: {exc}", file=sys.stderr)
         return 2
@@ -42,7 +43,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     committed = root / "figures"
     tmp = Path(tempfile.mkdtemp(prefix="conflictstats-check-"))
     try:
-        runs = run_scripts(None, root=root, outdir=tmp, echo=print)
+        runs = run_scripts(None, root=root, outdir=tmp, echo=print, jobs=args.jobs)
         failed = [r for r in runs if r.returncode != 0]
         if failed:
             print(f"conflictstats check: {failed[0].script} failed", file=sys.stderr)
@@ -80,6 +81,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "the scripts before it stay.",
     )
     p.add_argument("scripts", nargs="*", metavar="SCRIPT", help="analysis scripts to run")
+    p.add_argument(
+        "--jobs", "-j", type=int, default=1, metavar="N", help="run N scripts at once (default 1)"
+    )
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser(
@@ -90,4 +94,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "differs, is committed but not produced, or is produced but not committed.",
     )
     p.add_argument("--keep", action="store_true", help="keep the temporary outputs")
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=min(2, os.cpu_count() or 1),
+        metavar="N",
+        help="run N scripts at once (default: 2, or 1 on a one-core machine)",
+    )
     p.set_defaults(func=_cmd_check)
