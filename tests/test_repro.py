@@ -198,3 +198,8 @@ def test_compare_outputs_on_identical_folders(tmp_path):
         "not_committed": [],
         "manifest": [],
     }
+
+
+def test_run_scripts_refuses_bad_jobs(tmp_path):
+    with pytest.raises(repro.ReproError, match="jobs must be a whole number >= 1"):
+        repro.run_scripts([], root=tmp_path, jobs=0)
