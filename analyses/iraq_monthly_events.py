@@ -135,8 +135,15 @@ segments = pd.concat(
 save_table(
     segments[["country", "measure", "start", "end", "months", "mean"]],
     f"{PREFIX}_segments",
+    caption="Segments between the breaks found in each series (UCDP GED, Islamic State "
+    "events and deaths per month): NB2 level segments, exact search, MBIC",
 )
-save_table(pd.DataFrame(break_rows), f"{PREFIX}_changepoints")
+save_table(
+    pd.DataFrame(break_rows),
+    f"{PREFIX}_changepoints",
+    caption="Break months with their 95% profile-likelihood intervals and the monthly means "
+    "before and after (UCDP GED, Islamic State events and deaths)",
+)
 
 with style_context():
     # the four panels share their legend: one, under the grid, outside the data
@@ -201,7 +208,12 @@ save_table(
     caption="Monthly Islamic State events and deaths, 2016 against 2018 (UCDP GED): rate ratio "
     "from a two-period GLM, quasi-Poisson and NB2",
 )
-save_table(pd.DataFrame(dispersion_rows), f"{PREFIX}_dispersion")
+save_table(
+    pd.DataFrame(dispersion_rows),
+    f"{PREFIX}_dispersion",
+    caption="How bursty monthly counts are within 2016 and within 2018: quasi-Poisson "
+    "dispersion (variance / mean) and NB2 alpha of constant-mean fits (UCDP GED)",
+)
 
 # --- the data's answer to "up to 75 a month versus 60" -----------------------------------------
 # The article's rates, 75 a month over the 11 months of 2018 and 60 over the 12 of 2016, tested
@@ -240,7 +252,12 @@ y_dez = monthly_counts(dez, start="2016-01", end="2019-11", shape="wide")
 its = fit_trend(y_dez, family="negbin", breaks=["2018-09-10"])
 effects = its.break_effects().to_frame()
 effects.insert(0, "series", "Deir ez Zor, Islamic State events")
-save_table(effects, f"{PREFIX}_final_push")
+save_table(
+    effects,
+    f"{PREFIX}_final_push",
+    caption="Deir ez Zor, Islamic State events per month: change of level and of trend at the "
+    "SDF offensive of 10 September 2018 (NB2 interrupted time series, Wald intervals)",
+)
 
 # --- would a 2014-2017 trend have forecast Iraq's 2018? ---------------------------------------
 y_iraq = series["Iraq", "events"]
@@ -253,7 +270,12 @@ scores = (
     .rename(columns={"estimate": "forecast_mean"})
 )  # the result's to_frame() names the interval: the table heads it "95% prediction interval"
 scores.insert(0, "month", forecast.period)
-save_table(scores, f"{PREFIX}_forecast_2018")
+save_table(
+    scores,
+    f"{PREFIX}_forecast_2018",
+    caption="Iraq, Islamic State events per month in 2018 against a forecast from the "
+    "2014-2017 NB2 trend with month effects: 95% prediction intervals, CRPS, interval score",
+)
 print(
     f"Iraq 2018 forecast from 2014-2017: mean CRPS {score.mean_crps:.1f}, "
     f"mean interval score {score.mean_interval_score:.1f}, coverage {score.coverage:.2f}"
