@@ -2,8 +2,8 @@
 
 Broadcasting of named arguments (an :class:`~conflictstats._validation.InputError` that names
 each argument and its shape when they do not fit together), the ``x <= n`` check, the normal
-quantile of a confidence level, the normal p-value for each ``alternative=``, and a vectorised
-bracketed root finder. Statistical modules call these rather than writing their own.
+quantile of a confidence level, the normal p-value for each ``alternative=``, and the one
+vectorised bracketed root finder. Statistical modules call these rather than writing their own.
 """
 
 from __future__ import annotations
@@ -17,13 +17,21 @@ from ._validation import InputError
 
 __all__ = [
     "ALTERNATIVES",
+    "REL_ERR",
     "broadcast",
     "check_le",
     "z_quantile",
     "normal_pvalue",
     "solve",
-    "bisect",
+    "int_search",
+    "binom_cdf",
+    "binom_sf_ge",
+    "binom_twosided_pvalue",
 ]
+
+#: R's tolerance for "as or less probable" in exact two-sided p-values (``binom.test``,
+#: ``fisher.test``): outcomes within this factor of the observed one's probability count.
+REL_ERR = 1 + 1e-7
 
 #: The ``alternative=`` choices of every test.
 ALTERNATIVES = ("two-sided", "larger", "smaller")
@@ -78,34 +86,172 @@ def normal_pvalue(z: Any, alternative: str = "two-sided") -> np.ndarray:
     return np.minimum(1.0, 2 * special.ndtr(-np.abs(z)))
 
 
-def solve(f, lo, hi, args: tuple = (), *, xatol: float = 1e-14, xrtol: float = 1e-13):
+def solve(
+    f, lo, hi, args: tuple = (), *, xatol: float = 1e-14, xrtol: float = 1e-13, maxiter: int = 200
+) -> np.ndarray:
     """Vectorised bracketed root of ``f`` between ``lo`` and ``hi``, element by element.
 
-    Chandrupatla's method as in ``scipy.optimize.elementwise.find_root``: each element keeps
-    its own bracket and leaves the computation once it has converged. ``f(lo)`` and ``f(hi)``
-    must differ in sign for every element.
+    Chandrupatla's (1997) method: inverse quadratic interpolation where it is safe, bisection
+    where it is not, each element with its own bracket, leaving the computation once its
+    bracket is narrower than ``2 (xrtol |x| + xatol)``.
+
+    ``f`` is called as ``f(x, *args)``. With ``args``, each call gets only the elements still
+    searching: ``x`` and every argument whose leading axes have the shape of ``lo`` are
+    subset along them (so an argument may carry a trailing grid per element); other
+    arguments pass unchanged. Without ``args`` (a closure over whole arrays) ``f`` gets the
+    full array of current points every time, converged elements held at their roots.
+    An element whose bracket holds no sign change ends at ``hi``; one where ``f`` is 0 at an
+    end ends there.
+
+    References
+    ----------
+    Chandrupatla, T. R. (1997). A new hybrid quadratic/bisection algorithm for finding the
+    zero of a nonlinear function without using derivatives. Advances in Engineering
+    Software 28(3), 145-149.
     """
-    from scipy.optimize.elementwise import find_root
-
     lo, hi = np.broadcast_arrays(np.asarray(lo, float), np.asarray(hi, float))
-    res = find_root(f, (lo, hi), args=args, tolerances={"xatol": xatol, "xrtol": xrtol})
-    return np.asarray(res.x, dtype=float)
+    shape = lo.shape
+    n = lo.size
+    per_element = []
+    for v in args:
+        v = np.asarray(v)
+        if v.ndim >= len(shape) and v.shape[: len(shape)] == shape and v.ndim > 0:
+            per_element.append(v.reshape(n, *v.shape[len(shape) :]))
+        else:
+            per_element.append(None)
+    current = hi.ravel().copy()
+
+    def F(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        if args:
+            sub = [v if e is None else e[idx] for v, e in zip(args, per_element)]
+            return np.asarray(f(x, *sub), dtype=float).reshape(-1)
+        full = current.copy()
+        full[idx] = x
+        return np.asarray(f(full.reshape(shape)), dtype=float).reshape(-1)[idx]
+
+    idx = np.arange(n)
+    b = lo.ravel().copy()
+    a = hi.ravel().copy()
+    fb = F(b, idx)
+    fa = F(a, idx)
+    current[:] = a
+    out = a.copy()
+    at_b, at_a = fb == 0, fa == 0
+    out[at_b] = b[at_b]
+    bracketed = (np.sign(fa) != np.sign(fb)) & ~at_b & ~at_a
+    keep = np.flatnonzero(bracketed)
+    a, b, fa, fb, idx = a[keep], b[keep], fa[keep], fb[keep], idx[keep]
+    c, fc = a.copy(), fa.copy()
+    t = np.full(a.shape, 0.5)
+    for _ in range(maxiter):
+        if idx.size == 0:
+            break
+        xt = a + t * (b - a)
+        ft = F(xt, idx)
+        same = np.sign(ft) == np.sign(fa)
+        c, fc = np.where(same, a, b), np.where(same, fa, fb)
+        b, fb = np.where(same, b, a), np.where(same, fb, fa)
+        a, fa = xt, ft
+        use_a = np.abs(fa) < np.abs(fb)
+        xm, fm = np.where(use_a, a, b), np.where(use_a, fa, fb)
+        current[idx] = xm
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tl = (2 * xrtol * np.abs(xm) + xatol) / np.abs(b - c)
+            done = (fm == 0) | (tl > 0.5) | ~np.isfinite(tl)
+            xi = (a - b) / (c - b)
+            phi = (fa - fb) / (fc - fb)
+            quad = (phi**2 < xi) & ((1 - phi) ** 2 < 1 - xi)
+            tq = fa / (fb - fa) * fc / (fb - fc) + (c - a) / (b - a) * fa / (fc - fa) * fb / (
+                fc - fb
+            )
+        t = np.where(quad & np.isfinite(tq), tq, 0.5)
+        t = np.minimum(np.maximum(t, tl), 1 - tl)
+        out[idx[done]] = xm[done]
+        live = ~done
+        a, b, c, fa, fb, fc, t, idx = (v[live] for v in (a, b, c, fa, fb, fc, t, idx))
+    out[idx] = current[idx]
+    return out.reshape(shape)
 
 
-def bisect(f, lo, hi, iters: int = 100) -> np.ndarray:
-    """Vectorised bisection for the sign change of ``f`` between ``lo`` and ``hi``.
+def int_search(pred, lo, hi) -> np.ndarray:
+    """Smallest integer ``c`` in ``(lo, hi]`` with ``pred(c, i)`` true, element by element.
 
-    For functions that are not separable by element (closures over whole arrays, sums over a
-    grid per element), which :func:`solve` cannot call on a subset. ``f`` must be monotone on
-    each bracket; an element whose bracket holds no sign change ends at ``hi``. Returns the
-    midpoint of the final bracket (``iters`` halvings).
+    ``pred(c, i)`` gets the candidates ``c`` of the elements ``i`` still searching and must be
+    monotone in ``c``; ``pred(hi)`` is taken as true and ``pred(lo)`` as false (neither end
+    is evaluated). Bisection on integers, dropping elements as their bracket closes.
     """
-    lo, hi = np.broadcast_arrays(np.asarray(lo, float), np.asarray(hi, float))
-    lo, hi = lo.copy(), hi.copy()
-    sign_lo = np.sign(f(lo))
-    for _ in range(iters):
-        mid = 0.5 * (lo + hi)
-        same = np.sign(f(mid)) == sign_lo
-        lo = np.where(same, mid, lo)
-        hi = np.where(same, hi, mid)
-    return 0.5 * (lo + hi)
+    lo = np.array(lo, dtype=float).reshape(-1)
+    hi = np.array(hi, dtype=float).reshape(-1)
+    active = np.flatnonzero(hi - lo > 1)
+    while active.size:
+        mid = np.floor(0.5 * (lo[active] + hi[active]))
+        ok = np.asarray(pred(mid, active), dtype=bool)
+        hi[active] = np.where(ok, mid, hi[active])
+        lo[active] = np.where(ok, lo[active], mid)
+        active = active[hi[active] - lo[active] > 1]
+    return hi
+
+
+def binom_cdf(k, n, p):
+    """P(X <= k) for X ~ Bin(n, p), k integer-valued float (may be < 0 or >= n)."""
+    kk = np.clip(k, 0, np.maximum(n - 1, 0))
+    # I_{1-p}(n - k, k + 1): betainc is several times faster than betaincc here
+    out = special.betainc(np.maximum(n - kk, 1e-300), kk + 1, 1 - p)
+    return np.where(k < 0, 0.0, np.where(k >= n, 1.0, out))
+
+
+def binom_sf_ge(k, n, p):
+    """P(X >= k) for X ~ Bin(n, p)."""
+    kk = np.clip(k, 1, np.maximum(n, 1))
+    out = special.betainc(kk, np.maximum(n - kk + 1, 1e-300), p)
+    return np.where(k <= 0, 1.0, np.where(k > n, 0.0, out))
+
+
+def binom_twosided_pvalue(x, n, p):
+    """Two-sided binomial p-value summing outcomes no more likely than ``x`` (R binom.test).
+
+    Vectorised: the cut-off on the far side of the mode is found by an integer bisection on
+    the log-pmf (``gammaln``), using that the pmf is monotone on each side of ``n p``; the
+    relative tolerance 1e-7 is R's.
+    """
+    x, n, p = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, n, p)))
+    shape = x.shape
+    x, n, p = x.reshape(-1), n.reshape(-1), p.reshape(-1)
+    m = n * p
+    flip = x > m
+    xs = np.where(flip, n - x, x)
+    ps = np.where(flip, 1 - p, p)
+    ms = n * ps
+    lp, lq = np.log(ps), np.log1p(-ps)
+    const = special.gammaln(n + 1) + n * lq
+    slope = lp - lq
+
+    def lpmf(k):
+        return const - special.gammaln(k + 1) - special.gammaln(n - k + 1) + k * slope
+
+    def lpmf_at(k, i):  # the log-pmf of elements i at k, k clipped to [0, n]
+        k = np.clip(k, 0, n[i])
+        return const[i] - special.gammaln(k + 1) - special.gammaln(n[i] - k + 1) + k * slope[i]
+
+    thr = lpmf(xs) + np.log(REL_ERR)
+    # smallest j in [ceil(ms), n] with lpmf(j) <= thr (n + 1 when none). First a bracket of
+    # width 6 around the skewness-corrected mirror image of xs, checked exactly; where the
+    # check fails, a bisection over the whole range. Invariant: lpmf(lo) > thr >= lpmf(hi),
+    # with lo = ceil(ms) - 1 and hi = n + 1 standing for the ends of the range.
+    first, last = np.ceil(ms) - 1, n + 1
+    z2 = (ms - xs) ** 2 / (ms * (1 - ps))
+    guess = np.ceil(2 * ms - xs + (1 - 2 * ps) * z2 / 3)
+    lo = np.clip(guess - 3, first, last)
+    hi = np.clip(guess + 3, first, last)
+    ok = (
+        ((lo == first) | (lpmf(np.clip(lo, 0, n)) > thr))
+        & ((hi == last) | (lpmf(np.clip(hi, 0, n)) <= thr))
+        & (hi > lo)
+    )
+
+    hi = int_search(lambda k, i: lpmf_at(k, i) <= thr[i], lo, hi)
+    bad = np.flatnonzero(~ok)
+    if bad.size:
+        hi[bad] = int_search(lambda k, i: lpmf_at(k, bad[i]) <= thr[bad[i]], first[bad], last[bad])
+    pval = binom_cdf(xs, n, ps) + binom_sf_ge(hi, n, ps)
+    return np.where(x == m, 1.0, np.minimum(1.0, pval)).reshape(shape)

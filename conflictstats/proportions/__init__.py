@@ -18,8 +18,9 @@ This module holds the public functions and result classes; the methods live in p
 modules, one per family: ``proportions.single`` (one proportion), ``proportions.compare``
 (two proportions), ``proportions.multinomial`` (simultaneous intervals),
 ``proportions.homogeneity`` (exact and Monte Carlo p-values), ``proportions.subgroup``
-(:func:`subgroup_count` and :class:`SubgroupCount`, re-exported here) and
-``proportions.numeric`` (the shared numerics).
+(:func:`subgroup_count` and :class:`SubgroupCount`, re-exported here); the numerics (root
+finding, the exact two-sided binomial p-value) are the package's own, in
+:mod:`conflictstats._numeric`.
 """
 
 from __future__ import annotations
@@ -29,7 +30,13 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from .._numeric import broadcast, check_le, normal_pvalue, z_quantile
+from .._numeric import (
+    binom_twosided_pvalue,
+    broadcast,
+    check_le,
+    normal_pvalue,
+    z_quantile,
+)
 from .._validation import (
     InputError,
     as_confidence,
@@ -48,7 +55,6 @@ from .homogeneity import (
     _monte_carlo_pvalue,
 )
 from .multinomial import _m_goodman, _m_quesenberry_hurst, _m_sison_glaz
-from .numeric import _binom_pvalue
 from .single import _proportion_limits
 from .subgroup import SubgroupCount, subgroup_count
 
@@ -352,7 +358,7 @@ def count_ratio(
             lo = plo / (1 - plo)
             hi = np.where(phi >= 1, np.inf, phi / np.where(phi >= 1, 0.5, 1 - phi))
         if method == "exact":
-            pvalue = _binom_pvalue(a, n, p0)
+            pvalue = binom_twosided_pvalue(a, n, p0)
         elif method == "mid-p":
             half = 0.5 * stats.binom.pmf(a, n, p0)
             lower = stats.binom.cdf(a - 1, n, p0) + half

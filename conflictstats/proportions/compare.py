@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .._numeric import bisect, normal_pvalue
+from .._numeric import REL_ERR as _REL_ERR
+from .._numeric import normal_pvalue, solve
 from .._validation import InputError
-from .numeric import _REL_ERR
 from .single import _p_wilson, _p_wilson_cc
 
 
@@ -99,8 +99,8 @@ def _score_or(x1, n1, x2, n2, psi, factor):
 
 def _invert_score(score, est_t, lo_t, hi_t, z, to_param):
     """Invert a decreasing score statistic on a transformed scale: limits where score = ±z."""
-    lo = bisect(lambda t: score(to_param(t)) - z, lo_t, est_t)
-    hi = bisect(lambda t: score(to_param(t)) + z, est_t, hi_t)
+    lo = solve(lambda t: score(to_param(t)) - z, lo_t, est_t)
+    hi = solve(lambda t: score(to_param(t)) + z, est_t, hi_t)
     return to_param(lo), to_param(hi)
 
 
@@ -365,10 +365,10 @@ def _o_exact(x1, n1, x2, n2, z, conf, null):
     alpha = 1 - conf
     big = np.full(x1.shape, 60.0)
     at_lo, at_hi = x1 == lo_s, x1 == hi_s
-    est = np.exp(bisect(lambda t: mean(t) - x1, -big, big))
+    est = np.exp(solve(lambda t: mean(t) - x1, -big, big))
     est = np.where(at_lo, 0.0, np.where(at_hi, np.inf, est))
-    lo = np.exp(bisect(lambda t: upper(t) - alpha / 2, -big, big))
-    hi = np.exp(bisect(lambda t: lower(t) - alpha / 2, -big, big))
+    lo = np.exp(solve(lambda t: upper(t) - alpha / 2, -big, big))
+    hi = np.exp(solve(lambda t: lower(t) - alpha / 2, -big, big))
     lo = np.where(at_lo, 0.0, lo)
     hi = np.where(at_hi, np.inf, hi)
     d = dens(np.log(null))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .numeric import _REL_ERR
+from .._numeric import REL_ERR as _REL_ERR
 
 
 def _log_table_prob_terms(tables):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from .._numeric import bisect, z_quantile
+from .._numeric import solve, z_quantile
 
 
 def _p_wald(x, n, z):
@@ -73,8 +73,8 @@ def _p_mid_p(x, n, z, alpha):
     def lower_tail(p):  # P(X < x) + P(X = x)/2, decreasing in p
         return stats.binom.cdf(x - 1, n, p) + 0.5 * stats.binom.pmf(x, n, p) - alpha / 2
 
-    lo = np.where(x == 0, 0.0, bisect(upper_tail, np.zeros_like(x), np.ones_like(x), 60))
-    hi = np.where(x == n, 1.0, bisect(lower_tail, np.zeros_like(x), np.ones_like(x), 60))
+    lo = np.where(x == 0, 0.0, solve(upper_tail, np.zeros_like(x), np.ones_like(x)))
+    hi = np.where(x == n, 1.0, solve(lower_tail, np.zeros_like(x), np.ones_like(x)))
     return lo, hi
 
 
@@ -97,8 +97,8 @@ def _p_likelihood(x, n, z):
     def excess(p):  # positive outside the interval
         return 2 * (top - loglik(p)) - z * z
 
-    lo = np.where(x == 0, 0.0, bisect(excess, np.zeros_like(phat), phat, 60))
-    hi = np.where(x == n, 1.0, bisect(excess, phat, np.ones_like(phat), 60))
+    lo = np.where(x == 0, 0.0, solve(excess, np.zeros_like(phat), phat))
+    hi = np.where(x == n, 1.0, solve(excess, phat, np.ones_like(phat)))
     return lo, hi
 
 

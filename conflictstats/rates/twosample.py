@@ -15,7 +15,14 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from .._numeric import normal_pvalue, solve, z_quantile
+from .._numeric import (
+    binom_cdf,
+    binom_sf_ge,
+    binom_twosided_pvalue,
+    normal_pvalue,
+    solve,
+    z_quantile,
+)
 from .._validation import InputError
 from .etest import _etest_pvalue
 
@@ -23,82 +30,8 @@ from .etest import _etest_pvalue
 # ---------------------------------------------------------------------------------------
 # the conditional binomial
 # ---------------------------------------------------------------------------------------
-def _binom_cdf(k, n, p):
-    """P(X <= k) for X ~ Bin(n, p), k integer-valued float (may be < 0 or >= n)."""
-    kk = np.clip(k, 0, np.maximum(n - 1, 0))
-    # I_{1-p}(n - k, k + 1): betainc is several times faster than betaincc here
-    out = special.betainc(np.maximum(n - kk, 1e-300), kk + 1, 1 - p)
-    return np.where(k < 0, 0.0, np.where(k >= n, 1.0, out))
-
-
-def _binom_sf_ge(k, n, p):
-    """P(X >= k) for X ~ Bin(n, p)."""
-    kk = np.clip(k, 1, np.maximum(n, 1))
-    out = special.betainc(kk, np.maximum(n - kk + 1, 1e-300), p)
-    return np.where(k <= 0, 1.0, np.where(k > n, 0.0, out))
-
-
 def _binom_pmf(k, n, p):
     return stats.binom.pmf(k, n, p)
-
-
-def _binom_twosided_minlike(x, n, p):
-    """Two-sided binomial p-value summing outcomes no more likely than ``x`` (R binom.test).
-
-    Vectorised: the cut-off on the far side of the mode is found by an integer bisection on
-    the log-pmf (``gammaln``), using that the pmf is monotone on each side of ``n p``; the
-    relative tolerance 1e-7 is R's.
-    """
-    m = n * p
-    flip = x > m
-    xs = np.where(flip, n - x, x)
-    ps = np.where(flip, 1 - p, p)
-    ms = n * ps
-    lp, lq = np.log(ps), np.log1p(-ps)
-    const = special.gammaln(n + 1) + n * lq
-    slope = lp - lq
-
-    def lpmf(k):
-        return const - special.gammaln(k + 1) - special.gammaln(n - k + 1) + k * slope
-
-    thr = lpmf(xs) + np.log1p(1e-7)
-    # smallest j in [ceil(ms), n] with lpmf(j) <= thr (n + 1 when none). First a bracket of
-    # width 6 around the skewness-corrected mirror image of xs, checked exactly; where the
-    # check fails, a bisection over the whole range. Invariant: lpmf(lo) > thr >= lpmf(hi),
-    # with lo = ceil(ms) - 1 and hi = n + 1 standing for the ends of the range.
-    first, last = np.ceil(ms) - 1, n + 1
-    z2 = (ms - xs) ** 2 / (ms * (1 - ps))
-    guess = np.ceil(2 * ms - xs + (1 - 2 * ps) * z2 / 3)
-    lo = np.clip(guess - 3, first, last)
-    hi = np.clip(guess + 3, first, last)
-    ok = (
-        ((lo == first) | (lpmf(np.clip(lo, 0, n)) > thr))
-        & ((hi == last) | (lpmf(np.clip(hi, 0, n)) <= thr))
-        & (hi > lo)
-    )
-
-    def bisect(lo, hi, lpmf, thr):
-        while True:
-            active = hi - lo > 1
-            if not active.any():
-                return hi
-            mid = np.floor((lo + hi) / 2)
-            below = lpmf(mid) <= thr
-            hi = np.where(active & below, mid, hi)
-            lo = np.where(active & ~below, mid, lo)
-
-    hi = bisect(lo, hi, lambda k: lpmf(np.clip(k, 0, n)), thr)
-    bad = ~ok
-    if bad.any():
-        sub_n, sub_c, sub_s = n[bad], const[bad], slope[bad]
-
-        def lpmf_sub(k):
-            k = np.clip(k, 0, sub_n)
-            return sub_c - special.gammaln(k + 1) - special.gammaln(sub_n - k + 1) + k * sub_s
-
-        hi[bad] = bisect(first[bad], last[bad], lpmf_sub, thr[bad])
-    pval = _binom_cdf(xs, n, ps) + _binom_sf_ge(hi, n, ps)
-    return np.where(x == m, 1.0, np.minimum(1.0, pval))
 
 
 # ---------------------------------------------------------------------------------------
@@ -119,11 +52,11 @@ def _ratio_exact_cond(x1, t1, x2, t2, r0, alternative, a):
     n = x1 + x2
     p0 = t1 * r0 / (t1 * r0 + t2)
     if alternative == "larger":
-        pval = _binom_sf_ge(x1, n, p0)
+        pval = binom_sf_ge(x1, n, p0)
     elif alternative == "smaller":
-        pval = _binom_cdf(x1, n, p0)
+        pval = binom_cdf(x1, n, p0)
     else:
-        pval = _binom_twosided_minlike(x1, n, p0)
+        pval = binom_twosided_pvalue(x1, n, p0)
     al = a if alternative != "two-sided" else a / 2
     plow = np.where(x1 > 0, special.betaincinv(np.maximum(x1, 1e-300), n - x1 + 1, al), 0.0)
     phigh = np.where(x1 < n, special.betaincinv(x1 + 1, np.maximum(n - x1, 1e-300), 1 - al), 1.0)
@@ -136,7 +69,7 @@ def _ratio_exact_cond(x1, t1, x2, t2, r0, alternative, a):
 
 def _midp_tails(x, n, p):
     half = 0.5 * _binom_pmf(x, n, p)
-    return _binom_cdf(x - 1, n, p) + half, _binom_sf_ge(x + 1, n, p) + half
+    return binom_cdf(x - 1, n, p) + half, binom_sf_ge(x + 1, n, p) + half
 
 
 def _ratio_midp(x1, t1, x2, t2, r0, alternative, a):
