@@ -22,6 +22,8 @@ __all__ = [
     "check_le",
     "z_quantile",
     "normal_pvalue",
+    "t_quantile",
+    "t_pvalue",
     "solve",
     "int_search",
     "binom_cdf",
@@ -84,6 +86,18 @@ def normal_pvalue(z: Any, alternative: str = "two-sided") -> np.ndarray:
     if alternative == "smaller":
         return special.ndtr(z)
     return np.minimum(1.0, 2 * special.ndtr(-np.abs(z)))
+
+
+def t_quantile(confidence: float, df: Any) -> Any:
+    """Student t quantile for a two-sided interval with ``df`` degrees of freedom (array or
+    scalar; ``inf`` gives the normal quantile)."""
+    q = special.stdtrit(np.asarray(df, dtype=float), 0.5 + confidence / 2)
+    return float(q) if np.ndim(q) == 0 else q
+
+
+def t_pvalue(t: Any, df: Any) -> np.ndarray:
+    """Two-sided p-value of a Student t statistic with ``df`` degrees of freedom."""
+    return 2 * special.stdtr(np.asarray(df, dtype=float), -np.abs(np.asarray(t, dtype=float)))
 
 
 def solve(

@@ -19,10 +19,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import countglm
-from ._numeric import normal_pvalue, z_quantile
+from ._numeric import normal_pvalue, t_pvalue, t_quantile, z_quantile
 from ._validation import (
     InputError,
     as_confidence,
@@ -723,9 +722,9 @@ def _table(labels: pd.Index, parts: list[dict[str, np.ndarray]], spec: _Spec) ->
     est, se = cat["beta"].reshape(-1), cat["se"].reshape(-1)
     if spec.family == "quasi-poisson":
         df_resid = np.repeat(cat["n_obs"] - p, p).astype(float)
-        q = stats.t.ppf(0.5 + spec.confidence / 2, np.maximum(df_resid, 1))
+        q = t_quantile(spec.confidence, np.maximum(df_resid, 1))
         with np.errstate(invalid="ignore"):
-            pval = 2 * stats.t.sf(np.abs(est / se), np.maximum(df_resid, 1))
+            pval = t_pvalue(est / se, np.maximum(df_resid, 1))
         method = "wald-t"
     else:
         q = z_quantile(spec.confidence)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from .._numeric import z_quantile
+from .._numeric import t_quantile, z_quantile
 from .._validation import InputError, as_confidence, as_rng, check_method
 from ..results import Estimate, aux_field, result
 from .aggregate import CHUNK_CELLS, _group_codes
@@ -514,7 +514,7 @@ def _ratio(
             qbar, _, _, t, df_, _, _, fmi_ = _pool_arrays(r[:, None], var[:, None], np.inf)
             est, se = float(qbar[0]), float(np.sqrt(t[0]))
             df, fmi = float(df_[0]), float(fmi_[0])
-            crit = float(stats.t.ppf(0.5 + conf / 2, df))
+            crit = t_quantile(conf, df)
             lo, hi = est - crit * se, est + crit * se
             label = (
                 f"linearised, events as PSUs; {fatalities_name(fatalities)} draws pooled "

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from .._numeric import t_quantile
 from .._validation import InputError, as_confidence, as_rng
 from ..results import Estimate, aux_field, result
 from .aggregate import _group_codes, _simulate_totals
@@ -58,7 +58,7 @@ class ImputedTrend(PooledEstimate):
             raise InputError("annual_change needs a model with trend='linear'")
         i = terms.index("trend")
         b, se, df = self.estimate[i], self.se[i], self.df[i]
-        crit = float(stats.t.ppf(0.5 + conf / 2, df))
+        crit = t_quantile(conf, df)
         return Estimate(
             float(100 * np.expm1(b)),
             float(100 * np.expm1(b - crit * se)),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import stats
 
+from .._numeric import t_quantile
 from .._validation import InputError, as_confidence, as_finite
 from ..results import Estimate, result
 
@@ -160,7 +160,7 @@ def rubin_pool(
         raise InputError(f"dfcom must be positive (or inf), got {dfcom!r}")
     qbar, ubar, b, t, df, riv, lam, fmi = _pool_arrays(q, u, d)
     se = np.sqrt(t)
-    crit = stats.t.ppf(0.5 + conf / 2, df)
+    crit = t_quantile(conf, df)
     return PooledEstimate(
         qbar,
         qbar - crit * se,

@@ -28,9 +28,8 @@ import warnings
 from typing import Any, ClassVar
 
 import numpy as np
-from scipy import special, stats
 
-from .._numeric import ALTERNATIVES, broadcast, z_quantile
+from .._numeric import ALTERNATIVES, broadcast, normal_pvalue, t_pvalue, t_quantile, z_quantile
 from .._validation import (
     InputError,
     as_confidence,
@@ -512,13 +511,10 @@ def compare_series(
     if not fit.converged:
         raise InputError(f"the {family} fit did not converge")
     b, se = fit.coef[1], fit.se[1]
-    a = 1 - conf
     if family == "quasi-poisson":
-        q = stats.t.ppf(1 - a / 2, df)
-        p = 2 * stats.t.sf(abs(b / se), df)
+        q, p = t_quantile(conf, df), float(t_pvalue(b / se, df))
     else:
-        q = special.ndtri(1 - a / 2)
-        p = 2 * special.ndtr(-abs(b / se))
+        q, p = z_quantile(conf), float(normal_pvalue(b / se))
     return RateComparison(
         estimate=float(np.exp(b)),
         ci_low=float(np.exp(b - q * se)),

@@ -22,10 +22,10 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from .._format import format_confidence
-from .._numeric import normal_pvalue, z_quantile
+from .._numeric import normal_pvalue, t_pvalue, t_quantile, z_quantile
 from .._validation import (
     InputError,
     as_confidence,
@@ -205,7 +205,7 @@ class TrendFit(Estimate):
     # -- derived quantities ---------------------------------------------------------------
     def _z(self, confidence: float) -> float:
         if self.family == "quasi-poisson":
-            return float(stats.t.ppf(0.5 + confidence / 2, self.df_resid))
+            return t_quantile(confidence, self.df_resid)
         return z_quantile(confidence)
 
     def _percent_change(self, cls, idx, conf: float, *, quantity: str, **fields):
@@ -543,11 +543,9 @@ def fit_trend(
     params, cov = np.asarray(params, float), np.asarray(cov, float)
     se = np.sqrt(np.diag(cov))
     df_resid = float(n - X.shape[1])
-    # scipy.stats' t and norm ppf/sf, called directly (the distribution objects' argument
-    # handling costs more than the fit of a short series)
     if family == "quasi-poisson":
-        q = float(special.stdtrit(df_resid, 0.5 + conf / 2))
-        pval = 2 * special.stdtr(df_resid, -np.abs(params / se))
+        q = t_quantile(conf, df_resid)
+        pval = t_pvalue(params / se, df_resid)
     else:
         q = z_quantile(conf)
         pval = normal_pvalue(params / se)
