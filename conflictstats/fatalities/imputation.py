@@ -87,7 +87,8 @@ def _month_codes(months: Any, n: int, start: Any, end: Any):
     last = per.max() if end is None else pd.Period(end, freq="M")
     if last < first:
         raise InputError(f"end {last} is before start {first}")
-    codes = np.array([(p - first).n for p in per], dtype=np.intp)
+    # month ordinals (months since 1970-01) differ by whole months
+    codes = (per.asi8 - first.ordinal).astype(np.intp)
     n_months = (last - first).n + 1
     bad = (codes < 0) | (codes >= n_months)
     if bad.any():
