@@ -8,8 +8,32 @@
 # quantiles (type 7, R's default). Monte Carlo error of these summaries is reported as the
 # spread of the per-seed summaries (sd across seeds), so the tolerances in the tests can be
 # judged against it. The Gibbs throughput (iterations per second, one chain) is recorded too.
-suppressPackageStartupMessages({library(LCMCR); library(jsonlite)})
+#
+# Also: convergence diagnostics of R package posterior (1.4.0) on a few sets of chains drawn
+# here (stored rounded to 4 decimals, and the diagnostics computed on the stored values):
+# rhat() (rank-normalised split R-hat, Vehtari et al. 2021), ess_bulk(), ess_tail().
+suppressPackageStartupMessages({library(LCMCR); library(jsonlite); library(posterior)})
 options(digits = 15)
+
+set.seed(20211)
+ar1 <- function(n, phi, mu = 0) {
+  x <- numeric(n); x[1] <- rnorm(1) / sqrt(1 - phi^2)
+  for (t in 2:n) x[t] <- phi * x[t - 1] + rnorm(1)
+  mu + x
+}
+chain_sets <- list(
+  ar1_mixed = sapply(1:4, function(i) ar1(300, 0.9)),
+  ar1_shifted = sapply(1:4, function(i) ar1(250, 0.5, mu = 0.6 * (i == 4))),
+  iid_odd = sapply(1:3, function(i) rnorm(301)),
+  counts_with_ties = sapply(1:4, function(i) rpois(200, exp(1.5 + 0.4 * ar1(200, 0.7)))),
+  heavy_tail = sapply(1:2, function(i) rt(400, df = 1.5)),
+  one_chain = matrix(ar1(500, 0.95), ncol = 1)
+)
+diagnostics <- lapply(names(chain_sets), function(nm) {
+  x <- round(chain_sets[[nm]], 4)  # iterations in rows, chains in columns
+  list(id = nm, draws = t(x), rhat = rhat(x), ess_bulk = ess_bulk(x), ess_tail = ess_tail(x),
+       source = "library(posterior); x <- t(draws); c(rhat(x), ess_bulk(x), ess_tail(x))")
+})
 
 K <- 10; a_alpha <- 0.25; b_alpha <- 0.25
 seeds <- c(101, 202, 303, 404)
@@ -77,6 +101,7 @@ res <- list(
   settings = list(K = K, a_alpha = a_alpha, b_alpha = b_alpha, seeds = seeds, burnin = burnin,
                   samples = samples, thinning = thinning),
   tables = out,
+  diagnostics = diagnostics,
   speed = list(table = "kosovo", iterations = n_it, seconds = elapsed,
                iterations_per_second = n_it / elapsed)
 )
