@@ -22,7 +22,9 @@ decomposable graphs, latent classes) belong beside them as modules of their own.
 
 from __future__ import annotations
 
+from .diagnostics import ConvergenceWarning
 from .histories import capture_histories
+from .latentclass import LatentClassEstimate, lcmcr
 from .loglin import CRITERIA, LoglinearEstimate, loglinear
 from .twolist import TWO_LIST_INTERVALS, TWO_LIST_METHODS, TwoListEstimate, two_list
 
@@ -35,4 +37,7 @@ __all__ = [
     "TWO_LIST_METHODS",
     "TWO_LIST_INTERVALS",
     "CRITERIA",
+    "LatentClassEstimate",
+    "lcmcr",
+    "ConvergenceWarning",
 ]
