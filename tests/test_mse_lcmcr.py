@@ -168,6 +168,7 @@ def test_short_chains_warn():
         ({"000": 4, "100": 3, "010": 4, "001": 5}, "all-zero"),
         ({"100": 3, "101": 4, "001": 5}, "list 'B' records nobody"),
         ({"10": 3, "01": 4, "11": 5}, "at least 3 lists"),
+        ({"100": 3, "010": 4, "001": 5}, "overlap"),
         ({"100": 2.5, "010": 4, "001": 5}, "whole-number"),
         ({"100": 0, "010": 0, "001": 0}, "nothing was observed"),
         ([1, 2, 3], "mapping"),
@@ -234,7 +235,7 @@ def test_diagnostics_shift_invariant():
 
 
 def test_all_patterns_listed():
-    """Every one of the 2^J - 1 patterns of the congenital table can be passed, zeros too."""
+    """Every one of the 2^J - 1 patterns can be passed, zero counts included."""
     data = {"".join(p): 1 for p in itertools.product("01", repeat=3) if "1" in p}
     data["111"] = 0
     r = quiet_lcmcr(data, n_iter=200, burn_in=0, thin=2, chains=2, rng=1)

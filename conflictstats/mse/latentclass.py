@@ -95,6 +95,11 @@ def _pattern_table(histories: Any) -> tuple[pd.Series, np.ndarray, np.ndarray]:
                 f"histories: list {name!r} records nobody (every history has a 0 for it); "
                 "drop the list or check the matching"
             )
+    if bits.sum(axis=1).max() < 2:
+        raise InputError(
+            "histories: nobody is on more than one list, so the lists' overlap, from which "
+            "the number missed is estimated, is empty"
+        )
     return table, bits, counts
 
 
@@ -312,7 +317,8 @@ def lcmcr(
     ------
     InputError
         Bad histories (negative or fractional counts, a count for the all-zero history,
-        fewer than three lists, a list that records nobody), or bad sampler settings.
+        fewer than three lists, a list that records nobody, no overlap between lists), or
+        bad sampler settings.
 
     Warns
     -----
