@@ -325,7 +325,7 @@ def lcmcr(
     ConvergenceWarning
         When the chains have not mixed: rank-normalised split R-hat of N above 1.01, or a
         bulk or tail effective sample size below 100 per chain. Run longer (``n_iter``,
-        ``burn_in``) or thin more.
+        ``burn_in``) or more chains; thinning alone does not help.
 
     Notes
     -----
@@ -336,11 +336,13 @@ def lcmcr(
     \\mathrm{Gamma}(a_\\alpha, b_\\alpha)`; :math:`\\lambda_{jk} \\sim \\mathrm{Beta}(1, 1)`;
     N has the prior :math:`p(N) \\propto 1/N`, so that the number missed given the
     parameters is negative binomial (truncated, as in LCMCR, at 20 times the number
-    observed). The Gibbs sampler cycles through the class counts of each observed pattern
-    (multinomial), the :math:`\\lambda` (Beta), the stick fractions (Beta), the number
-    missed (negative binomial) and their classes (multinomial), and :math:`\\alpha`
-    (Gamma) — the order of R's LCMCR. Chains start from capture probabilities near the
-    lists' observed shares, jittered per chain.
+    observed). The Gibbs sampler cycles through the number missed (negative binomial,
+    drawn as a Gamma-Poisson mixture), the class counts of every pattern, the missed
+    included (one multinomial per pattern), the :math:`\\lambda` and the stick fractions
+    (Beta, from one batch of Gamma draws), and :math:`\\alpha` (Gamma): R's LCMCR scan
+    started at its number-missed step. Chains start from capture probabilities near the
+    lists' observed shares, jittered per chain, with stick fractions uniform and
+    :math:`\\alpha = 1`.
 
     References
     ----------
@@ -450,7 +452,7 @@ def _summarise(
     if problems:
         warnings.warn(
             "lcmcr: the chains have not mixed (" + "; ".join(problems) + "); the interval "
-            "is not reliable: raise n_iter and burn_in, or thin more",
+            "is not reliable: run longer chains (n_iter, burn_in) or more of them (chains)",
             ConvergenceWarning,
             stacklevel=3,
         )
