@@ -114,7 +114,7 @@ def test_result_fields(hav_fit):
     assert r.traces["N"].shape == (3, 1_000)
     assert np.array_equal(r.draws, r.traces["N"].reshape(-1))
     assert r.draws.min() >= r.observed == 271
-    assert r.estimate == np.median(r.draws)
+    assert r.estimate == np.median(r.draws) and r.mean == r.draws.mean()
     assert [r.ci_low, r.ci_high] == pytest.approx(np.quantile(r.draws, [0.025, 0.975]))
     assert r.ci_low <= r.estimate <= r.ci_high
     columns = ["chain", "median", "ci_low", "ci_high", "mean", "alpha", "classes"]

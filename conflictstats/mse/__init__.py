@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from .diagnostics import ConvergenceWarning
 from .histories import capture_histories
-from .latentclass import LatentClassEstimate, lcmcr
+from .lcmcr import LatentClassEstimate, lcmcr
 from .loglin import CRITERIA, LoglinearEstimate, loglinear
 from .twolist import TWO_LIST_INTERVALS, TWO_LIST_METHODS, TwoListEstimate, two_list
 

@@ -45,12 +45,14 @@ class LatentClassEstimate(Estimate):
     equal-tailed credible interval. ``draws`` holds the posterior draws of N (chains
     concatenated, after burn-in and thinning); ``traces`` the per-chain draws of ``N``,
     ``alpha`` and ``classes`` (number of occupied latent classes), each shaped
-    ``(chains, draws)``; ``chains`` a table with one row per chain. ``rhat``, ``ess`` and
+    ``(chains, draws)``; ``chains`` a table with one row per chain; ``mean`` the posterior
+    mean of N. ``rhat``, ``ess`` and
     ``ess_tail`` are the rank-normalised split R-hat and the bulk and tail effective sample
     sizes of the draws of N.
     """
 
     observed: Any = None
+    mean: Any = None
     rhat: Any = None
     ess: Any = None
     ess_tail: Any = None
@@ -464,6 +466,7 @@ def _summarise(
         method="lcmcr",
         quantity="population size N",
         observed=int(table.sum()),
+        mean=float(draws.mean()),
         rhat=rhat,
         ess=bulk,
         ess_tail=tail_ess,
