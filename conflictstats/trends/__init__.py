@@ -18,6 +18,7 @@ from here.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import numpy as np
@@ -590,10 +591,25 @@ def fit_trend(
     )
 
 
-def _labels(periods) -> list[str]:
+# the labels of the months 1900-01 to 2099-12, made once: a series' labels are then one
+# indexing operation
+_FIRST_LABELLED = (1900 - 1970) * 12
+
+
+@functools.lru_cache(maxsize=1)
+def _label_table() -> np.ndarray:
+    k = np.arange(_FIRST_LABELLED, (2100 - 1970) * 12)
+    return np.array([f"{1970 + i // 12:04d}-{i % 12 + 1:02d}" for i in k.tolist()])
+
+
+def _labels(periods) -> np.ndarray:
     """``[str(p) for p in periods]`` for consecutive months ("2018-09"), without boxing each
     Period (months since 1970-01 to year and month)."""
-    return [f"{1970 + k // 12:04d}-{k % 12 + 1:02d}" for k in periods.asi8.tolist()]
+    k = periods.asi8 - _FIRST_LABELLED
+    table = _label_table()
+    if k.size and (k.min() < 0 or k.max() >= table.size):
+        return np.array([f"{1970 + i // 12:04d}-{i % 12 + 1:02d}" for i in periods.asi8.tolist()])
+    return table[k]
 
 
 # ---------------------------------------------------------------------------------------------
