@@ -20,7 +20,7 @@ SMOKE = {
         "--linearised-events",
         "2000",
         "--boot",
-        "20",
+        "100",
         "--repeat",
         "1",
     ],
