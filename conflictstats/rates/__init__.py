@@ -257,7 +257,7 @@ def compare_rates(
     exposure2,
     *,
     compare="ratio",
-    method="exact-cond",
+    method=None,
     alternative="two-sided",
     null=None,
     confidence=0.95,
@@ -271,8 +271,9 @@ def compare_rates(
         all four broadcast together.
     compare : {"ratio", "difference"}
         ``rate1 / rate2`` or ``rate1 - rate2``.
-    method : str
-        For ``"ratio"``: ``"exact-cond"`` (default; conditional binomial test with the
+    method : str, optional
+        The default follows ``compare``: ``"exact-cond"`` for a ratio, ``"score"`` for a
+        difference. For ``"ratio"``: ``"exact-cond"`` (conditional binomial test with the
         Clopper-Pearson interval, identical to R's ``poisson.test(c(x1, x2), c(t1, t2))``),
         ``"mid-p"`` (its mid-p version), ``"score"`` (score test and Wilson-type interval),
         ``"wald"`` (log scale; both counts must be positive), ``"etest"``
@@ -337,6 +338,8 @@ def compare_rates(
     """
     compare = check_choice(compare, ("ratio", "difference"), "compare")
     allowed = RATIO_METHODS if compare == "ratio" else DIFFERENCE_METHODS
+    if method is None:
+        method = "exact-cond" if compare == "ratio" else "score"
     method = check_method(method, allowed)
     alternative = check_choice(alternative, ALTERNATIVES, "alternative")
     conf = as_confidence(confidence)
