@@ -22,7 +22,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "project"
 # An analysis that saves a first figure whole, then blocks in the middle of writing a second
 # one (a drawn artist that waits) when FAULT_MARKERS names a folder: it writes its pid there
 # first, so the test knows the write has begun. Without FAULT_MARKERS it runs to the end.
-_BLOCKING = '''
+_BLOCKING = """
 import os, time
 from pathlib import Path
 import matplotlib.pyplot as plt
@@ -48,7 +48,7 @@ def figure(title):
 fig = figure("{name} slow, n = " + n)
 fig.add_artist(Blocker())
 repro.save_figure(fig, "{name}_slow", formats=("svg",), check=False)
-'''
+"""
 
 
 def cli(project: Path, *args: str, env: dict | None = None, **kw) -> subprocess.CompletedProcess:
@@ -79,9 +79,7 @@ def _fault_project(tmp_path: Path) -> Path:
             """
         )
     )
-    early = (
-        'repro.save_figure(figure("early, n = " + n), "b_early", formats=("svg",), check=False)'
-    )
+    early = 'repro.save_figure(figure("early, n = " + n), "b_early", formats=("svg",), check=False)'
     (project / "analyses" / "b_block.py").write_text(_BLOCKING.format(name="b", early=early))
     (project / "analyses" / "c_block.py").write_text(_BLOCKING.format(name="c", early=""))
     return project
@@ -99,9 +97,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_killed_run_leaves_whole_files_a_valid_manifest_and_check_names_the_stale(
-    tmp_path, jobs
-):
+def test_killed_run_leaves_whole_files_a_valid_manifest_and_check_names_the_stale(tmp_path, jobs):
     project = _fault_project(tmp_path)
     first = cli(project, "run", "--jobs", str(jobs))
     assert first.returncode == 0, first.stderr
@@ -273,7 +269,7 @@ def test_read_only_figures_gives_one_clear_message(project):
     assert "Traceback" not in out.stderr
 
 
-_ATTEMPTS = r'''
+_ATTEMPTS = r"""
 import os, shutil, tempfile
 from pathlib import Path
 import numpy as np
@@ -328,7 +324,7 @@ for name, attempt in attempts.items():
         allowed.append(name)
 print("ALLOWED", allowed)
 print("READ", len(pd.read_csv("figures/link.csv")))
-'''
+"""
 
 
 def test_data_guard_refuses_every_kind_of_write(project):
