@@ -292,6 +292,9 @@ def save_figure(
 
     Notes
     -----
+    Each file is written to a hidden temporary file beside it and renamed onto its name
+    (:func:`atomic_path`), so an interrupted save leaves the earlier file, never a partial one.
+
     Determinism comes from: the bundled style that plot functions draw with (DejaVu fonts
     shipped with matplotlib; colours named ``"C0"``, ``"C1"``... are drawn from the style's
     colour cycle, wherever the artist was made), a fixed DPI, ``svg.hashsalt`` fixed, SVG text as paths, TrueType (Type 42) fonts in PDF, and
@@ -411,6 +414,7 @@ def save_table(
 
     Notes
     -----
+    Each file is written through :func:`atomic_path` (a temporary file renamed into place).
     Markdown, LaTeX and HTML are formatted for reading by :func:`conflictstats.tables.
     format_frame`: ``ci_low``/``ci_high`` become one ``95% CI`` column written
     ``"1.13 to 1.38"``, p-values read ``"< 0.001"`` or ``"0.042"``, an absent value or interval

@@ -180,3 +180,21 @@ def test_read_csv_strict_lines_and_errors(tmp_path):
     path.write_text('a,b\n1,"open\n')
     with pytest.raises(DataError, match="malformed CSV"):
         read_csv_strict(path)
+
+
+def test_monthly_totals_past_int64_are_an_error_not_a_wrapped_negative():
+    from conflictstats.datasets import monthly_counts
+
+    events = pd.DataFrame(
+        {
+            "date_start": pd.to_datetime(["2018-01-05", "2018-01-20"]),
+            "best": [2**62, 2**62],
+        }
+    )
+    with pytest.raises(DataError, match="too large for a count"):
+        monthly_counts(events, measure="best")
+    events["best"] = [1.5, 2.0]
+    with pytest.raises(DataError, match="whole numbers"):
+        monthly_counts(events, measure="best")
+    events["best"] = [1, 2]
+    assert monthly_counts(events, measure="best")["best"].tolist() == [3]
