@@ -106,7 +106,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run each analysis script (all of analyses/*.py by default, sorted) in its "
         "own process from the project root, writing outputs to figures/ and the manifest. "
         "A failing script stops the run with its traceback and a non-zero exit; outputs of "
-        "the scripts before it stay.",
+        "the scripts before it stay. Every file is written whole (a temporary file renamed "
+        "into place) and the manifest is updated after each script, so Ctrl-C or kill "
+        "(passed on to the running analyses, which are waited for) leaves figures/ whole and "
+        "the manifest true for every script that finished; `conflictstats check` then names "
+        "the stale outputs.",
     )
     p.add_argument("scripts", nargs="*", metavar="SCRIPT", help="analysis scripts to run")
     p.add_argument(
