@@ -831,6 +831,8 @@ def run_scripts(
             for k, (script, future) in enumerate(zip(paths, futures), 1):
                 rel = os.path.relpath(script, root)
                 run = future.result()
+                if run is None:  # not started: a signal came (its _Stop is on its way)
+                    raise _Stop(children.signum)
                 runs.append(run)
                 if run.returncode != 0:
                     for later in futures[k:]:
