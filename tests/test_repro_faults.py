@@ -232,10 +232,9 @@ def test_broken_manifest_is_named_by_check_and_report(project, tmp_path):
     check = cli(project, "check", "--jobs", "1")
     assert check.returncode == 1 and "Traceback" not in check.stderr
     lines = [line for line in check.stdout.splitlines() if line.startswith("figures/")]
-    assert lines == [
-        "figures/MANIFEST.json: not valid JSON: Unterminated string starting at at line 5, "
-        "column 7; `conflictstats run` rebuilds it"
-    ] or (len(lines) == 1 and lines[0].startswith("figures/MANIFEST.json: not valid JSON"))
+    assert len(lines) == 1, check.stdout
+    assert lines[0].startswith("figures/MANIFEST.json: not valid JSON: ")
+    assert lines[0].endswith("; `conflictstats run` rebuilds it")
     report = cli(project, "report")
     assert report.returncode == 2 and "Traceback" not in report.stderr
     assert "MANIFEST.json is broken (not valid JSON" in report.stderr
