@@ -22,6 +22,7 @@ decomposable graphs, latent classes) belong beside them as modules of their own.
 
 from __future__ import annotations
 
+from .bma import BMAEstimate, bma
 from .histories import capture_histories
 from .loglin import CRITERIA, LoglinearEstimate, loglinear
 from .twolist import TWO_LIST_INTERVALS, TWO_LIST_METHODS, TwoListEstimate, two_list
@@ -29,6 +30,8 @@ from .twolist import TWO_LIST_INTERVALS, TWO_LIST_METHODS, TwoListEstimate, two_
 __all__ = [
     "TwoListEstimate",
     "LoglinearEstimate",
+    "BMAEstimate",
+    "bma",
     "two_list",
     "loglinear",
     "capture_histories",
