@@ -17,7 +17,7 @@ from .._validation import (
     check_choice,
 )
 from ..results import Estimate, aux_field, result
-from .histories import _LETTERS, _MAX_LISTS, capture_histories
+from .histories import _LETTERS, _MAX_LISTS, capture_histories, check_lists
 from .twolist import _lognormal_interval
 
 CRITERIA = ("bic", "aic")
@@ -135,6 +135,20 @@ def _design(patterns: np.ndarray, terms: Sequence[Term]) -> np.ndarray:
     return np.column_stack(cols)
 
 
+def _batched_solve(A: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve ``A[i] x = b[i]`` for every i; a numerically singular system (a cell whose mean
+    has vanished at a boundary) gets its minimum-norm least-squares step instead."""
+    try:
+        with np.errstate(all="ignore"):
+            x = np.linalg.solve(A, b[..., None])[..., 0]
+        if np.all(np.isfinite(x)):
+            return x
+    except np.linalg.LinAlgError:
+        pass
+    with np.errstate(all="ignore"):
+        return (np.linalg.pinv(A, rcond=1e-12, hermitian=True) @ b[..., None])[..., 0]
+
+
 def _fit_full_table(X, Y, beta, max_iter=200):
     """Poisson ML fits of one design to many complete tables (rows of Y) by Newton's method.
 
@@ -158,7 +172,7 @@ def _fit_full_table(X, Y, beta, max_iter=200):
         mu = np.exp(beta @ X.T)
         grad = (Y - mu) @ X
         hess = (X.T[None, :, :] * mu[:, None, :]) @ X + eye
-        step = np.linalg.solve(hess, grad[..., None])[..., 0]
+        step = _batched_solve(hess, grad)
         new = beta + step
         ll_new = loglik(new)
         for _h in range(30):
@@ -317,7 +331,19 @@ def _fit_model(terms, patterns, y, n, X_full_fn, confidence, criterion_n):
     row["gof_pvalue"] = float(stats.chi2.sf(deviance, df_resid)) if df_resid > 0 else np.nan
     row["aic"] = -2 * llf + 2 * p
     row["bic"] = -2 * llf + p * math.log(criterion_n)
+    if ok and missing < 1e-6 * max(n, 1.0):
+        # a zero cell forces the unobserved cell's estimate to 0 (e.g. [AB][AC][BC] with no
+        # one on all three lists): the MLE is on the boundary and has no usable interval
+        ok, zero_cell = False, True
+    else:
+        zero_cell = False
     if not ok:
+        if zero_cell:
+            why = "unobserved cell estimated at 0 (boundary: a zero cell forces it)"
+        elif beta is not None and not converged:
+            why = "did not converge"
+        else:
+            why = "unbounded estimate"
         row.update(
             missing=np.nan,
             estimate=np.nan,
@@ -325,16 +351,23 @@ def _fit_model(terms, patterns, y, n, X_full_fn, confidence, criterion_n):
             ci_low=np.nan,
             ci_high=np.nan,
             status="no estimate",
-            note=(note + "; " if note else "")
-            + ("did not converge" if beta is not None and not converged else "unbounded estimate"),
+            note=(note + "; " if note else "") + why,
         )
         return row
     var = missing + missing**2 * cov00
     se = math.sqrt(var)
     X_full = X_full_fn(order_terms)[np.concatenate([[True], keep])][:, cols]
-    low, high = _profile_interval(
-        X_full, y_fit, n, beta, missing, se / max(missing, 1e-12), confidence
-    )
+    try:
+        with np.errstate(all="ignore"):
+            low, high = _profile_interval(
+                X_full, y_fit, n, beta, missing, se / max(missing, 1e-12), confidence
+            )
+    except (np.linalg.LinAlgError, FloatingPointError, ValueError, IndexError):
+        low = high = np.nan
+    if not (np.isfinite(low) and (np.isfinite(high) or high == math.inf)):
+        low = high = np.nan
+        note = (note + "; " if note else "") + "no profile interval (boundary fit)"
+        zero_margins = zero_margins or ["profile"]
     row.update(
         missing=missing,
         estimate=n + missing,
@@ -390,8 +423,10 @@ def loglinear(
     Raises
     ------
     InputError
-        Bad histories (see :func:`capture_histories`), fewer than three lists, a bad
-        ``max_order`` or model, an unknown criterion, or no model with an estimate.
+        Bad histories (see :func:`capture_histories`), fewer than three lists, a list that
+        records nobody, no record on two lists or more, a list that shares no record with
+        any other, a bad ``max_order`` or model, an unknown criterion, or no model with an
+        estimate.
 
     Notes
     -----
@@ -441,6 +476,14 @@ def loglinear(
         )
     if k > _MAX_LISTS:
         raise InputError(f"histories: at most {_MAX_LISTS} lists are supported, got {k}")
+    isolated = check_lists(table)
+    if isolated:
+        raise InputError(
+            "histories: list(s) "
+            + ", ".join(repr(names[i]) for i in isolated)
+            + " share no record with any other list, so nothing estimates what they miss "
+            "(every log-linear estimate is unbounded); drop or merge the list(s)"
+        )
     if max_order is None:
         max_order = 2
     if isinstance(max_order, bool) or not isinstance(max_order, (int, np.integer)):
