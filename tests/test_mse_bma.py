@@ -288,3 +288,13 @@ def test_bma_bad_input(histories, kwargs, match):
 def test_bma_warns_about_a_list_that_overlaps_no_other():
     with pytest.warns(UserWarning, match="'C' share no record"):
         mse.bma({"100": 5, "010": 4, "110": 2, "001": 3})
+
+
+def test_bma_does_not_depend_on_the_order_of_the_lists():
+    frame = pd.read_csv(DATA / FILES["kosovo"])
+    a = mse.bma(frame)
+    b = mse.bma(frame[["HRW", "OSCE", "EXH", "ABA", "count"]])
+    np.testing.assert_allclose(a.posterior["probability"], b.posterior["probability"], atol=1e-12)
+    np.testing.assert_allclose(
+        np.sort(a.models["probability"]), np.sort(b.models["probability"]), atol=1e-12
+    )
