@@ -5,9 +5,10 @@ of the total, and how much the lists overlap tells how much they all missed. Two
 
 * :func:`two_list` — two lists: the Lincoln-Petersen and Chapman estimators with Seber's
   variance and Chao's log-normal interval (vectorised over arrays of list sizes);
-* :func:`loglinear` — three or more lists: every hierarchical log-linear model up to an
-  interaction order (Poisson GLMs, statsmodels), the unobserved cell per model with a
-  profile-likelihood interval, and an information-criterion weighted average;
+* :func:`loglinear` — three or more lists: every hierarchical (or graphical, decomposable,
+  stepwise-searched) log-linear model, fitted together by batched Newton passes, the
+  unobserved cell per model with a profile-likelihood interval, and an information-criterion
+  weighted average;
 * :func:`bma` — three to six lists: Madigan and York's Bayesian model averaging over every
   decomposable graphical model, the posterior of the total in closed form on a grid (as R's
   dga);

@@ -417,8 +417,11 @@ def loglinear(
     estimate; the average's variance is [Σ w √(var + (N̂ - N̄)²)]² (Buckland et al. 1997)
     and its interval is log-normal on N̄ - n (Chao 1987). A model with a zero margin for
     one of its interactions has that parameter at -inf: it is fitted, flagged "boundary" and
-    kept; a model whose unobserved cell has no finite estimate is flagged "no estimate" and
-    gets no weight.
+    kept; a model whose unobserved cell has no finite estimate, or whose unobserved cell a
+    zero cell forces to 0 (e.g. [AB][AC][BC] with nobody on all three lists), is flagged "no
+    estimate" and gets no weight; a model whose profile interval cannot be computed keeps its
+    estimate, is flagged "boundary" and has no interval. All models are fitted together by
+    batched Newton passes, and so are their profile intervals (see ``mse.profile``).
 
     References
     ----------
