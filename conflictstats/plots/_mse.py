@@ -369,7 +369,8 @@ def mse_model_posterior(result: Any, ax: Any = None, *, top: int | None = 15, **
             )
         ax.set_yticks(y, rows["cliques"])
         ax.set_ylim(-0.7, k - 0.3)
-        ax.set_xlim(0, max(1e-9, prob.max()) * 1.9)
+        ax.set_xlim(0, max(1e-9, prob.max()) * 1.9)  # room for the labels
+        ax.set_xticks([t for t in ax.get_xticks() if 0 <= t <= 1.0 + 1e-12])
         ax.set_xlabel("posterior probability of the model")
         conf = interval_label(result.confidence, "credible interval")
         lists = ", ".join(f"{a} = {b}" for a, b in result.lists.items())
