@@ -203,7 +203,12 @@ def _resolve(method: Any) -> tuple[Callable[..., Any], str]:
     if method == "lcmcr":
         # the latent-class sampler lives in mse/lcmcr.py; import the module itself, since the
         # package's attribute of that name is the function once it is exported
-        module = importlib.import_module(__package__ + ".lcmcr")
+        try:
+            module = importlib.import_module(__package__ + ".lcmcr")
+        except ModuleNotFoundError:
+            raise InputError(
+                "method 'lcmcr' needs conflictstats.mse.lcmcr, which this version does not have"
+            ) from None
         return module.lcmcr, "lcmcr"
     raise InputError(
         f"method must be one of {', '.join(STRATIFIED_METHODS)} or a callable, got {method!r}"
