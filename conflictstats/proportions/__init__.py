@@ -35,6 +35,7 @@ from .._numeric import (
     broadcast,
     check_le,
     normal_pvalue,
+    pandas_aligned,
     z_quantile,
 )
 from .._validation import (
@@ -182,6 +183,7 @@ class HomogeneityTest(HypothesisTest):
 # ---------------------------------------------------------------------------------------------
 # one proportion
 # ---------------------------------------------------------------------------------------------
+@pandas_aligned("successes", "trials")
 def proportion_ci(
     successes: Any,
     trials: Any,
@@ -268,6 +270,7 @@ def proportion_ci(
 # ---------------------------------------------------------------------------------------------
 # ratio of two counts
 # ---------------------------------------------------------------------------------------------
+@pandas_aligned("count1", "count2", "null")
 def count_ratio(
     count1: Any,
     count2: Any,
@@ -383,6 +386,7 @@ def count_ratio(
 # ---------------------------------------------------------------------------------------------
 # two proportions
 # ---------------------------------------------------------------------------------------------
+@pandas_aligned("x1", "n1", "x2", "n2", "null")
 def compare_proportions(
     x1: Any,
     n1: Any,
@@ -502,6 +506,7 @@ def compare_proportions(
 # ---------------------------------------------------------------------------------------------
 # compositions
 # ---------------------------------------------------------------------------------------------
+@pandas_aligned("counts")
 def multinomial_ci(
     counts: Any,
     *,

@@ -29,7 +29,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .._numeric import ALTERNATIVES, broadcast, normal_pvalue, t_pvalue, t_quantile, z_quantile
+from .._numeric import (
+    ALTERNATIVES,
+    broadcast,
+    normal_pvalue,
+    pandas_aligned,
+    t_pvalue,
+    t_quantile,
+    z_quantile,
+)
 from .._validation import (
     InputError,
     as_confidence,
@@ -167,6 +175,7 @@ def _broadcast_pair(count1, exposure1, count2, exposure2):
 # ---------------------------------------------------------------------------------------
 # one-sample intervals
 # ---------------------------------------------------------------------------------------
+@pandas_aligned("count", "exposure")
 def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEstimate:
     """Confidence interval for a Poisson rate: ``count`` events over ``exposure``.
 
@@ -243,6 +252,7 @@ def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEsti
 # ---------------------------------------------------------------------------------------
 # two-sample comparisons
 # ---------------------------------------------------------------------------------------
+@pandas_aligned("count1", "exposure1", "count2", "exposure2", "null")
 def compare_rates(
     count1,
     exposure1,
