@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
-from .._numeric import t_quantile
+from .._numeric import align, label, t_quantile
 from .._validation import InputError, as_confidence, as_finite
 from ..results import Estimate, result
 
@@ -145,6 +146,14 @@ def rubin_pool(
     (2.2857, 0.6573, 18.7)
     """
     conf = as_confidence(confidence)
+    # pandas in, pandas out: (m, k) frames are matched on their columns (the quantities),
+    # which then name and index the pooled elements
+    frames = [v for v in (estimates, variances) if isinstance(v, pd.DataFrame)]
+    labels = frames[0].columns if frames else None
+    if term is None and labels is not None:
+        term = [str(c) for c in labels]
+    aligned = align(estimates=estimates, variances=variances)[1]
+    estimates, variances = aligned["estimates"], aligned["variances"]
     q = as_finite(estimates, "estimates")
     u = as_finite(variances, "variances")
     if q.shape != u.shape:
@@ -161,7 +170,7 @@ def rubin_pool(
     qbar, ubar, b, t, df, riv, lam, fmi = _pool_arrays(q, u, d)
     se = np.sqrt(t)
     crit = t_quantile(conf, df)
-    return PooledEstimate(
+    out = PooledEstimate(
         qbar,
         qbar - crit * se,
         qbar + crit * se,
@@ -179,3 +188,4 @@ def rubin_pool(
         fmi=fmi,
         m=int(q.shape[0]),
     )
+    return label(out, labels)

@@ -28,12 +28,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from .._numeric import (
+    align,
     binom_twosided_pvalue,
     broadcast,
     check_le,
+    label,
     normal_pvalue,
     pandas_aligned,
     z_quantile,
@@ -506,7 +509,6 @@ def compare_proportions(
 # ---------------------------------------------------------------------------------------------
 # compositions
 # ---------------------------------------------------------------------------------------------
-@pandas_aligned("counts")
 def multinomial_ci(
     counts: Any,
     *,
@@ -573,6 +575,14 @@ def multinomial_ci(
     """
     method = check_method(method, MULTINOMIAL_METHODS)
     confidence = as_confidence(confidence)
+    labels = None
+    if isinstance(counts, (pd.Series, pd.DataFrame)):  # pandas in, pandas out
+        labels = counts.index
+        if categories is None:
+            categories = counts.index if counts.ndim == 1 else counts.columns
+        if counts.ndim == 2 and reports is None:
+            reports = counts.index
+        counts = align(counts=counts)[1]["counts"]
     x = as_counts(counts, "counts")
     if x.ndim == 0 or x.shape[-1] < 2:
         raise InputError(f"counts must have at least 2 parts on its last axis, got shape {x.shape}")
@@ -600,7 +610,7 @@ def multinomial_ci(
         alpha = 1 - confidence
         lo = stats.beta.ppf(alpha / 2, post, total - post)
         hi = stats.beta.ppf(1 - alpha / 2, post, total - post)
-        return DirichletEstimate(
+        out = DirichletEstimate(
             estimate=post / total,
             ci_low=lo,
             ci_high=hi,
@@ -611,13 +621,14 @@ def multinomial_ci(
             prior=a0,
             **common,
         )
+        return label(out, labels)
     fun = {
         "sison-glaz": _m_sison_glaz,
         "goodman": _m_goodman,
         "quesenberry-hurst": _m_quesenberry_hurst,
     }[method]
     lo, hi = fun(x, n, confidence)
-    return MultinomialEstimate(
+    out = MultinomialEstimate(
         estimate=x / n[..., None],
         ci_low=lo,
         ci_high=hi,
@@ -626,6 +637,7 @@ def multinomial_ci(
         counts=x,
         **common,
     )
+    return label(out, labels)
 
 
 # ---------------------------------------------------------------------------------------------
