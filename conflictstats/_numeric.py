@@ -116,7 +116,8 @@ def align(**named: Any) -> tuple[pd.Index | None, dict[str, Any]]:
     Every pandas Series (or DataFrame) argument must carry the same set of index labels as
     the first one (and a DataFrame the same column labels as the first DataFrame); each is put
     into the first one's order and returned as a numpy array, so that element ``i`` of every
-    argument belongs to the same label. Arguments that are not pandas objects (scalars, lists,
+    argument belongs to the same label; a tuple or list holding pandas objects (a ``(low,
+    high)`` pair) has each of them aligned. Arguments that are not pandas objects (scalars, lists,
     numpy arrays) are returned unchanged and broadcast by position: a numpy array next to a
     Series of the same length is paired with it element by element, as numpy would.
 
@@ -134,9 +135,15 @@ def align(**named: Any) -> tuple[pd.Index | None, dict[str, Any]]:
         them), or differ in order while one repeats labels.
     """
     out = dict(named)
+    flat: dict[str, Any] = {}
+    for name, value in named.items():
+        if isinstance(value, (tuple, list)) and any(isinstance(v, _PANDAS) for v in value):
+            flat.update({f"{name}[{i}]": v for i, v in enumerate(value)})  # (low, high)
+        else:
+            flat[name] = value
     ref_name = ref_index = None
     col_name = ref_columns = None
-    for name, value in named.items():
+    for name, value in flat.items():
         if not isinstance(value, _PANDAS):
             continue
         if ref_index is None:
@@ -151,7 +158,12 @@ def align(**named: Any) -> tuple[pd.Index | None, dict[str, Any]]:
                 arr = arr[:, cols]
         if rows is not None:
             arr = arr[rows]
-        out[name] = arr
+        flat[name] = arr
+    for name, value in named.items():
+        if isinstance(value, (tuple, list)) and any(isinstance(v, _PANDAS) for v in value):
+            out[name] = type(value)(flat[f"{name}[{i}]"] for i in range(len(value)))
+        else:
+            out[name] = flat[name]
     return ref_index, out
 
 

@@ -69,7 +69,9 @@ def _pool_arrays(q: np.ndarray, u: np.ndarray, dfcom: Any):
     b = q.var(axis=0, ddof=1)
     t = ubar + (1 + 1 / m) * b
     with np.errstate(divide="ignore", invalid="ignore"):
-        riv = np.where(ubar > 0, (1 + 1 / m) * b / ubar, np.inf)
+        # no within-imputation variance: all the variance is between imputations (riv
+        # infinite, every bit of information missing), or there is none at all (riv 0)
+        riv = np.where(ubar > 0, (1 + 1 / m) * b / ubar, np.where(b > 0, np.inf, 0.0))
         lam = np.where(t > 0, (1 + 1 / m) * b / t, 0.0)
     lam_df = np.maximum(lam, LAMBDA_FLOOR)
     df_old = (m - 1) / lam_df**2
@@ -79,7 +81,8 @@ def _pool_arrays(q: np.ndarray, u: np.ndarray, dfcom: Any):
     else:
         df_obs = (dfcom + 1) / (dfcom + 3) * dfcom * (1 - lam_df)
         df = df_old * df_obs / (df_old + df_obs)
-    fmi = (riv + 2 / (df + 3)) / (riv + 1)
+    with np.errstate(invalid="ignore"):
+        fmi = np.where(np.isinf(riv), 1.0, (riv + 2 / (df + 3)) / (riv + 1))
     return qbar, ubar, b, t, df, riv, lam, fmi
 
 

@@ -297,7 +297,9 @@ def count_ratio(
         "exact": Clopper–Pearson interval and the exact binomial test (as R's ``binom.test``);
         "mid-p": mid-p interval and doubled one-sided mid-p value; "wilson": score interval
         and score test (as R's ``prop.test(correct=FALSE)``); "wald-log": log R ± z√(1/a+1/b)
-        with a Wald test (0.5 is added to both counts when either is zero).
+        with a Wald test (0.5 is added to both counts when either is zero, and the interval
+        is then extended to the estimate: lower end 0 when count1 = 0, upper end ``inf`` when
+        count2 = 0).
     null : float or array_like
         Ratio under the null hypothesis, default 1 (equal rates).
     confidence : float
@@ -356,6 +358,9 @@ def count_ratio(
         se = np.sqrt(1 / aa + 1 / bb)
         log_r = np.log(aa / bb)
         lo, hi = np.exp(log_r - z * se), np.exp(log_r + z * se)
+        # the corrected counts only stand in for the missing log: the interval still runs
+        # to the estimate itself (0 or inf), which the corrected one would leave outside it
+        lo, hi = np.where(a == 0, 0.0, lo), np.where(b == 0, np.inf, hi)
         pvalue = normal_pvalue((log_r - np.log(r0)) / se)
     else:
         pmeth = {"exact": "clopper-pearson", "mid-p": "mid-p", "wilson": "wilson"}[method]
