@@ -26,6 +26,7 @@ __all__ = [
     "Broadcast",
     "align",
     "pandas_aligned",
+    "check_same_index",
     "label",
     "broadcast",
     "check_le",
@@ -167,7 +168,29 @@ def align(**named: Any) -> tuple[pd.Index | None, dict[str, Any]]:
     return ref_index, out
 
 
-def pandas_aligned(*names: str):
+def check_same_index(**named: Any) -> None:
+    """Refuse pandas arguments among ``named`` whose indexes differ (in labels or order).
+
+    For functions that reduce over their elements (per-event columns summed by group), whose
+    answer has no element per label to carry an index: the columns must simply belong
+    together, e.g. as columns of one DataFrame.
+    """
+    ref_name = ref = None
+    for name, value in named.items():
+        if not isinstance(value, _PANDAS):
+            continue
+        if ref is None:
+            ref_name, ref = name, value.index
+        elif not value.index.equals(ref):
+            differ = "different labels" if set(value.index) != set(ref) else "another order"
+            raise AlignmentError(
+                f"{ref_name} and {name} have indexes with {differ}: pass "
+                "columns that belong together (e.g. of one DataFrame), or reindex one like "
+                "the other"
+            )
+
+
+def pandas_aligned(*names: str, check_only: bool = False):
     """Decorator: pandas in, pandas out for a vectorised public function.
 
     The arguments ``names`` are aligned on their index with :func:`align` before the function
@@ -175,7 +198,9 @@ def pandas_aligned(*names: str):
     pandas argument's index: a member of the result family through its ``_with_index``
     method (``to_frame()`` and ``series()`` are then indexed like the input), a plain numpy
     array by becoming a :class:`pandas.Series`. Calls without a pandas argument pass straight
-    through.
+    through. With ``check_only=True`` (a function whose answer has no element per label: it
+    sums or pools over its elements, or keeps them in a model) the arguments are only checked
+    to share one index (:func:`check_same_index`) and passed on unchanged.
     """
 
     def decorate(fn):
@@ -190,6 +215,9 @@ def pandas_aligned(*names: str):
                 return fn(*args, **kwargs)
             bound = signature.bind(*args, **kwargs)
             present = {n: bound.arguments[n] for n in names if n in bound.arguments}
+            if check_only:
+                check_same_index(**present)
+                return fn(*args, **kwargs)
             index, aligned = align(**present)
             bound.arguments.update(aligned)
             return label(fn(*bound.args, **bound.kwargs), index)

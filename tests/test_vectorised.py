@@ -440,3 +440,20 @@ def test_mismatched_shapes_name_both_arguments_and_shapes(call, names):
     for name in names:
         assert name in message
     assert "(3," in message and ("(2,)" in message or "(3, 3)" in message)
+
+
+def test_per_event_fatality_columns_must_share_one_index():
+    from conflictstats import fatalities as fat
+
+    best = pd.Series([4, 2, 130, 3], index=["e1", "e2", "e3", "e4"])
+    civilians = pd.Series([0, 0, 120, 1], index=best.index)
+    share = fat.clustered_share(civilians, best)
+    assert share.estimate == pytest.approx(121 / 139)
+    with pytest.raises(
+        InputError, match="numerator and denominator have indexes with another order"
+    ):
+        fat.clustered_share(civilians.iloc[::-1], best)
+    with pytest.raises(InputError, match="a and b have indexes with different labels"):
+        fat.clustered_ratio(civilians, best.set_axis(["e1", "e2", "e3", "e9"]))
+    with pytest.raises(InputError, match="best and violence"):
+        fat.fatality_model(best, violence=pd.Series([1, 1, 3, 1], index=["x", "e2", "e3", "e4"]))
