@@ -457,3 +457,13 @@ def test_per_event_fatality_columns_must_share_one_index():
         fat.clustered_ratio(civilians, best.set_axis(["e1", "e2", "e3", "e9"]))
     with pytest.raises(InputError, match="best and violence"):
         fat.fatality_model(best, violence=pd.Series([1, 1, 3, 1], index=["x", "e2", "e3", "e4"]))
+
+
+def test_compare_series_counts_and_exposures_must_share_one_index():
+    months = pd.period_range("2018-01", periods=4, freq="M")
+    counts = pd.Series([5, 7, 9, 4], index=months)
+    exposure = pd.Series([1.0, 1.0, 2.0, 1.0], index=months)
+    r = rates.compare_series(counts, [3, 4, 5, 2], exposure1=exposure)
+    assert r.estimate == pytest.approx((25 / 5) / (14 / 4))
+    with pytest.raises(InputError, match="counts1 and exposure1"):
+        rates.compare_series(counts, [3, 4, 5, 2], exposure1=exposure.iloc[::-1])

@@ -32,6 +32,7 @@ import numpy as np
 from .._numeric import (
     ALTERNATIVES,
     broadcast,
+    check_same_index,
     normal_pvalue,
     pandas_aligned,
     t_pvalue,
@@ -487,6 +488,9 @@ def compare_series(
     else:
         family = check_choice(family, SERIES_MODELS, "family")
     conf = as_confidence(confidence)
+    # each series with its own exposures, matched on the months' labels when both are pandas
+    check_same_index(counts1=counts1, exposure1=exposure1)
+    check_same_index(counts2=counts2, exposure2=exposure2)
     y1 = _series(counts1, "counts1")
     y2 = _series(counts2, "counts2")
     e1 = _series_exposure(exposure1, y1.size, "exposure1")
