@@ -118,6 +118,14 @@ class Result:
                     )
             elif isinstance(value, np.generic):
                 object.__setattr__(self, f.name, value.item())
+        if self.index is not None:
+            index = pd.Index(self.index)
+            if shape is None or shape[0] != len(index):
+                raise ValueError(
+                    f"{type(self).__name__}: index has {len(index)} labels but the first axis "
+                    f"has {0 if shape is None else shape[0]} elements"
+                )
+            object.__setattr__(self, "index", index)
 
     # -- shape ----------------------------------------------------------------------------
     def _with_index(self, index: Any) -> Result:

@@ -467,3 +467,14 @@ def test_compare_series_counts_and_exposures_must_share_one_index():
     assert r.estimate == pytest.approx((25 / 5) / (14 / 4))
     with pytest.raises(InputError, match="counts1 and exposure1"):
         rates.compare_series(counts, [3, 4, 5, 2], exposure1=exposure.iloc[::-1])
+
+
+def test_result_index_must_fit_the_first_axis():
+    from conflictstats.results import Estimate
+
+    r = Estimate([1.0, 2.0], [0.5, 1.5], [1.5, 2.5], index=["a", "b"])
+    assert r.index.equals(pd.Index(["a", "b"])) and r.series("ci_high")["b"] == 2.5
+    with pytest.raises(ValueError, match="index has 3 labels"):
+        Estimate([1.0, 2.0], [0.5, 1.5], [1.5, 2.5], index=["a", "b", "c"])
+    grid = Estimate(np.ones((2, 3)), np.zeros((2, 3)), np.ones((2, 3)), index=["x", "y"])
+    assert grid.to_frame().index[4] == ("y", 1)
