@@ -478,3 +478,14 @@ def test_result_index_must_fit_the_first_axis():
         Estimate([1.0, 2.0], [0.5, 1.5], [1.5, 2.5], index=["a", "b", "c"])
     grid = Estimate(np.ones((2, 3)), np.zeros((2, 3)), np.ones((2, 3)), index=["x", "y"])
     assert grid.to_frame().index[4] == ("y", 1)
+
+
+def test_broadcast_aligns_pandas_arguments_and_keeps_the_first_index():
+    from conflictstats._numeric import broadcast
+
+    a = pd.Series([1.0, 2.0, 3.0], index=["p", "q", "r"])
+    b = pd.Series([30.0, 10.0, 20.0], index=["r", "p", "q"])
+    x, y, z = out = broadcast(a=a, b=b, c=2.0)
+    np.testing.assert_array_equal(y, [10.0, 20.0, 30.0])
+    assert z.shape == (3,) and out.index.equals(a.index)
+    assert broadcast(a=[1, 2], b=3).index is None
