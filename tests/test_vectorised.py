@@ -236,6 +236,10 @@ def _check_values(case: Case, out: Any) -> None:
     assert (est <= hi + slack).all(), f"{case.name}: estimate {est} above ci_high {hi}"
 
 
+def _check_result(out: Any) -> None:
+    _check_values(Case(type(out).__name__, None, (), st.nothing()), out)
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 @settings(max_examples=40)
 @given(data=st.data())
@@ -270,13 +274,15 @@ def test_valid_input_gives_finite_ordered_results_indexed_like_the_input(case, d
 
 @settings(max_examples=25)
 @given(
-    parts=st.lists(counts(hi=5000), min_size=2, max_size=5).filter(lambda c: sum(c) > 0),
+    # Sison-Glaz gives NaN from totals of a few hundred on extreme splits and from about
+    # 15,000 on any (issue 17 item 1, fixed in its own branch): totals up to 400 here
+    parts=st.lists(st.integers(0, 80), min_size=2, max_size=5).filter(lambda c: sum(c) > 0),
     method=st.sampled_from(proportions.MULTINOMIAL_METHODS),
 )
 def test_multinomial_ci_valid_input_gives_ordered_shares_indexed_by_category(parts, method):
     categories = [f"side {k}" for k in range(len(parts))]
     r = proportions.multinomial_ci(pd.Series(parts, index=categories), method=method)
-    _check_values(CASES[0], r)
+    _check_result(r)
     assert r.index.equals(pd.Index(categories)) and r.categories == tuple(categories)
 
 
@@ -287,17 +293,24 @@ def test_multinomial_ci_valid_input_gives_ordered_shares_indexed_by_category(par
 )
 def test_multinomial_ci_large_totals(parts, method):
     # Sison-Glaz above totals of about 16,000 is being fixed elsewhere (issue 17 item 1)
-    _check_values(CASES[0], proportions.multinomial_ci(parts, method=method))
+    _check_result(proportions.multinomial_ci(parts, method=method))
 
 
 @pytest.mark.xfail(reason="multinomial_ci Sison-Glaz at large totals: fixed in its own branch")
-def test_multinomial_ci_sison_glaz_large_total_is_finite():
-    _check_values(CASES[0], proportions.multinomial_ci([1e5, 2e5, 3e5]))
+@pytest.mark.parametrize(
+    "parts",
+    [[1e5, 2e5, 3e5], [15000, 1], [0, 772], [2999, 1], [2495, 3, 2]],
+    ids=["total 6e5", "total 15001", "0 of 772", "1 of 3000", "2 and 3 of 2500"],
+)
+def test_multinomial_ci_sison_glaz_is_finite_at_any_total(parts):
+    # found by the property test: g = (conf - nu(c)) / (nu(c + 1) - nu(c)) is 0 / 0 when
+    # nu(c + 1) == nu(c), already at totals of a few hundred when one part holds nearly all
+    _check_result(proportions.multinomial_ci(parts))
 
 
 @pytest.mark.xfail(reason="subgroup_count inverted bounds for an exact share: fixed elsewhere")
 def test_subgroup_count_exact_share_interval_is_ordered():
-    _check_values(CASES[0], proportions.subgroup_count(0.3, 308))
+    _check_result(proportions.subgroup_count(0.3, 308))
 
 
 def test_rubin_pool_without_within_variance_has_no_nan():
@@ -317,7 +330,7 @@ def test_rubin_pool_frames_give_ordered_results_indexed_by_term(est, var):
     e = pd.DataFrame(np.reshape(est, (3, 2)), columns=["a", "b"])
     v = pd.DataFrame(np.reshape(var, (3, 2)), columns=["a", "b"])[["b", "a"]]
     r = rubin_pool(e, v)
-    _check_values(CASES[0], r)
+    _check_result(r)
     for name in ("se", "df", "riv", "lambda_", "fmi"):
         assert not np.isnan(getattr(r, name)).any(), (name, getattr(r, name))
     assert r.index.equals(pd.Index(["a", "b"]))
