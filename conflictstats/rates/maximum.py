@@ -101,9 +101,7 @@ def _check(maximum, periods, mean, dispersion):
 
 
 @pandas_aligned("maximum", "periods", "dispersion")
-def mean_from_maximum(
-    maximum, periods, *, dispersion=1.0, confidence=0.95
-) -> MaximumEstimate:
+def mean_from_maximum(maximum, periods, *, dispersion=1.0, confidence=0.95) -> MaximumEstimate:
     """Mean count per period consistent with a reported busiest period.
 
     "Up to 75 attacks a month" over 11 months bounds the busiest month, not the mean. This

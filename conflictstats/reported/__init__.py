@@ -439,9 +439,7 @@ def parse_figure(
     first, second = phrase.first, phrase.second
     share = first.share
     out_unit = (
-        unit
-        if unit is not None
-        else (phrase.unit or ("share" if share and base is None else None))
+        unit if unit is not None else (phrase.unit or ("share" if share and base is None else None))
     )
     return ReportedFigure(
         value=float(value),

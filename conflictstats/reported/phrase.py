@@ -314,8 +314,7 @@ def _is_bad_unit(words: str) -> bool:
     if tokens[0] in _NOT_UNITS | _DANGLING or tokens[-1] in _NOT_UNITS | _DANGLING:
         return True
     if any(
-        w in _SMALL or w in _TENS or w.rstrip("s") in _SCALES or w in _SHARE_WORDS
-        for w in tokens
+        w in _SMALL or w in _TENS or w.rstrip("s") in _SCALES or w in _SHARE_WORDS for w in tokens
     ):
         return True
     if any(
