@@ -30,7 +30,16 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import special
 
-from .._numeric import ALTERNATIVES, broadcast, normal_pvalue, t_pvalue, t_quantile, z_quantile
+from .._numeric import (
+    ALTERNATIVES,
+    broadcast,
+    check_same_index,
+    normal_pvalue,
+    pandas_aligned,
+    t_pvalue,
+    t_quantile,
+    z_quantile,
+)
 from .._validation import (
     InputError,
     as_confidence,
@@ -174,6 +183,7 @@ def _broadcast_pair(count1, exposure1, count2, exposure2):
 # ---------------------------------------------------------------------------------------
 # one-sample intervals
 # ---------------------------------------------------------------------------------------
+@pandas_aligned("count", "exposure")
 def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEstimate:
     """Confidence interval for a Poisson rate: ``count`` events over ``exposure``.
 
@@ -250,6 +260,7 @@ def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEsti
 # ---------------------------------------------------------------------------------------
 # two-sample comparisons
 # ---------------------------------------------------------------------------------------
+@pandas_aligned("count1", "exposure1", "count2", "exposure2", "null")
 def compare_rates(
     count1,
     exposure1,
@@ -498,6 +509,9 @@ def compare_series(
         family = check_choice(family, SERIES_MODELS, "family")
     interval = check_choice(interval, ("wald", "profile"), "interval")
     conf = as_confidence(confidence)
+    # each series with its own exposures, matched on the months' labels when both are pandas
+    check_same_index(counts1=counts1, exposure1=exposure1)
+    check_same_index(counts2=counts2, exposure2=exposure2)
     y1 = _series(counts1, "counts1")
     y2 = _series(counts2, "counts2")
     e1 = _series_exposure(exposure1, y1.size, "exposure1")
