@@ -37,6 +37,7 @@ from .rules import (
     ReportedFigureError,
     Rule,
     apply_rule,
+    compile_rules,
     get_rules,
     rules_table,
 )
@@ -423,8 +424,7 @@ def parse_figure(
     >>> parse_figure("dozens", rules="acled").interval()
     (12.0, 12.0)
     """
-    table = get_rules(rules)
-    rules_name = rules if isinstance(rules, str) else ("default" if rules is None else "custom")
+    table, rules_name = compile_rules(rules)
     phrase = read_phrase(text)
     if rounding is None:
         rounding = phrase.rounding
@@ -438,35 +438,44 @@ def parse_figure(
         u = None if u is None else u * base
     first, second = phrase.first, phrase.second
     share = first.share
-    out_unit = (
-        unit
-        if unit is not None
-        else (phrase.unit or ("share" if share and base is None else None))
+    if unit is None:
+        unit = phrase.unit or ("share" if share and base is None else None)
+    rule = applied.rule
+    return _new_figure(
+        {
+            "value": float(value),
+            "low": float(low),
+            "high": float(high),
+            "qualifier": phrase.key,
+            "rounding": None if u is None else float(u),
+            "unit": unit,
+            "per": per if per is not None else phrase.per,
+            "source": source,
+            "date": date,
+            "quote": quote,
+            "text": phrase.text,
+            "stated": None if first.vague else first.value,
+            "stated_high": second.value if second is not None else None,
+            "base": base,
+            "closed": rule.closed,
+            "cap": applied.cap,
+            "model": rule.model,
+            "rules": rules_name,
+            "scale": first.value if first.vague else 1.0,
+            "share": bool(share),
+            "share_low": float(applied.low) if share else None,
+            "share_high": float(applied.high) if share else None,
+        }
     )
-    return ReportedFigure(
-        value=float(value),
-        low=float(low),
-        high=float(high),
-        qualifier=phrase.key,
-        rounding=None if u is None else float(u),
-        unit=out_unit,
-        per=per if per is not None else phrase.per,
-        source=source,
-        date=date,
-        quote=quote,
-        text=phrase.text,
-        stated=None if first.vague else first.value,
-        stated_high=second.value if second is not None else None,
-        base=base,
-        closed=applied.rule.closed,
-        cap=applied.cap,
-        model=applied.rule.model,
-        rules=rules_name,
-        scale=first.value if first.vague else 1.0,
-        share=bool(share),
-        share_low=float(applied.low) if share else None,
-        share_high=float(applied.high) if share else None,
-    )
+
+
+def _new_figure(fields: dict[str, Any]) -> ReportedFigure:
+    """A ReportedFigure from a complete dict of its fields, without the frozen dataclass's
+    per-field ``object.__setattr__`` (ten times the cost of the rest of parsing); the
+    instance is the same as ``ReportedFigure(**fields)``."""
+    fig = object.__new__(ReportedFigure)
+    fig.__dict__.update(fields)
+    return fig
 
 
 # ---------------------------------------------------------------------------------------------
