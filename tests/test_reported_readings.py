@@ -160,3 +160,48 @@ def test_whitespace_padding_is_linear():
     parse_figure(" " * 320_000 + "about 7,000" + " " * 320_000)
     big = time.perf_counter() - big
     assert big < 200 * max(small, 1e-4)  # 100 times the text: far from 10,000 times the time
+
+
+# -- the one-pass reader and the general reader agree -------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from conflictstats.reported import phrase as _phrase  # noqa: E402
+
+_PIECES = st.sampled_from(
+    ["about", "nearly", "at least", "up to", "over", "some", "~", "between", "from"]
+    + ["30", "1,000", "2.5", "7,000", "100", "2", "120", "30,000", "0"]
+    + ["to", "-", "and", "or more", "+", "or so", "or fewer", "of", "%", "percent", "k", "bn"]
+    + ["fighters", "a month", "per week", "sq km", "km", "civilians killed", "thousand"]
+    + ["dozen", "a", "half", "them", "three", "e5"]
+)
+
+
+def _slow(text):
+    original = _phrase._fast_read
+    _phrase._fast_read = lambda *a: None
+    try:
+        return _phrase.read_phrase(text)
+    finally:
+        _phrase._fast_read = original
+
+
+def _summary(p):
+    def num(n):
+        return None if n is None else (n.value, n.rounding, n.share, n.vague)
+
+    return (p.key, num(p.first), num(p.second), p.base, p.unit, p.per, p.rounding)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=6).map(" ".join))
+def test_one_pass_reader_agrees_with_the_general_reader(text):
+    try:
+        slow = _summary(_slow(text))
+    except ReportedFigureError:
+        slow = "error"
+    try:
+        fast = _summary(_phrase.read_phrase(text))
+    except ReportedFigureError:
+        fast = "error"
+    assert fast == slow

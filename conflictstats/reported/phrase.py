@@ -570,6 +570,59 @@ def _stated_rounding(text: str, original: str) -> tuple[str, float | None]:
     return text[: m.start()], num.value
 
 
+_FAST_NUMERAL = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+#: The common shape in one pass: [qualifier] numeral [to|- numeral] [or more|+|or so]
+#: [unit words and rate]. Anything else, and anything this shape reads but a rule refuses,
+#: goes to the general reader, which reads (or refuses) it the same way.
+_FAST = re.compile(
+    r"(?:(?P<q>" + _PREFIX_RE.pattern[3:-1] + r") ?)?"
+    rf"(?P<n1>{_FAST_NUMERAL})"
+    rf"(?:(?: ?- ?| (?i:to) )(?P<n2>{_FAST_NUMERAL}))?"
+    r"(?: (?P<post>(?i:or more|or fewer|or less|or so))|(?P<plus>\+))?"
+    r"(?: (?P<tail>[A-Za-z][^\d]*))?$",
+    re.I,
+)
+_POST_OF = {"or so": "about", "or fewer": "up to", "or less": "up to", "or more": "at least"}
+
+
+def _fast_read(text: str, original: str) -> Phrase | None:
+    """Read the common shape of phrase in one regular-expression pass, or return None."""
+    m = _FAST.match(text)
+    if m is None:
+        return None
+    q, n1, n2, post, tail = m.group("q", "n1", "n2", "post", "tail")
+    for end in (m.end("n1"), m.end("n2")):
+        if end >= 0 and (_SUFFIX_RE.match(text, end) or _PERCENT.match(text, end)):
+            return None  # "2 bn", "30 percent": the general reader
+    qualifier = _PREFIX_OF[q.lower()] if q else "exact"
+    if post or m.group("plus"):
+        if qualifier != "exact" or n2:
+            return None
+        qualifier = _POST_OF[post.lower()] if post else "at least"
+    value = float(n1.replace(",", ""))
+    if value >= MAX_NUMBER:
+        return None
+    first = _Number(value, granularity(value, _trailing_unit(n1)))
+    second = None
+    key = qualifier
+    if n2:
+        if qualifier != "exact" and qualifier != "about":
+            return None
+        value2 = float(n2.replace(",", ""))
+        if value2 < value or value2 >= MAX_NUMBER:
+            return None
+        second = _Number(value2, granularity(value2, _trailing_unit(n2)))
+        key = "range" if qualifier == "exact" else "about range"
+    unit = per = None
+    if tail:
+        if tail[:3].lower() == "of ":
+            return None
+        unit, per, error = _read_tail(tail)
+        if error is not None:
+            return None
+    return Phrase(original, key, first, second, None, unit, per, None, _Reader(text, original))
+
+
 def read_phrase(text: str) -> Phrase:
     """Read a qualified phrase into its parts, refusing what it cannot read.
 
@@ -586,6 +639,10 @@ def read_phrase(text: str) -> Phrase:
         text = text.replace("\u2013", "-").replace("\u2014", "-")
     text, stated_rounding = _stated_rounding(text, original)
     text = text.strip().rstrip(",;:.").strip()
+    if stated_rounding is None and text[:1].isalnum():
+        fast = _fast_read(text, original)
+        if fast is not None:
+            return fast
     r = _Reader(text, original)
     if not text:
         raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")
