@@ -191,7 +191,7 @@ def test_rule_override_per_call():
 @pytest.mark.parametrize(
     "rules,match",
     [
-        ("ucdp", "unknown rules 'ucdp'; choose one of: 'default', 'acled'"),
+        ("ucdp", "unknown rules 'ucdp'; choose one of: 'default', 'narrow', 'wide', 'acled'"),
         ({"about": {"low": "x - w"}}, "unknown symbol 'w'"),
         ({"about": {"model": "normal"}}, "unknown rules\\['about'\\].model 'normal'"),
         ({"about": 3}, "must be a Rule"),

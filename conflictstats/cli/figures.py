@@ -82,7 +82,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--rule-set",
         default="default",
-        choices=("default", "acled"),
+        choices=("default", "narrow", "wide", "acled"),
         help="rule set to print or apply (default: %(default)s)",
     )
     p.add_argument("--unit", default=None, help="unit for every phrase (overrides the phrase)")

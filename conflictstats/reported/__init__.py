@@ -187,6 +187,31 @@ class ReportedFigure:
         text = f"{self.text or self.format()}: {model} on [{low:g}, {high:g}]"
         return text + (f", {capped}" if capped else "")
 
+    def with_rules(self, rules: Any) -> ReportedFigure:
+        """The same phrase read under another rule set (for sensitivity analyses).
+
+        The unit, rate, source, date and quote are kept; a rounding unit passed to
+        :func:`parse_figure` as ``rounding=`` is not (write it into the phrase as "(rounded
+        to N)" to keep it).
+
+        Examples
+        --------
+        >>> f = parse_figure("about 2,000 to 2,500", unit="fighters")
+        >>> f.interval(), f.with_rules("wide").interval()
+        ((1950.0, 2550.0), (1900.0, 2600.0))
+        """
+        if not self.text:
+            raise ReportedFigureError("a figure without its phrase (text) cannot be re-read")
+        return parse_figure(
+            self.text,
+            rules=rules,
+            unit=self.unit,
+            per=self.per,
+            source=self.source,
+            date=self.date,
+            quote=self.quote,
+        )
+
     # -- sampling -----------------------------------------------------------------------------
     def sample(
         self, n: int, *, rng: Any, model: str | None = None, cap: float | None = None

@@ -112,9 +112,35 @@ DEFAULT_RULES: dict[str, Rule] = {
 
 _ACLED_NOTE = "ACLED codebook, reported fatalities: vague words coded as this lower bound"
 
-#: Named rule sets: ``"default"`` and ``"acled"``.
+_NARROW_NOTE = "narrow reading: half the default's spread (sensitivity analysis)"
+_WIDE_NOTE = "wide reading: twice the default's spread (sensitivity analysis)"
+
+#: Named rule sets: ``"default"``, ``"narrow"``, ``"wide"`` and ``"acled"``. ``"narrow"`` and
+#: ``"wide"`` halve and double the spread of every qualifier the rounding unit or a cap sets
+#: (vague words and shares as in the default), for sensitivity analyses
+#: (:func:`conflictstats.propagate.sensitivity`).
 RULE_SETS: dict[str, dict[str, Rule]] = {
     "default": DEFAULT_RULES,
+    "narrow": {
+        **DEFAULT_RULES,
+        "about": _rule("x", "x - u/4", "x + u/4", model="triangular", note=_NARROW_NOTE),
+        "nearly": _rule("x", "x - u/4", "x", "left", note=_NARROW_NOTE),
+        "just over": _rule("x", "x", "x + u/4", "right", note=_NARROW_NOTE),
+        "at least": _rule("x", "x", "inf", "left", cap="1.5*x", note=_NARROW_NOTE),
+        "more than": _rule("x", "x", "inf", "neither", cap="1.5*x", note=_NARROW_NOTE),
+        "up to": _rule("x", "x/2", "x", note=_NARROW_NOTE + ": the maximum is near the typical"),
+        "fewer than": _rule("x", "x/2", "x", "left", note=_NARROW_NOTE),
+        "about range": _rule("a/2 + b/2", "a - u/4", "b + u/4", note=_NARROW_NOTE),
+    },
+    "wide": {
+        **DEFAULT_RULES,
+        "about": _rule("x", "x - u", "x + u", model="triangular", note=_WIDE_NOTE),
+        "nearly": _rule("x", "x - u", "x", "left", note=_WIDE_NOTE),
+        "just over": _rule("x", "x", "x + u", "right", note=_WIDE_NOTE),
+        "at least": _rule("x", "x", "inf", "left", cap="3*x", note=_WIDE_NOTE),
+        "more than": _rule("x", "x", "inf", "neither", cap="3*x", note=_WIDE_NOTE),
+        "about range": _rule("a/2 + b/2", "a - u", "b + u", note=_WIDE_NOTE),
+    },
     "acled": {
         **DEFAULT_RULES,
         "several": _rule(
