@@ -56,6 +56,9 @@ __all__ = [
     "rules_table",
     "ClaimPhrases",
     "split_claim",
+    "extract_figures",
+    "EXTRACT_COLUMNS",
+    "NONFIGURE_RULES",
 ]
 
 
@@ -671,3 +674,6 @@ def split_claim(text: str) -> ClaimPhrases:
         connector=" ".join(m.group("connector").lower().split()),
         text=text,
     )
+
+
+from .extract import EXTRACT_COLUMNS, NONFIGURE_RULES, extract_figures  # noqa: E402
