@@ -82,7 +82,8 @@ class ReportedFigure:
     qualifier : str
         The row of the rule table that was applied ("exact", "about", "range", "dozens", …).
     rounding : float or None
-        Rounding unit used (from trailing zeros unless given).
+        Rounding unit used (the number's granularity unless given; see the Notes of
+        :func:`parse_figure`).
     unit, per : str or None
         What is counted or measured, and the time unit of a rate ("month" in "75 a month").
     source, date, quote : str or None
@@ -416,9 +417,9 @@ def parse_figure(
         The qualifier → interval table: the default (None), a named set (``"acled"``) or a
         mapping of rows laid over the default (see :func:`get_rules`).
     rounding : float, optional
-        Rounding unit; by default from the trailing zeros of the number as written ("about
-        7,000" has 1,000; "about 2.5" has 0.1; fractions such as "half" have 0.1; numbers
-        counted in dozens have 6, so "about a dozen" is [9, 15]).
+        Rounding unit; by default the granularity of the number as written (see Notes:
+        "about 7,000" has 1,000, "about 100" 25, "about 2.5" 0.1; fractions such as "half"
+        have 0.1, "all" 0.25; numbers counted in dozens have 6, so "about a dozen" is [9, 15]).
         A phrase may also end in "(rounded to N)".
 
     Returns
@@ -437,8 +438,27 @@ def parse_figure(
     ``b``. A share with a base ("about half of 308") is read as a share and then multiplied by
     the base, so its value and interval are counts; shares are clipped to [0, 1].
 
+    The granularity of a number (``u``) is the coarsest step of the 1-2-2.5-5 series (1, 2,
+    2.5 and 5 times a power of ten) that divides it and is at most a quarter of it, never
+    coarser than the unit of its last significant digit: 100 has 25, 30,000 has 5,000, 120
+    keeps 10 and 7,000 keeps 1,000 (:func:`conflictstats.reported.phrase.granularity`).
+    Round numbers are read on the coarsest scale they belong to (Krifka 2009) and the
+    favoured round numbers are those of the 1-2-5 and 1-2.5-5 series (Jansen and Pollmann
+    2001); the quarter bounds "about x" to ±12.5%.
+
+    Vague amounts without a documented reading ("a lot of", "many", "an unknown number")
+    and scientific notation ("10e5") are refused; "a"/"an" is one only before a unit of
+    time or distance or a number scale.
+
     References
     ----------
+    Jansen, C. J. M. and Pollmann, M. M. W. (2001). On round numbers: pragmatic aspects of
+    numerical expressions. Journal of Quantitative Linguistics 8(3), 187-201.
+
+    Krifka, M. (2009). Approximate interpretations of number words: a case for strategic
+    communication. In Hinrichs, E. and Nerbonne, J. (eds.), Theory and Evidence in
+    Semantics, CSLI Publications, 109-132.
+
     ACLED (2019). Armed Conflict Location & Event Data Project (ACLED) Codebook, section
     "Reported fatalities" (the ``"acled"`` rule set: vague plurals coded as fixed numbers).
 
