@@ -146,8 +146,8 @@ def test_not_a_string():
 def test_ten_thousand_words_in_a_tenth_of_a_second():
     text = wire_text(10_000)
     assert len(text.split()) >= 10_000
-    times = []
-    for _ in range(3):
+    times = []  # CPU time, best of five: a machine shared with other jobs disturbs it least
+    for _ in range(5):
         start = time.process_time()
         df = extract_figures(text)
         times.append(time.process_time() - start)

@@ -87,13 +87,26 @@ _TIME_OR_DISTANCE = sorted(
 # "a"/"an" before a unit. Both patterns start with a literal character class, which lets the
 # regex engine skip ahead; word boundaries before them are checked in Python.
 _NUM_ANCHOR = re.compile(r"\d(?:[\d,]*\d)?(?:\.\d+)?")
-_WORD_ANCHOR = re.compile(
-    r"(?P<words>(?:" + "|".join(_NUMBER_WORDS) + r"))(?![a-z])"
-    r"|(?P<vague>(?:" + "|".join(re.escape(w) for w in _VAGUE_ANCHORS) + r"))(?![a-z])"
-    r"|(?P<frac>(?:" + "|".join(re.escape(w) for w in _FRACTIONS) + r"))(?![a-z])"
-    r"|(?P<a>an? (?:" + "|".join(_TIME_OR_DISTANCE) + r")s?(?![a-z])"
-    r"|an? (?:dozen|hundred|thousand|million|billion)(?![a-z]))"
+_A_ANCHOR = (
+    r"an? (?:" + "|".join(_TIME_OR_DISTANCE) + r")s?"
+    r"|an? (?:dozen|hundred|thousand|million|billion)"
 )
+# one flat alternation of literals (no groups), which the regex engine scans fastest
+_WORD_ANCHOR = re.compile(
+    r"(?:"
+    + "|".join(
+        re.escape(w)
+        for w in sorted(set(_NUMBER_WORDS) | set(_VAGUE_ANCHORS) | set(_FRACTIONS), key=len)[::-1]
+    )
+    + "|"
+    + _A_ANCHOR
+    + r")(?![a-z])"
+)
+_KIND_OF = {
+    **dict.fromkeys(_NUMBER_WORDS, "words"),
+    **dict.fromkeys(_FRACTIONS, "frac"),
+    **dict.fromkeys(_VAGUE_ANCHORS, "vague"),
+}
 
 
 def _anchors(flat: str):
@@ -105,7 +118,7 @@ def _anchors(flat: str):
     )
     lowered = flat.lower()
     words = (
-        (m.start(), m.end(), m.lastgroup)
+        (m.start(), m.end(), _KIND_OF.get(m.group(0), "a"))
         for m in _WORD_ANCHOR.finditer(lowered)
         if not (m.start() and (lowered[m.start() - 1].isalnum() or lowered[m.start() - 1] == "_"))
     )
@@ -209,8 +222,13 @@ def _nonfigure(text: str, start: int, end: int, digits: str, qualified: bool) ->
     return None
 
 
+_SAY_WORD = re.compile(rf"\b{_SAY}\b")
+
+
 def _source(sentence: str, last: str | None) -> str | None:
     sentence = sentence.strip()
+    if not _SAY_WORD.search(sentence) and "ccording to" not in sentence:
+        return None
     m = _ACCORDING.search(sentence)
     if m:
         return " ".join(m.group(1).split())
@@ -358,7 +376,11 @@ class _Sources:
         if k not in self.cache:
             s, e = self.sentences[k]
             src = _source(self.flat[s:e], None)
-            if src is None and _PRONOUN_SAID.search(self.flat, s, e):
+            if (
+                src is None
+                and _SAY_WORD.search(self.flat, s, e)
+                and _PRONOUN_SAID.search(self.flat, s, e)
+            ):
                 src = self.named_before(k)
             self.cache[k] = src
         return self.cache[k]
@@ -479,11 +501,16 @@ _PREFIX_KEYS = {w.lower() for w in _PREFIX_OF}
 _PREFIX_WORDS = max(len(w.split()) for w in _PREFIX_KEYS)
 
 
+_PREFIX_LAST = {w.split(" ")[-1] for w in _PREFIX_KEYS}
+
+
 def _prefix_before(before: str) -> int:
     """Length of the qualifier ("at least ", "~") that ends ``before``, or 0."""
     if before.endswith("~"):
         return 1
     if not before.endswith(" "):
+        return 0
+    if before[:-1].rsplit(" ", 1)[-1].lower() not in _PREFIX_LAST:
         return 0
     words = before[:-1].split(" ")
     for k in range(min(_PREFIX_WORDS, len(words)), 0, -1):
