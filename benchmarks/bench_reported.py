@@ -3,8 +3,8 @@
     python benchmarks/bench_reported.py        # a few seconds
 
 (a) ``parse_figure`` over the phrase table of ``tests/test_reported.py`` (93 phrases: numerals,
-    number words, ranges, vague words, shares, rates), with the per-phrase cache cleared
-    before every pass ("cold": every phrase read from scratch) and with it kept ("warm": a
+    number words, ranges, vague words, shares, rates), with the per-phrase and per-unit-words
+    caches cleared before every pass ("cold": every phrase read from scratch) and with it kept ("warm": a
     table in which phrases repeat, as "dozens" does in event data);
 (b) the floor: one compiled regular expression (optional qualifier, a numeral, the rest) matched
     against the same phrases, the least any reader must do;
@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_reported import PHRASES  # noqa: E402
 
 from conflictstats.reported import _read_cached, parse_figure  # noqa: E402
+from conflictstats.reported.phrase import _read_tail  # noqa: E402
 
 TEXTS = [(p[0], p[1]) for p in PHRASES]
 FLOOR = re.compile(r"(?:(about|around|nearly|up to|at least) )?(\d[\d,]*(?:\.\d+)?) ?(.*)", re.I)
@@ -43,6 +44,7 @@ def best(fn, repeat=7):
 def cold(passes=20):
     for _ in range(passes):
         _read_cached.cache_clear()
+        _read_tail.cache_clear()
         for text, kw in TEXTS:
             parse_figure(text, **kw)
 
