@@ -325,7 +325,9 @@ class ReportedFigure:
         if self.base is not None:
             parts.append(f"of {_write(self.base)}")
         if self.unit and self.unit != "share":
-            vague = self.stated is None and self.scale == 1 and q != "most"
+            vague = (
+                self.stated is None and self.scale == 1 and q not in ("most", "a few", "several")
+            )
             parts.append(f"of {self.unit}" if vague else self.unit)
         if self.per:
             parts.append(f"a {self.per}")
