@@ -188,3 +188,27 @@ def test_cli_extract_bad_file(tmp_path, capsys):
     assert main(["figures", "--extract", str(tmp_path / "missing.txt")]) == 2
     assert "cannot read" in capsys.readouterr().err
     assert main(["figures", "--extract", str(tmp_path / "missing.txt"), "30"]) == 2
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_BITS = st.sampled_from(
+    ["about", "nearly", "at least", "up to", "between", "and", "to", "-", "or more", "+", "a",
+     "30", "1,000", "2.5", "2018", "Dec", "5", "10:30", "dozens", "half", "most", "of", "all",
+     "a year", "a month", "fighters", "said", "according to", "the UN", ",", ".", "\n\n",
+     "three", "hundred", "per cent", "%", "k", "bn", "e5", "one", "F-16", "aged", "25th"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_BITS, max_size=25).map(" ".join))
+def test_any_text_gives_a_consistent_table(text):
+    df = extract_figures(text, nonfigures=True)
+    assert list(df.columns) == list(EXTRACT_COLUMNS)
+    assert df["start"].is_monotonic_increasing
+    for r in df.itertuples():
+        assert 0 <= r.start < r.end <= len(text)
+        if r.kind == "figure":
+            assert text[r.start : r.end] == r.text
+            assert r.low <= r.value <= r.high
