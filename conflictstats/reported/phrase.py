@@ -574,10 +574,15 @@ _FAST_NUMERAL = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 #: The common shape in one pass: [qualifier] numeral [to|- numeral] [or more|+|or so]
 #: [unit words and rate]. Anything else, and anything this shape reads but a rule refuses,
 #: goes to the general reader, which reads (or refuses) it the same way.
+# no scale word, suffix or percent sign after a numeral (those are the general reader's)
+_NO_SCALE = (
+    r"(?!(?:[kKMB]|mn|mln|bn|tn)(?![^\W_])"
+    r"| ?(?:bn|mn|mln|tn|thousand|million|billion|trillion)s?(?![^\W_])| ?(?:%|per ?cent))"
+)
 _FAST = re.compile(
     r"(?:(?P<q>" + _PREFIX_RE.pattern[3:-1] + r") ?)?"
-    rf"(?P<n1>{_FAST_NUMERAL})"
-    rf"(?:(?: ?- ?| (?i:to) )(?P<n2>{_FAST_NUMERAL}))?"
+    rf"(?P<n1>{_FAST_NUMERAL}){_NO_SCALE}"
+    rf"(?:(?: ?- ?| (?i:to) )(?P<n2>{_FAST_NUMERAL}){_NO_SCALE})?"
     r"(?: (?P<post>(?i:or more|or fewer|or less|or so))|(?P<plus>\+))?"
     r"(?: (?P<tail>[A-Za-z][^\d]*))?$",
     re.I,
@@ -591,9 +596,6 @@ def _fast_read(text: str, original: str) -> Phrase | None:
     if m is None:
         return None
     q, n1, n2, post, tail = m.group("q", "n1", "n2", "post", "tail")
-    for end in (m.end("n1"), m.end("n2")):
-        if end >= 0 and (_SUFFIX_RE.match(text, end) or _PERCENT.match(text, end)):
-            return None  # "2 bn", "30 percent": the general reader
     qualifier = _PREFIX_OF[q.lower()] if q else "exact"
     if post or m.group("plus"):
         if qualifier != "exact" or n2:
