@@ -159,10 +159,7 @@ _PER_RE = re.compile(
 _PER_ARTICLE = re.compile(r"(?:a|an|per|each|every|one|single) \w+$", re.I)
 _RATE_INSIDE = re.compile(rf"\b(?:a|an|per|each|every) (?:{_UNITS_ALT})s?\b")
 _UNIT_CHARS = re.compile(r"[A-Za-z][\w\s'\u2019\-/.\u00b2]*")
-_PREFIX_EDGE = re.compile(
-    "^(?:" + "|".join(re.escape(p) for p, _ in _PREFIXES) + ")(?: |$)"
-    "|(?:^| )(?:" + "|".join(re.escape(p) for p, _ in _PREFIXES) + ")$"
-)
+_PREFIX_WORDS = max(len(p.split(" ")) for p in _PREFIX_OF)
 _TOKEN_SPLIT = re.compile(r"[\s\-]+")
 _DIGIT_WORD = re.compile(r"(?:^|\s)\d")
 _POSTFIX_WORDS = re.compile(r"\bor (?:more|fewer|less|so)\b", re.I)
@@ -504,14 +501,18 @@ def _is_bad_unit(words: str) -> bool:
     for w in tokens:
         if w in _SMALL or w in _TENS or w.rstrip("s") in _SCALES or w in _SHARE_WORDS:
             return True
-    if _PREFIX_EDGE.search(lowered):
-        return True
+    words = lowered.split(" ")
+    for k in range(1, min(_PREFIX_WORDS, len(words)) + 1):
+        if " ".join(words[:k]) in _PREFIX_OF or " ".join(words[-k:]) in _PREFIX_OF:
+            return True
     return _RATE_INSIDE.search(lowered) is not None
 
 
 def _normalise_unit(words: str) -> str | None:
     if not words:
         return None
+    if words[0] not in "sSkKmM":
+        return words  # every unit with a canonical name starts with s, k or m
     for pattern, name in _UNITS:
         if pattern.match(words):
             return name
