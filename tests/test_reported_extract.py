@@ -212,3 +212,18 @@ def test_any_text_gives_a_consistent_table(text):
         if r.kind == "figure":
             assert text[r.start : r.end] == r.text
             assert r.low <= r.value <= r.high
+
+
+def test_unreadable_numbers_cost_linear_time():
+    """A refused number ("10e5", 31 digits) once made the reader quote the rest of the text."""
+
+    def cost(n):
+        text = ("Reports said 10e5 were there, and 1" + "0" * 30 + " more. ") * n
+        best = math.inf
+        for _ in range(3):
+            start = time.process_time()
+            assert extract_figures(text).empty
+            best = min(best, time.process_time() - start)
+        return best
+
+    assert cost(4000) < 8 * max(cost(1000), 0.005)  # linear: 4x, quadratic: 16x

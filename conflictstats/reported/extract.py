@@ -388,6 +388,7 @@ class _Sources:
 
 _PRONOUN_SAID = re.compile(rf"\b(?:he|she|they|it|we)\s+{_SAY}\b", re.I)
 _FLATTEN = str.maketrans({"\n": " ", "\r": " ", "\t": " ", "\u2013": "-", "\u2014": "-"})
+_WINDOW = 240  # characters from an anchor that the phrase reader sees
 _QUALIFIED_ONLY = {"one", "all", "half", "a half", "one half", "most"}
 
 
@@ -416,16 +417,18 @@ def _read_at(
         return None
     if word == "half" and _HALF_PERIOD.search(before):
         return None  # "the first half of the year": a period, not a share
-    r = _Reader(flat)
-    r.pos = start
+    # the phrase reader works on a window, so that its error messages (which quote the rest
+    # of their text) never copy the whole article
+    r = _Reader(flat[start : start + _WINDOW])
     try:
         first = _read_number(r)
     except ReportedFigureError:
         return None
     if first is None:
         return None
-    core_end = max(r.pos, anchor_end) if is_a else r.pos
-    r.pos = core_end
+    if is_a:
+        r.pos = max(r.pos, anchor_end - start)
+    core_end = start + r.pos
     if first.vague is None:
         save = r.pos
         sep = r.match(_RANGE_AND) if rp else r.match(_RANGE_SEP)
@@ -436,14 +439,14 @@ def _read_at(
             except ReportedFigureError:
                 second = None
         if second is not None and second.vague is None:
-            core_end = r.pos
+            core_end = start + r.pos
         else:
             r.pos = save
             if rp:
                 qstart = start  # "from 5 fighters": not a range
         post = r.match(_POSTFIX_RE)
         if post:
-            core_end = r.pos
+            core_end = start + r.pos
     if first.share and flat.startswith(" of ", core_end):
         b = _BASE.match(flat, core_end)
         if b:
