@@ -122,6 +122,11 @@ def test_nonfigures_are_kept_apart():
         "16": "name",
     }
     assert every.loc[every["kind"] != "figure", "qualifier"].isna().all()
+    more = extract_figures(
+        "Since the 9/11 attacks, a 24-hour curfew and a 3-day standoff left 12 dead.",
+        nonfigures=True,
+    )
+    assert list(more["kind"]) == ["slash", "compound", "compound", "figure"]
 
 
 @pytest.mark.parametrize("text", ["", "No numbers here.", "In 2014 and 2015, on Dec 5."])

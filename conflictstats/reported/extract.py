@@ -66,6 +66,8 @@ NONFIGURE_RULES = {
     "time": "'10:30', '3 pm', '3 p.m.'",
     "ordinal": "'24th', '1st'",
     "name": "a number inside a name ('F-16', 'Route 47', 'Resolution 2254', 'COVID-19')",
+    "compound": "a number joined to a word by a hyphen ('a 24-hour curfew', '3-day standoff')",
+    "slash": "numbers joined by slashes ('9/11', '12/05/2018', '24/7')",
 }
 
 _MONTHS = (
@@ -114,7 +116,7 @@ def _anchors(flat: str):
     nums = (
         (m.start(), m.end(), "num")
         for m in _NUM_ANCHOR.finditer(flat)
-        if not (m.start() and (flat[m.start() - 1].isalnum() or flat[m.start() - 1] in "_.,:"))
+        if not (m.start() and (flat[m.start() - 1].isalnum() or flat[m.start() - 1] in "_.,:/"))
     )
     lowered = flat.lower()
     words = (
@@ -208,8 +210,12 @@ def _nonfigure(text: str, start: int, end: int, digits: str, qualified: bool) ->
         return "time"
     if _AGE_AFTER.match(after) or _AGE_BEFORE.search(before):
         return "age"
-    if _NAME_BEFORE.search(before) or _NAME_AFTER.match(after):
+    if _NAME_BEFORE.search(before):
         return "name"
+    if _NAME_AFTER.match(after):
+        return "compound"
+    if after[:1] == "/" and after[1:2].isdigit():
+        return "slash"
     word = _WORD_BEFORE.search(before)
     if word and word.group(1).lower() in _NAME_WORDS:
         return "name"
