@@ -177,17 +177,18 @@ _PIECES = st.sampled_from(
     + ["30", "1,000", "2.5", "7,000", "100", "2", "120", "30,000", "0"]
     + ["to", "-", "and", "or more", "+", "or so", "or fewer", "of", "%", "percent", "k", "bn"]
     + ["fighters", "a month", "per week", "sq km", "km", "civilians killed", "thousand"]
-    + ["dozen", "a", "half", "them", "three", "e5"]
+    + ["dozen", "a", "half", "them", "three", "e5", "dozens", "hundreds", "several", "a few"]
+    + ["tens", "most", "thousands", "scores", "those", "km", "30km", "12th", "x"]
 )
 
 
 def _slow(text):
-    original = _phrase._fast_read
-    _phrase._fast_read = lambda *a: None
+    originals = _phrase._fast_read, _phrase._fast_vague
+    _phrase._fast_read = _phrase._fast_vague = lambda *a: None
     try:
         return _phrase.read_phrase(text)
     finally:
-        _phrase._fast_read = original
+        _phrase._fast_read, _phrase._fast_vague = originals
 
 
 def _summary(p):

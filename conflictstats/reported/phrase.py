@@ -585,10 +585,41 @@ _FAST = re.compile(
     rf"(?P<n1>{_FAST_NUMERAL}){_NO_SCALE}"
     rf"(?:(?: ?- ?| (?i:to) )(?P<n2>{_FAST_NUMERAL}){_NO_SCALE})?"
     r"(?: (?P<post>(?i:or more|or fewer|or less|or so))|(?P<plus>\+))?"
-    r"(?: (?P<tail>[A-Za-z][^\d]*))?$",
+    r"(?: ?(?P<tail>[A-Za-z][^\d]*))?$",
     re.I,
 )
 _POST_OF = {"or so": "about", "or fewer": "up to", "or less": "up to", "or more": "at least"}
+#: A vague count ("dozens", "several thousand", "tens of thousands of fighters"); shares
+#: ("most") and anything after "of" that could be a base or a pronoun go to the general reader.
+_FAST_VAGUE = re.compile(
+    r"(?P<v>a few|a handful|several|tens|dozens|scores|hundreds|thousands|millions)"
+    r"(?:(?: of)? (?P<s>hundreds|hundred|thousands|thousand|millions|million)(?![^\W_]))?"
+    r"(?! of (?:them|those|these|an?|half|\d)(?![^\W_]))"
+    r"(?: (?P<tail>[A-Za-z][^\d]*))?$",
+    re.I,
+)
+_SCALE_OF = {"h": 100.0, "t": 1e3, "m": 1e6}
+
+
+def _fast_vague(text: str, original: str) -> Phrase | None:
+    m = _FAST_VAGUE.match(text)
+    if m is None:
+        return None
+    v, scale_word, tail = m.group("v", "s", "tail")
+    if tail and tail[:3].lower() == "of ":
+        nxt = tail[3:].split(" ", 1)[0].lower()
+        if nxt in _SMALL or nxt in _TENS or nxt in _SCALES or nxt in ("hundred", "dozen"):
+            return None
+    scale = _SCALE_OF[scale_word[0].lower()] if scale_word else 1.0
+    unit = per = None
+    if tail:
+        unit, per, error = _read_tail(tail)
+        if error is not None:
+            return None
+    first = _Number(scale, 1.0, vague=_VAGUE[v.lower()])
+    return Phrase(
+        original, first.vague, first, None, None, unit, per, None, _Reader(text, original)
+    )
 
 
 def _fast_read(text: str, original: str) -> Phrase | None:
@@ -643,7 +674,7 @@ def read_phrase(text: str) -> Phrase:
     text, stated_rounding = _stated_rounding(text, original)
     text = text.strip().rstrip(",;:.").strip()
     if stated_rounding is None and text[:1].isalnum():
-        fast = _fast_read(text, original)
+        fast = _fast_read(text, original) or _fast_vague(text, original)
         if fast is not None:
             return fast
     r = _Reader(text, original)
