@@ -178,7 +178,7 @@ _PIECES = st.sampled_from(
     + ["to", "-", "and", "or more", "+", "or so", "or fewer", "of", "%", "percent", "k", "bn"]
     + ["fighters", "a month", "per week", "sq km", "km", "civilians killed", "thousand"]
     + ["dozen", "a", "half", "them", "three", "e5", "dozens", "hundreds", "several", "a few"]
-    + ["tens", "most", "thousands", "scores", "those", "km", "30km", "12th", "x"]
+    + ["tens", "most", "thousands", "scores", "those", "km", "30km", "12th", "x", "30%", "5 %"]
 )
 
 

@@ -580,10 +580,11 @@ _NO_SCALE = (
     r"(?!(?:[kKMB]|mn|mln|bn|tn)(?![^\W_])"
     r"| ?(?:bn|mn|mln|tn|thousand|million|billion|trillion)s?(?![^\W_])| ?(?:%|per ?cent))"
 )
+_FAST_PERCENT = r" ?(?:%|per ?cent(?![^\W_]))"
 _FAST = re.compile(
     r"(?:(?P<q>" + _PREFIX_RE.pattern[3:-1] + r") ?)?"
-    rf"(?P<n1>{_FAST_NUMERAL}){_NO_SCALE}"
-    rf"(?:(?: ?- ?| (?i:to) )(?P<n2>{_FAST_NUMERAL}){_NO_SCALE})?"
+    rf"(?P<n1>{_FAST_NUMERAL})(?P<p1>{_FAST_PERCENT})?{_NO_SCALE}"
+    rf"(?:(?: ?- ?| (?i:to) )(?P<n2>{_FAST_NUMERAL})(?P<p2>{_FAST_PERCENT})?{_NO_SCALE})?"
     r"(?: (?P<post>(?i:or more|or fewer|or less|or so))|(?P<plus>\+))?"
     r"(?: ?(?P<tail>[A-Za-z][^\d]*))?$",
     re.I,
@@ -633,19 +634,33 @@ def _fast_read(text: str, original: str) -> Phrase | None:
         if qualifier != "exact" or n2:
             return None
         qualifier = _POST_OF[post.lower()] if post else "at least"
+    p1, p2 = m.group("p1", "p2")
+    if (p1 or p2) and tail and tail[:3].lower() == "of ":
+        return None  # "30% of them": the general reader
     value = float(n1.replace(",", ""))
     if value >= MAX_NUMBER:
         return None
-    first = _Number(value, granularity(value, _trailing_unit(n1)))
+    u = granularity(value, _trailing_unit(n1))
+    first = _Number(value / 100, u / 100, share=True) if p1 else _Number(value, u)
     second = None
     key = qualifier
     if n2:
         if qualifier != "exact" and qualifier != "about":
             return None
+        if p1 and not p2:
+            return None  # a share and a count: refused by the general reader
         value2 = float(n2.replace(",", ""))
-        if value2 < value or value2 >= MAX_NUMBER:
+        if value2 >= MAX_NUMBER:
             return None
-        second = _Number(value2, granularity(value2, _trailing_unit(n2)))
+        u2 = granularity(value2, _trailing_unit(n2))
+        if p2:
+            second = _Number(value2 / 100, u2 / 100, share=True)
+            if not p1:  # "10-20%"
+                first = _Number(value / 100, u / 100, share=True)
+        else:
+            second = _Number(value2, u2)
+        if second.value < first.value:
+            return None
         key = "range" if qualifier == "exact" else "about range"
     unit = per = None
     if tail:
