@@ -179,6 +179,7 @@ _PIECES = st.sampled_from(
     + ["fighters", "a month", "per week", "sq km", "km", "civilians killed", "thousand"]
     + ["dozen", "a", "half", "them", "three", "e5", "dozens", "hundreds", "several", "a few"]
     + ["tens", "most", "thousands", "scores", "those", "km", "30km", "12th", "x", "30%", "5 %"]
+    + ["million", "2K", "3k", "bn", "5m", "2M", "1.5 million", "thousands", "billion", "B"]
 )
 
 
@@ -250,3 +251,24 @@ def test_rule_sensitivity_plot_refuses_other_results():
     r = monte_carlo(lambda x: x, rng=1, n=100, x=parse_figure("about 100"))
     with pytest.raises(ValueError, match="needs a sensitivity"):
         rule_sensitivity(r)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1.5 million", "about 1.5 million", "2 to 3 million", "2K fighters", "2bn", "3k",
+        "about 3k", "2 million to 3", "10-20%", "about 30%", "30 per cent", "5 %", "30%+",
+        "dozens of fighters", "several thousand", "tens of thousands of fighters", "480km",
+        "close to 480km", "5m", "2M", "2 B", "1 to 2 bn dollars", "dozens of them", "30% of them",
+    ],
+)  # fmt: skip
+def test_one_pass_reader_agrees_on_each_shape(text):
+    try:
+        slow = _summary(_slow(text))
+    except ReportedFigureError:
+        slow = "error"
+    try:
+        fast = _summary(_phrase.read_phrase(text))
+    except ReportedFigureError:
+        fast = "error"
+    assert fast == slow

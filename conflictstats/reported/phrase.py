@@ -581,10 +581,16 @@ _NO_SCALE = (
     r"| ?(?:bn|mn|mln|tn|thousand|million|billion|trillion)s?(?![^\W_])| ?(?:%|per ?cent))"
 )
 _FAST_PERCENT = r" ?(?:%|per ?cent(?![^\W_]))"
+# the scale words and suffixes of _SUFFIX_RE, with its case rules inside a re.I pattern
+_FAST_SCALE = (
+    r"(?:(?-i:[kKMB]|mn|mln|bn|tn)|(?-i: ?(?:bn|mn|mln|tn))"
+    r"| ?(?:thousand|million|billion|trillion)s?)(?![^\W_])"
+)
 _FAST = re.compile(
     r"(?:(?P<q>" + _PREFIX_RE.pattern[3:-1] + r") ?)?"
-    rf"(?P<n1>{_FAST_NUMERAL})(?P<p1>{_FAST_PERCENT})?{_NO_SCALE}"
-    rf"(?:(?: ?- ?| (?i:to) )(?P<n2>{_FAST_NUMERAL})(?P<p2>{_FAST_PERCENT})?{_NO_SCALE})?"
+    rf"(?P<n1>{_FAST_NUMERAL})(?P<s1>{_FAST_SCALE})?(?P<p1>{_FAST_PERCENT})?{_NO_SCALE}"
+    rf"(?:(?: ?- ?| (?i:to) )(?P<n2>{_FAST_NUMERAL})(?P<s2>{_FAST_SCALE})?"
+    rf"(?P<p2>{_FAST_PERCENT})?{_NO_SCALE})?"
     r"(?: (?P<post>(?i:or more|or fewer|or less|or so))|(?P<plus>\+))?"
     r"(?: ?(?P<tail>[A-Za-z][^\d]*))?$",
     re.I,
@@ -623,6 +629,14 @@ def _fast_vague(text: str, original: str) -> Phrase | None:
     )
 
 
+def _scale_of(token: str) -> float:
+    word = token.strip()
+    if word[:1].isupper() and len(word) == 1:
+        return _SUFFIXES[word.lower()]
+    word = word.lower()
+    return _SCALES[word.rstrip("s")] if word.rstrip("s") in _SCALES else _SUFFIXES[word]
+
+
 def _fast_read(text: str, original: str) -> Phrase | None:
     """Read the common shape of phrase in one regular-expression pass, or return None."""
     m = _FAST.match(text)
@@ -634,14 +648,22 @@ def _fast_read(text: str, original: str) -> Phrase | None:
         if qualifier != "exact" or n2:
             return None
         qualifier = _POST_OF[post.lower()] if post else "at least"
-    p1, p2 = m.group("p1", "p2")
+    p1, p2, s1, s2 = m.group("p1", "p2", "s1", "s2")
     if (p1 or p2) and tail and tail[:3].lower() == "of ":
         return None  # "30% of them": the general reader
-    value = float(n1.replace(",", ""))
+    if (s1 and p1) or (s2 and p2):
+        return None  # "2 million %": the general reader
+    value, u = float(n1.replace(",", "")), _trailing_unit(n1)
+    if s1:
+        scale = _scale_of(s1)
+        value, u = value * scale, u * scale
     if value >= MAX_NUMBER:
         return None
-    u = granularity(value, _trailing_unit(n1))
-    first = _Number(value / 100, u / 100, share=True) if p1 else _Number(value, u)
+    u = granularity(value, u)
+    if p1:
+        first = _Number(value / 100, u / 100, share=True)
+    else:
+        first = _Number(value, u, scaled=bool(s1))
     second = None
     key = qualifier
     if n2:
@@ -649,16 +671,24 @@ def _fast_read(text: str, original: str) -> Phrase | None:
             return None
         if p1 and not p2:
             return None  # a share and a count: refused by the general reader
-        value2 = float(n2.replace(",", ""))
+        value2, u2 = float(n2.replace(",", "")), _trailing_unit(n2)
+        if s2:
+            scale2 = _scale_of(s2)
+            value2, u2 = value2 * scale2, u2 * scale2
         if value2 >= MAX_NUMBER:
             return None
-        u2 = granularity(value2, _trailing_unit(n2))
+        u2 = granularity(value2, u2)
         if p2:
             second = _Number(value2 / 100, u2 / 100, share=True)
-            if not p1:  # "10-20%"
+            if not p1 and not s1:  # "10-20%"
                 first = _Number(value / 100, u / 100, share=True)
         else:
-            second = _Number(value2, u2)
+            second = _Number(value2, u2, scaled=bool(s2))
+        if second.share != first.share:
+            return None
+        if s2 and not s1 and first.value < second.value:  # "2 to 3 million"
+            scale2 = second.value / _unscaled(second)
+            first = _Number(first.value * scale2, first.rounding * scale2, share=first.share)
         if second.value < first.value:
             return None
         key = "range" if qualifier == "exact" else "about range"
