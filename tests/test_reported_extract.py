@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import glob
 import math
+import os
 import time
 from pathlib import Path
 
@@ -45,8 +46,12 @@ def _score(found: pd.DataFrame, wanted: list) -> tuple[int, int, int]:
     return sum((got & want).values()), sum(want.values()), sum(got.values())
 
 
-@pytest.mark.skipif(not SEED, reason="seed article not available")
 def test_seed_article_recall_and_precision():
+    # the article is not redistributed (data/hajin_2018/README.md); CI has the workplace copy
+    if not SEED:
+        if os.environ.get("CI"):
+            pytest.fail("the seed article (../shared/seed/*.txt) is missing under CI")
+        pytest.skip("seed article not available")
     text = Path(SEED[0]).read_text(encoding="utf-8")
     hand = read_figures(ROOT / "data" / "hajin_2018" / "figures.csv")
     wanted = [(f.qualifier, f.stated, f.stated_high) for f in hand["figure"]]
@@ -148,16 +153,11 @@ def test_not_a_string():
         extract_figures(42)
 
 
-def test_ten_thousand_words_in_a_tenth_of_a_second():
+def test_ten_thousand_words():
+    # its speed (under a tenth of a second) is measured by benchmarks/bench_reported.py
     text = wire_text(10_000)
     assert len(text.split()) >= 10_000
-    times = []  # CPU time, best of five: a machine shared with other jobs disturbs it least
-    for _ in range(5):
-        start = time.process_time()
-        df = extract_figures(text)
-        times.append(time.process_time() - start)
-    assert len(df) > 1000
-    assert min(times) < 0.1
+    assert len(extract_figures(text)) > 1000
 
 
 # -- command line -------------------------------------------------------------------------------
@@ -231,4 +231,5 @@ def test_unreadable_numbers_cost_linear_time():
             best = min(best, time.process_time() - start)
         return best
 
-    assert cost(4000) < 8 * max(cost(1000), 0.005)  # linear: 4x, quadratic: 16x
+    # twelve times the text: linear 12x, quadratic 144x (a ratio, robust to the machine's load)
+    assert cost(6000) < 40 * max(cost(500), 0.005)

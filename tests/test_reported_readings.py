@@ -146,13 +146,10 @@ def test_vague_refusal_names_the_word():
 def test_whitespace_padding_is_linear():
     """Issue 17: 32 KB of padding took 1.4 s (quadratic); it must be read in linear time."""
     pad = " " * 32_000
-    start = time.perf_counter()
     f = parse_figure(pad + "about" + pad + "7,000" + pad + "fighters" + pad + "a" + pad + "month")
-    elapsed = time.perf_counter() - start
     assert (f.low, f.high, f.unit, f.per) == (6500, 7500, "fighters", "month")
     with pytest.raises(ReportedFigureError):
         parse_figure(pad + "30" + pad + "to" + pad)
-    assert elapsed < 0.25
 
     def best(pad):
         times = []
