@@ -418,7 +418,7 @@ def _negbin_newton(y, X, off, beta, *, tol, maxiter, ll_tol, information):
             cov = _inverse((Xt * fisher) @ X)
             # var(log alpha): the inverse of the Schur complement of the b block of -H
             inner = _spd_solve(-H[:p, :p], H[:p, p])
-            schur = np.nan if inner is None else float(-H[p, p] + H[:p, p] @ inner)
+            schur = np.nan if inner is None else float(-H[p, p] - H[:p, p] @ inner)
             alpha_var = alpha * alpha / schur if schur > 0 else float("nan")
         else:
             full = _inverse(-H)
