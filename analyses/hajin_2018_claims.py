@@ -3,7 +3,8 @@
 The December 2018 report on the Hajin pocket quotes a CSIS researcher: "ISIS attacks in Iraq
 were more frequent this year than in 2016, up to 75 a month versus 60" (figures ``hajin-10``
 and ``hajin-11`` of ``data/hajin_2018/figures.csv``). Only the two headline rates are
-reported. This analysis reads the claim four ways:
+reported. This analysis reads the claim four ways (1-4) and measures how much the article's
+other derived numbers depend on the reading of their qualifiers (5):
 
 1. **Naive**: 75 a month over the 11 months of 2018 to the report (825 attacks) against 60 a
    month over the 12 months of 2016 (720), as Poisson counts: the exact conditional test
@@ -25,6 +26,12 @@ reported. This analysis reads the claim four ways:
 4. **Power**: how many months of data per year would detect a 25% rise (60 to 75 a month)
    with 80% power at the 5% level, at each dispersion (figure and table
    ``hajin_2018_claims_power``)?
+5. **Readings**: how much do the article's derived numbers depend on how its qualifiers are
+   read? The density of ISIS fighters in the pocket ("about 2,000 to 2,500" fighters over
+   "about 50 sq km") and the weekly rate of the air war ("nearly 30,000 airstrikes" since
+   8 August 2014), propagated under the default, narrow and wide rule sets with the same
+   random numbers (``propagate.sensitivity``; figure and table
+   ``hajin_2018_claims_readings``).
 
 Assumptions: "this year" is January to November 2018 (the report is from December); 60 a
 month is the 2016 mean. The counts are the researcher's and their definition of an attack is
@@ -32,13 +39,22 @@ not stated.
 """
 
 import warnings
+from datetime import date
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
 from conflictstats.datasets import DataWarning, monthly_counts, read_figures, read_ucdp_ged
 from conflictstats.plots import claim_check as plot_claim_check
-from conflictstats.plots import get_ax, legend_below, rate_comparison, style_context
+from conflictstats.plots import (
+    get_ax,
+    legend_below,
+    rate_comparison,
+    rule_sensitivity,
+    style_context,
+)
+from conflictstats.propagate import sensitivity
 from conflictstats.rates import (
     RATIO_METHODS,
     claim_check,
@@ -68,7 +84,8 @@ REFERENCE_DISPERSIONS: dict[str, float] = {
     for year in ("2016", "2018")
 }
 
-figures = read_figures("data/hajin_2018/figures.csv").set_index("id")["value"]
+table_of_figures = read_figures("data/hajin_2018/figures.csv").set_index("id")
+figures = table_of_figures["value"]
 RATE_2018, RATE_2016 = float(figures["hajin-10"]), float(figures["hajin-11"])
 MONTHS_2018, MONTHS_2016 = 11, 12
 COUNT_2018, COUNT_2016 = RATE_2018 * MONTHS_2018, RATE_2016 * MONTHS_2016
@@ -175,3 +192,48 @@ with style_context():
     ax.set_title("Detecting a rise from 60 to 75 attacks a month")
     legend_below(ax, fontsize="small", ncol=3)
 save_figure(ax.figure, "hajin_2018_claims_power")
+
+# 5. how much the derived numbers depend on the reading of the qualifiers -----------------------
+parsed = table_of_figures["figure"]
+READINGS = ("default", "narrow", "wide")
+WEEKS = (date(2018, 12, 5) - date(2014, 8, 8)).days / 7  # first US airstrikes to 5 Dec 2018
+density = sensitivity(
+    lambda fighters, area: fighters / area,
+    rules=READINGS,
+    n=200_000,
+    rng=20181205,
+    fighters=parsed["hajin-22"],  # about 2,000 to 2,500
+    area=parsed["hajin-09"],  # about 50 sq km
+    quantity="ISIS fighters per km2 in the Hajin pocket",
+)
+strikes = sensitivity(
+    lambda strikes: strikes / WEEKS,
+    rules=READINGS,
+    n=200_000,
+    rng=20181205,
+    strikes=parsed["hajin-03"],  # nearly 30,000
+    quantity="airstrikes per week, Aug 2014 to Dec 2018",
+)
+readings = pd.concat([density.to_frame(), strikes.to_frame()], ignore_index=True)
+readings["inputs"] = [
+    "; ".join(r.inputs[name].values()) for r in (density, strikes) for name in r.rule_set
+]
+readings = readings[
+    ["quantity", "rule_set", "estimate", "ci_low", "ci_high", "confidence", "inputs"]
+]
+save_table(
+    readings,
+    "hajin_2018_claims_readings",
+    caption=(
+        "Derived quantities under three readings of the qualifiers (rule sets default, narrow "
+        "and wide: half and twice the default spread); 200,000 draws, same random numbers "
+        "for every reading"
+    ),
+)
+with style_context():
+    fig, (ax_density, ax_strikes) = plt.subplots(2, 1, figsize=(6.4, 4.6))
+rule_sensitivity(density, ax=ax_density)
+rule_sensitivity(strikes, ax=ax_strikes, color="C1")
+with style_context():
+    fig.suptitle("How much the reading of the qualifiers matters", fontsize="medium")
+save_figure(fig, "hajin_2018_claims_readings")

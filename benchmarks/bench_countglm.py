@@ -105,7 +105,7 @@ def main() -> None:
         a = ours("poisson")(s).coefficients
         b = sm_poisson(s)
         np.testing.assert_allclose(a.estimate, b.params, rtol=1e-5, atol=1e-7)
-        np.testing.assert_allclose(a.std_error, b.bse, rtol=1e-5)
+        np.testing.assert_allclose(a.se, b.bse, rtol=1e-5)
         a = ours("negbin")(s)
         b = sm_negbin(s)
         np.testing.assert_allclose(a.coefficients.estimate, b.params[:-1], rtol=1e-5, atol=1e-7)

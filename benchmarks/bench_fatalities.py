@@ -133,7 +133,7 @@ def main() -> None:
         lambda: fat.clustered_share(big["deaths_civilians"], big["best"]), args.repeat
     )
     lcpu, lwall, ref = timed(lambda: loop_linearised(big), args.repeat)
-    assert abs(lin.std_error / ref[1] - 1) < 1e-10
+    assert abs(lin.se / ref[1] - 1) < 1e-10
     rows.append(
         (
             f"clustered_share linearised: {args.linearised_events:,} events",

@@ -58,9 +58,14 @@ def interleaved(fns, repeat=3):
 
 
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="tiny sizes (a smoke test, no timing)")
+    quick = ap.parse_args().quick
     warnings.simplefilter("ignore")
     rng = np.random.default_rng(2018)
-    n = 10**6
+    n = 2000 if quick else 10**6
     x1 = rng.poisson(75 * 11, n).astype(float)
     x2 = rng.poisson(60 * 12, n).astype(float)
     t1, t2 = 11.0, 12.0
@@ -81,7 +86,7 @@ def main() -> None:
     from statsmodels.stats.proportion import proportion_confint
     from statsmodels.stats.rates import test_poisson_2indep
 
-    m_sm = 200
+    m_sm = 10 if quick else 200
 
     def sm_loop():
         for i in range(m_sm):
@@ -94,7 +99,7 @@ def main() -> None:
     tb = best(sm_loop, repeat=2) / m_sm
 
     # (c) scipy loop on a subsample
-    m_sp = 2000
+    m_sp = 20 if quick else 2000
 
     def scipy_loop():
         for i in range(m_sp):
@@ -122,7 +127,7 @@ def main() -> None:
     # (e) E-test: A = the headline's arrays (monthly counts, exposure 1: counts repeat, and
     # conflictstats computes each distinct pair once); B = the same counts with exposures
     # jittered so that every pair is distinct (the per-pair cost of the algorithm itself)
-    k = 10**4
+    k = 200 if quick else 10**4
     y1 = rng.poisson(75, k).astype(float)
     y2 = rng.poisson(60, k).astype(float)
     s1 = rng.uniform(0.95, 1.05, k)
@@ -130,7 +135,7 @@ def main() -> None:
     ones = np.ones(k)
     n_distinct = len(np.unique(np.column_stack([y1, y2]), axis=0))
     ref = {"A": np.empty(k), "B": np.empty(k)}
-    block = 2000
+    block = 100 if quick else 2000
 
     def scipy_block(start, name, e1, e2):
         def run():
@@ -151,7 +156,7 @@ def main() -> None:
     fns["pvalB"] = lambda: _etest_pvalue(y1, s1, y2, s2, zeros, "difference", "two-sided")
     timed = interleaved(fns, repeat=2)
 
-    m_e = 300
+    m_e = 20 if quick else 300
 
     def sm_etest():
         for i in range(m_e):

@@ -1,16 +1,20 @@
 """The one numerics layer shared by the statistical modules.
 
 Broadcasting of named arguments (an :class:`~conflictstats._validation.InputError` that names
-each argument and its shape when they do not fit together), the ``x <= n`` check, the normal
+each argument and its shape when they do not fit together), the alignment of pandas arguments
+on their index (:func:`align`, :func:`pandas_aligned`), the ``x <= n`` check, the normal
 quantile of a confidence level, the normal p-value for each ``alternative=``, and the one
 vectorised bracketed root finder. Statistical modules call these rather than writing their own.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import special
 
 from ._validation import InputError
@@ -18,6 +22,12 @@ from ._validation import InputError
 __all__ = [
     "ALTERNATIVES",
     "REL_ERR",
+    "AlignmentError",
+    "Broadcast",
+    "align",
+    "pandas_aligned",
+    "check_same_index",
+    "label",
     "broadcast",
     "check_le",
     "z_quantile",
@@ -39,22 +49,219 @@ REL_ERR = 1 + 1e-7
 ALTERNATIVES = ("two-sided", "larger", "smaller")
 
 
-def broadcast(**arrays: Any) -> tuple[np.ndarray, ...]:
+class AlignmentError(InputError):
+    """pandas arguments whose index labels differ (or cannot be matched one to one)."""
+
+
+class Broadcast(tuple):
+    """The arrays :func:`broadcast` returns (a tuple, so it unpacks as one), with ``index``:
+    the labels of the first pandas argument, or ``None`` when none was pandas."""
+
+    index: pd.Index | None = None
+
+
+_PANDAS = (pd.Series, pd.DataFrame)
+_SHOWN_LABELS = 5
+
+
+def _labels(values: Any) -> str:
+    values = list(values)
+    shown = ", ".join(repr(v) for v in values[:_SHOWN_LABELS])
+    more = len(values) - _SHOWN_LABELS
+    return f"[{shown}{f', ... ({more} more)' if more > 0 else ''}]"
+
+
+def _to_numpy(value: pd.Series | pd.DataFrame) -> np.ndarray:
+    """Values of a Series or DataFrame; a nullable numeric column's missing values become NaN
+    (which the validators then refuse by name) rather than an object array."""
+    if isinstance(value, pd.Series):
+        if isinstance(
+            value.dtype, pd.api.extensions.ExtensionDtype
+        ) and pd.api.types.is_numeric_dtype(value.dtype):
+            return value.to_numpy(dtype=float, na_value=np.nan)
+        return value.to_numpy()
+    if all(pd.api.types.is_numeric_dtype(t) for t in value.dtypes):
+        return value.to_numpy(dtype=float, na_value=np.nan)
+    return value.to_numpy()
+
+
+def _match(axis: str, ref: pd.Index, ref_name: str, other: pd.Index, name: str) -> Any:
+    """Positions that put ``other``'s labels in ``ref``'s order (``None``: already in order)."""
+    if other.equals(ref):
+        return None
+    if ref.has_duplicates or other.has_duplicates:
+        which = ref_name if ref.has_duplicates else name
+        raise AlignmentError(
+            f"{ref_name} and {name} have different {axis} labels and {which} repeats labels, "
+            "so they cannot be matched one to one; give every argument the same labels in the "
+            "same order (or pass numpy arrays to pair the values by position)"
+        )
+    only_ref = ref.difference(other, sort=False)
+    only_other = other.difference(ref, sort=False)
+    if len(only_ref) or len(only_other):
+        parts = []
+        if len(only_ref):
+            parts.append(f"{_labels(only_ref)} only in {ref_name}")
+        if len(only_other):
+            parts.append(f"{_labels(only_other)} only in {name}")
+        raise AlignmentError(
+            f"{ref_name} and {name} must have the same {axis} labels to be aligned: "
+            + "; ".join(parts)
+        )
+    return other.get_indexer(ref)
+
+
+def align(**named: Any) -> tuple[pd.Index | None, dict[str, Any]]:
+    """Align the pandas arguments among ``named`` on their labels.
+
+    Every pandas Series (or DataFrame) argument must carry the same set of index labels as
+    the first one (and a DataFrame the same column labels as the first DataFrame); each is put
+    into the first one's order and returned as a numpy array, so that element ``i`` of every
+    argument belongs to the same label; a tuple or list holding pandas objects (a ``(low,
+    high)`` pair) has each of them aligned. Arguments that are not pandas objects (scalars, lists,
+    numpy arrays) are returned unchanged and broadcast by position: a numpy array next to a
+    Series of the same length is paired with it element by element, as numpy would.
+
+    Returns
+    -------
+    index : pandas.Index or None
+        The first pandas argument's index (``None`` when no argument is a pandas object).
+    values : dict
+        The arguments by name, pandas ones replaced by aligned numpy arrays.
+
+    Raises
+    ------
+    AlignmentError
+        When the label sets differ (naming both arguments and the labels found in only one of
+        them), or differ in order while one repeats labels.
+    """
+    out = dict(named)
+    flat: dict[str, Any] = {}
+    for name, value in named.items():
+        if isinstance(value, (tuple, list)) and any(isinstance(v, _PANDAS) for v in value):
+            flat.update({f"{name}[{i}]": v for i, v in enumerate(value)})  # (low, high)
+        else:
+            flat[name] = value
+    ref_name = ref_index = None
+    col_name = ref_columns = None
+    for name, value in flat.items():
+        if not isinstance(value, _PANDAS):
+            continue
+        if ref_index is None:
+            ref_name, ref_index = name, value.index
+        rows = _match("index", ref_index, ref_name, value.index, name)
+        arr = _to_numpy(value)
+        if isinstance(value, pd.DataFrame):
+            if ref_columns is None:
+                col_name, ref_columns = name, value.columns
+            cols = _match("column", ref_columns, col_name, value.columns, name)
+            if cols is not None:
+                arr = arr[:, cols]
+        if rows is not None:
+            arr = arr[rows]
+        flat[name] = arr
+    for name, value in named.items():
+        if isinstance(value, (tuple, list)) and any(isinstance(v, _PANDAS) for v in value):
+            out[name] = type(value)(flat[f"{name}[{i}]"] for i in range(len(value)))
+        else:
+            out[name] = flat[name]
+    return ref_index, out
+
+
+def check_same_index(**named: Any) -> None:
+    """Refuse pandas arguments among ``named`` whose indexes differ (in labels or order).
+
+    For functions that reduce over their elements (per-event columns summed by group), whose
+    answer has no element per label to carry an index: the columns must simply belong
+    together, e.g. as columns of one DataFrame.
+    """
+    ref_name = ref = None
+    for name, value in named.items():
+        if not isinstance(value, _PANDAS):
+            continue
+        if ref is None:
+            ref_name, ref = name, value.index
+        elif not value.index.equals(ref):
+            differ = "different labels" if set(value.index) != set(ref) else "another order"
+            raise AlignmentError(
+                f"{ref_name} and {name} have indexes with {differ}: pass "
+                "columns that belong together (e.g. of one DataFrame), or reindex one like "
+                "the other"
+            )
+
+
+def pandas_aligned(*names: str, check_only: bool = False):
+    """Decorator: pandas in, pandas out for a vectorised public function.
+
+    The arguments ``names`` are aligned on their index with :func:`align` before the function
+    sees them (so it works on numpy arrays only). The answer is then labelled with the first
+    pandas argument's index: a member of the result family through its ``_with_index``
+    method (``to_frame()`` and ``series()`` are then indexed like the input), a plain numpy
+    array by becoming a :class:`pandas.Series`. Calls without a pandas argument pass straight
+    through. With ``check_only=True`` (a function whose answer has no element per label: it
+    sums or pools over its elements, or keeps them in a model) the arguments are only checked
+    to share one index (:func:`check_same_index`) and passed on unchanged.
+    """
+
+    def decorate(fn):
+        signature = inspect.signature(fn)
+        unknown = [n for n in names if n not in signature.parameters]
+        if unknown:  # pragma: no cover - a programming error, caught at import
+            raise TypeError(f"{fn.__name__} has no arguments {unknown}")
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not any(isinstance(v, _PANDAS) for v in (*args, *kwargs.values())):
+                return fn(*args, **kwargs)
+            bound = signature.bind(*args, **kwargs)
+            present = {n: bound.arguments[n] for n in names if n in bound.arguments}
+            if check_only:
+                check_same_index(**present)
+                return fn(*args, **kwargs)
+            index, aligned = align(**present)
+            bound.arguments.update(aligned)
+            return label(fn(*bound.args, **bound.kwargs), index)
+
+        return wrapper
+
+    return decorate
+
+
+def label(out: Any, index: pd.Index | None) -> Any:
+    """Attach ``index`` to a function's answer when its first axis has the index's length."""
+    if index is None:
+        return out
+    if hasattr(out, "_with_index"):
+        return out._with_index(index)
+    if isinstance(out, np.ndarray) and out.ndim == 1 and len(out) == len(index):
+        return pd.Series(out, index=index)
+    return out
+
+
+def broadcast(**arrays: Any) -> Broadcast:
     """Broadcast named arrays to one shape, in the order given.
+
+    pandas arguments are first aligned on their index (:func:`align`); the result's ``index``
+    is the first pandas argument's index (``None`` when there is none).
 
     Raises
     ------
     InputError
         When the shapes do not broadcast; the message names every argument with its shape.
+    AlignmentError
+        When pandas arguments carry different labels.
     """
+    index, arrays = align(**arrays)
     values = [np.asarray(v) for v in arrays.values()]
     try:
-        return tuple(np.broadcast_arrays(*values))
+        out = Broadcast(np.broadcast_arrays(*values))
     except ValueError:
         shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in zip(arrays, values))
         raise InputError(
             f"{', '.join(arrays)} do not broadcast together: shapes {shapes}"
         ) from None
+    out.index = index
+    return out
 
 
 def check_le(x: np.ndarray, n: np.ndarray, xname: str, nname: str) -> None:

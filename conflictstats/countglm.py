@@ -3,10 +3,12 @@
 Every count regression of the toolkit runs here: the trend of one series
 (:func:`conflictstats.trends.fit_trend`), the two-period comparison
 (:func:`conflictstats.rates.compare_series`) and the batched fits of a whole panel
-(:func:`conflictstats.panel.fit_trends`). They share one engine, the batched iteratively
-reweighted least squares and joint NB2 Newton iterations of the private module ``_irls``: a
-single series is a batch of one, whose small linear systems go to LAPACK instead of the
-vectorised Cholesky factorisation that pays off for thousands of series.
+(:func:`conflictstats.panel.fit_trends`). They share one engine, the iteratively reweighted
+least squares and joint NB2 Newton iterations of the private module ``_irls`` (start, step
+safeguards, convergence rules, and the NB2 likelihood derivatives). A single series runs the
+same iterations on 1-d arrays, without the bookkeeping of a batch (active sets, per-series
+step halving), which for one series costs more than the arithmetic; its small linear
+systems go to LAPACK.
 
 * :func:`fit_count_glm` -- one series: coefficients, covariance, log-likelihood, deviance,
   Pearson statistic, dispersion and the flags of its edge cases, as a :class:`CountFit`.
@@ -24,6 +26,7 @@ from typing import Any
 
 import numpy as np
 from scipy import special
+from scipy.linalg import lapack
 
 from . import _irls
 from ._irls import ALPHA_MIN, Gram, PanelFit
@@ -55,7 +58,7 @@ BatchFit = PanelFit
 # ends it. The coefficient rule (tol) ends every regular fit first, to near machine precision.
 _DEV_TOL = 1e-12
 # the Poisson fit that only starts NB2's Newton iterations need not be precise
-_NB_START_TOL = 1e-3
+_NB_START_TOL = 1e-2
 _FAILED = (
     "the fit failed: the information matrix became numerically singular (fitted means "
     "tending to 0 where the counts are 0, so that the maximum likelihood estimate does not "
@@ -241,11 +244,20 @@ def _negbin_stats(y, mu, alpha):
 def _positive_definite(A: np.ndarray, pivot: float = _irls._LAPACK_PIVOT) -> bool:
     """The test of :func:`_irls.cholesky` for one matrix (by default at the single-fit
     pivot bound)."""
-    try:
-        d = np.diag(np.linalg.cholesky(A))
-    except np.linalg.LinAlgError:
-        return False
-    return bool(np.all(d * d > pivot * np.abs(np.diag(A))))
+    return _spd_solve(A, np.zeros(A.shape[0]), pivot) is not None
+
+
+def _spd_solve(A: np.ndarray, b: np.ndarray, pivot: float = _irls._LAPACK_PIVOT):
+    """``A^-1 b`` for a symmetric ``A`` that is numerically positive definite (every Cholesky
+    pivot above ``pivot`` of its diagonal entry, the test of :func:`_irls.cholesky`), else
+    None: one LAPACK call (``dposv``) factors, tests and solves."""
+    c, x, info = lapack.dposv(A, b, lower=1)
+    if info != 0:
+        return None
+    d = np.diagonal(c)
+    if not (np.all(d * d > pivot * np.abs(np.diagonal(A))) and np.all(np.isfinite(x))):
+        return None
+    return x
 
 
 def _poisson_irls(y, X, off, *, tol, maxiter, cov=True):
@@ -271,9 +283,9 @@ def _poisson_irls(y, X, off, *, tol, maxiter, cov=True):
         while it < maxiter:
             it += 1
             A = (Xt * mu) @ X
-            if not _positive_definite(A):
+            new = _spd_solve(A, Xt @ (mu * lin + y - mu))
+            if new is None:
                 return None, None, False, it
-            new = np.linalg.solve(A, Xt @ (mu * lin + y - mu))
             lin = X @ new
             mu = np.exp(lin + off)
             new_dev = 2.0 * (const - float(yX @ new) + float(mu.sum()))
@@ -289,9 +301,140 @@ def _poisson_irls(y, X, off, *, tol, maxiter, cov=True):
         if not cov:
             return old, None, converged, it
         A = (Xt * mu) @ X
-        if not _positive_definite(A):
+        cov = _inverse(A)
+        if cov is None:
             return None, None, False, it
-        return old, np.linalg.inv(A), converged, it
+        return old, cov, converged, it
+
+
+def _negbin_newton(y, X, off, beta, *, tol, maxiter, ll_tol, information):
+    """NB2 by joint Newton in ``(b, log alpha)`` for one series from the Poisson coefficients
+    ``beta``: :func:`_irls.fit_negbin`'s iteration (its start, overdispersion score, ascent
+    safeguard, step bounds, step halving and convergence rules) on 1-d arrays, without the
+    bookkeeping of a batch, which costs more than the arithmetic for one series.
+
+    Returns ``(beta, alpha, cov, alpha_var, converged, iterations)``; ``beta`` is None when
+    the fit failed, ``alpha`` 0 (and ``cov`` None) at the boundary alpha = 0, where the caller
+    reports the Poisson fit. ``cov`` is the inverse expected information in ``b`` at the
+    fitted alpha (``information="expected"``) or the ``b`` block of the inverse observed
+    information in ``(b, alpha)``; ``alpha_var`` comes from the observed information, both
+    at the end point.
+    """
+    n, p = X.shape
+    Xt = X.T
+    mu = np.exp(X @ beta + off)
+    dev = y - mu
+    if not float(dev @ dev - y.sum()) > 0:
+        return beta, 0.0, None, float("nan"), True, 0
+    moment = float(np.sum((dev * dev / mu - 1.0) / mu)) / max(n - p, 1)
+    th = float(np.log(max(moment, 0.05)))
+    pos = y > 0
+    vals, mult = np.unique(y[pos], return_counts=True)
+    mult = mult.astype(float)
+    yX = y @ X
+    ysum = float(y.sum())
+    yoff = float(y[pos] @ off[pos])
+    theta_min = np.log(ALPHA_MIN)
+
+    def loglik(b, th):
+        r = np.exp(-th)
+        lg = mult @ _irls._lgamma_diff(vals, np.full(vals.size, r))
+        amu = np.exp(X @ b + off + th)
+        return float(lg - (y + r) @ np.log1p(amu) + ysum * th + yX @ b + yoff)
+
+    gram = Gram(X, lapack=True)
+
+    msum = float(mult.sum())
+
+    def derivatives(b, th):
+        a = np.exp(th)
+        r = 1.0 / a
+        if r > _irls._R_ASYMPTOTIC:
+            rv = np.full(vals.size, r)
+            dig = mult @ _irls._digamma_diff(vals, rv)
+            tri = mult @ _irls._trigamma_diff(vals, rv)
+        else:
+            # f(y + r) - f(r) summed over the counts, f(r) evaluated once
+            dig = mult @ special.digamma(vals + r) - msum * special.digamma(r)
+            tri = mult @ special.zeta(2.0, vals + r) - msum * special.zeta(2.0, r)
+        amu = np.exp(X @ b + off + th)
+        g, H, w = _irls.nb2_derivatives(
+            y[None], X, amu[None], np.array([a]), np.array([dig]), np.array([tri]), gram
+        )
+        return g[0], H[0], w[0]
+
+    b = beta
+    ll = loglik(b, th)
+    converged = False
+    it = 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        while it < maxiter:
+            it += 1
+            g, H, fisher = derivatives(b, th)
+            # Newton's direction where -H is positive definite and it is one of ascent
+            d = _spd_solve(-H, g)
+            if d is None or not float(d @ g) > 0:
+                # Fisher scoring in b and a Newton (or unit) step in log alpha
+                db = _spd_solve((Xt * fisher) @ X, g[:p])
+                hth, gth = H[p, p], g[p]
+                d = np.empty(p + 1)
+                d[:p] = 0.0 if db is None else db
+                d[p] = -gth / hth if hth < 0 else np.sign(gth)
+            big = max(abs(d[p]) / 3.0, float(np.max(np.abs(d[:p]))) / 5.0)
+            if big > 1.0:
+                d = d / big
+            slack = 1e-12 * (abs(ll) + 1.0)
+            step = 1.0
+            new_ll = loglik(b + d[:p], th + d[p])
+            halvings = 0
+            while not new_ll >= ll - slack and halvings < _irls._MAX_HALVINGS:
+                step *= 0.5
+                halvings += 1
+                new_ll = loglik(b + step * d[:p], th + step * d[p])
+            stuck = not new_ll >= ll - slack
+            if stuck:
+                step = 0.0
+            nb = b + step * d[:p]
+            nth = th + step * d[p]
+            change = max(float(np.max(np.abs(nb - b) / (np.abs(b) + 0.1))), abs(step * d[p]))
+            done = change < tol or stuck
+            if ll_tol is not None:
+                done = done or abs(new_ll - ll) < ll_tol * (abs(new_ll) + 0.1)
+            b, th = nb, nth
+            if not stuck:
+                ll = new_ll
+            if not (np.isfinite(ll) and np.all(np.isfinite(b))):
+                return None, 0.0, None, float("nan"), False, it
+            if th < theta_min:
+                return beta, 0.0, None, float("nan"), True, it
+            if done:
+                converged = True
+                break
+        alpha = float(np.exp(th))
+        if not (converged and change < _irls._HESS_STEP):
+            # the information at the end point (else the last one, which is within 1e-9)
+            _, H, fisher = derivatives(b, th)
+        if information == "expected":
+            cov = _inverse((Xt * fisher) @ X)
+            # var(log alpha): the inverse of the Schur complement of the b block of -H
+            inner = _spd_solve(-H[:p, :p], H[:p, p])
+            schur = np.nan if inner is None else float(-H[p, p] - H[:p, p] @ inner)
+            alpha_var = alpha * alpha / schur if schur > 0 else float("nan")
+        else:
+            full = _inverse(-H)
+            cov = None if full is None else full[:p, :p]
+            alpha_var = float("nan") if full is None else float(full[p, p]) * alpha * alpha
+        if cov is None:
+            return None, 0.0, None, float("nan"), False, it
+    return b, alpha, cov, alpha_var, converged, it
+
+
+def _inverse(A: np.ndarray) -> np.ndarray | None:
+    """Inverse of a symmetric matrix that is numerically positive definite (else None)."""
+    inv = _spd_solve(A, np.eye(A.shape[0]))
+    if inv is None or not np.all(np.diag(inv) > 0):
+        return None
+    return inv
 
 
 def fit_count_glm(
@@ -346,7 +489,7 @@ def fit_count_glm(
     start ``mu = y + 0.1``; NB2 by Newton's method in (b, log alpha) with step halving from
     the Poisson fit, after the score test for overdispersion at the Poisson fit (when
     ``sum((y - mu)^2 - y) <= 0`` the likelihood is largest at alpha = 0: ``boundary``). The
-    iterations are those of the batched panel fits, run on a batch of one.
+    iterations are those of the batched panel fits, run on 1-d arrays.
 
     References
     ----------
@@ -407,25 +550,22 @@ def fit_count_glm(
     alpha = 0.0
     alpha_var = float("nan")
     if family == "negbin":
-        gram = Gram(X, lapack=True)
-        fit = _irls.fit_negbin(
-            yv[None, :],
-            off[None, :],
-            X,
-            beta[None, :],
-            maxiter=maxiter,
-            tol=tol,
-            gram=gram,
-            ll_tol=_DEV_TOL,
-            information=information,
-            full_cov=True,
+        nb_beta, alpha, nb_cov, alpha_var, converged, nb_it = _negbin_newton(
+            yv, X, off, beta, tol=tol, maxiter=maxiter, ll_tol=_DEV_TOL, information=information
         )
-        beta, cov = fit.beta[0], fit.cov[0]
-        converged = bool(fit.converged[0])
-        iterations += int(fit.iterations[0])
-        boundary = bool(fit.boundary[0])
-        alpha = float(fit.alpha[0])
-        alpha_var = float(fit.alpha_var[0])
+        iterations += nb_it
+        if nb_beta is None:
+            raise InputError(_FAILED)
+        if nb_cov is None:
+            # alpha = 0: the Poisson fit is the maximum, refitted to full precision (the start
+            # was a loose fit)
+            boundary = True
+            beta, cov, converged, more = _poisson_irls(yv, X, off, tol=tol, maxiter=maxiter)
+            iterations += more
+            if beta is None:
+                raise InputError(_FAILED)
+        else:
+            beta, cov = nb_beta, nb_cov
     coef = beta
     if not (np.all(np.isfinite(coef)) and np.all(np.isfinite(cov))):
         raise InputError(_FAILED)

@@ -606,6 +606,11 @@ def _screen(panel: _Panel, spec: _Spec, gram: countglm.Gram) -> np.ndarray:
     return reason
 
 
+# a quasi-Poisson dispersion below this is an exact fit (rounding noise of a zero Pearson
+# statistic), as in ``countglm.fit_count_glm``
+_EXACT_FIT = 1e-10
+
+
 def _poisson(y, off, mask, X, gram, spec):
     """Poisson maximum likelihood by IRLS; SEs from the Fisher information.
 
@@ -685,6 +690,14 @@ def _fit_chunk(panel: _Panel, spec: _Spec, gram: countglm.Gram) -> dict[str, np.
             f"did not converge in {spec.maxiter} iterations (the maximum-likelihood estimate "
             "may not exist: fitted means tending to 0 or dispersion without bound)"
         )
+        if spec.family == "quasi-poisson":
+            # the counts fitted exactly: phi 0 would make every standard error 0
+            exact = fit.converged & ~(scale > _EXACT_FIT)
+            reason[ok[exact]] = (
+                "counts fitted exactly (Pearson dispersion 0): quasi-Poisson standard errors "
+                "are undefined"
+            )
+            conv[ok[exact]] = False
     bad = ~conv
     beta[bad], se[bad], disp[bad] = np.nan, np.nan, np.nan
     return {

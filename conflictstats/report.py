@@ -33,11 +33,13 @@ from .repro import (
     FIGURE_FORMATS,
     MANIFEST,
     TABLE_FORMATS,
-    _read_manifest,
+    ReproError,
     _write_manifest,
     output_dir,
     project_root,
+    read_manifest,
     sha256,
+    write_text_atomic,
 )
 
 __all__ = ["write_report", "build_pages", "render_docstring", "REPORT_DIR", "INDEX"]
@@ -571,7 +573,16 @@ def write_report(
     -------
     list of pathlib.Path
         The pages written: ``index.html`` and ``report/<analysis>.html``. Pages in
-        ``report/`` of analyses no longer in the manifest are removed.
+        ``report/`` of analyses no longer in the manifest are removed. Each page is written
+        to a temporary file and renamed into place, so a page is never left half-written.
+
+    Raises
+    ------
+    conflictstats.repro.ManifestError
+        ``MANIFEST.json`` is not valid JSON or not a manifest (the message names it and says
+        how to rebuild it).
+    conflictstats.repro.ReproError
+        A page or the manifest cannot be written (a read-only folder, a full disk).
 
     Examples
     --------
@@ -585,23 +596,31 @@ def write_report(
     """
     root = Path(root).resolve() if root else project_root()
     outdir = Path(outdir).resolve() if outdir else output_dir()
-    manifest = _read_manifest(outdir)
-    outputs = manifest.setdefault("outputs", {})
-    for key in [k for k, v in outputs.items() if v.get("made_by") == GENERATOR]:
-        del outputs[key]
-    pages = build_pages(manifest, root=root, outdir=outdir)
+    manifest = read_manifest(outdir)
+    outputs = {k: v for k, v in manifest["outputs"].items() if v.get("made_by") != GENERATOR}
+    pages = build_pages({**manifest, "outputs": outputs}, root=root, outdir=outdir)
     written = []
-    for rel, text in pages.items():
-        path = outdir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8", newline="\n")
-        written.append(path)
-        outputs[rel] = {"sha256": sha256(path), "script": None, "inputs": {}, "made_by": GENERATOR}
-    report_dir = outdir / REPORT_DIR
-    if report_dir.is_dir():
-        for stale in sorted(report_dir.glob("*.html")):
-            if f"{REPORT_DIR}/{stale.name}" not in pages:
-                stale.unlink()
+    try:
+        for rel, text in pages.items():
+            path = outdir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                write_text_atomic(path, text)
+            written.append(path)
+            outputs[rel] = {
+                "sha256": sha256(path),
+                "script": None,
+                "inputs": {},
+                "made_by": GENERATOR,
+            }
+        report_dir = outdir / REPORT_DIR
+        if report_dir.is_dir():
+            for stale in sorted(report_dir.glob("*.html")):
+                if f"{REPORT_DIR}/{stale.name}" not in pages:
+                    stale.unlink()
+    except OSError as exc:
+        where = exc.filename or outdir
+        raise ReproError(f"cannot write the report into {where}: {exc.strerror or exc}") from None
+    manifest["outputs"] = outputs
     _write_manifest(outdir, manifest)
     return written

@@ -18,6 +18,12 @@ passed as (``rate_ci(count, exposure)`` gives ``count`` and ``exposure``; ``comp
 so that ``to_frame()`` of any result names its columns as the call did; ``null`` and
 ``alternative`` are declared once, on :class:`Result`.
 
+pandas in, pandas out: when a vectorised function is given pandas Series (or DataFrame
+columns), it aligns them on their index and the result carries that ``index``
+(:class:`pandas.Index`, ``None`` otherwise) for its first axis. The array fields stay numpy
+arrays, in the index's order; ``to_frame()`` is indexed by the labels and ``series(name)``
+gives one field as a :class:`pandas.Series` with them.
+
 A subclass field that is not one value per element (Monte Carlo draws, a coefficient table)
 is declared with ``field(metadata={"frame": False})``: it is kept on the object and in
 ``to_dict()`` but left out of the shape check and of ``to_frame()``.
@@ -76,6 +82,8 @@ class Result:
 
     null: Any = None
     alternative: Any = None
+    #: Labels of the first axis, from the pandas input the result was computed from.
+    index: Any = aux_field()
 
     #: Columns that come first in ``to_frame()``, in this order; other fields follow.
     column_order: ClassVar[tuple[str, ...]] = ()
@@ -110,8 +118,61 @@ class Result:
                     )
             elif isinstance(value, np.generic):
                 object.__setattr__(self, f.name, value.item())
+        if self.index is not None:
+            index = pd.Index(self.index)
+            if shape is None or shape[0] != len(index):
+                raise ValueError(
+                    f"{type(self).__name__}: index has {len(index)} labels but the first axis "
+                    f"has {0 if shape is None else shape[0]} elements"
+                )
+            object.__setattr__(self, "index", index)
 
     # -- shape ----------------------------------------------------------------------------
+    def _with_index(self, index: Any) -> Result:
+        """This result labelled with ``index`` along its first axis (in place: the result is
+        new and not yet shared). A result whose first axis is not as long as ``index``, e.g. a
+        scalar, is returned unlabelled."""
+        shape = self.shape
+        if index is None or not shape or shape[0] != len(index):
+            return self
+        object.__setattr__(self, "index", pd.Index(index))
+        return self
+
+    def _row_index(self) -> pd.Index:
+        shape = self.shape
+        if len(shape) > 1:
+            levels = [range(k) for k in shape]
+            names = [f"i{k}" for k in range(len(shape))]
+            if self.index is not None:
+                levels[0] = self.index
+                names[0] = self.index.name if self.index.name is not None else names[0]
+            return pd.MultiIndex.from_product(levels, names=names)
+        if self.index is not None:
+            return self.index
+        return pd.RangeIndex(self.size)
+
+    def series(self, name: str = "estimate") -> pd.Series:
+        """One vectorised field as a :class:`pandas.Series`, indexed like ``to_frame()``
+        (the input's labels when the call was given pandas objects, else positions).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from conflictstats.rates import rate_ci
+        >>> rate_ci(pd.Series([3, 12], index=["Hajin", "Susah"])).series("ci_high").round(2)
+        Hajin     8.77
+        Susah    20.96
+        Name: ci_high, dtype: float64
+        """
+        if name not in self._frame_fields():
+            raise KeyError(f"{type(self).__name__} has no vectorised field {name!r}")
+        value = getattr(self, name)
+        if isinstance(value, np.ndarray):
+            value = value.reshape(-1)
+        else:
+            value = [value] * self.size
+        return pd.Series(value, index=self._row_index(), name=name)
+
     def _frame_fields(self) -> list[str]:
         return [f.name for f in dataclasses.fields(self) if f.metadata.get("frame", True)]
 
@@ -141,11 +202,12 @@ class Result:
         Columns come in a fixed order (the class's ``column_order``, e.g. ``quantity,
         estimate, ci_low, ci_high, confidence, method, pvalue``, then the subclass's own
         fields). Optional fields that
-        are ``None`` are left out. A multi-dimensional result gets a MultiIndex of positions.
+        are ``None`` are left out. The rows are indexed by the labels of the pandas input
+        (``index``) where there was one, else by position; a multi-dimensional result gets a
+        MultiIndex (labels or positions for the first axis, positions for the others).
         ``attrs["interval_label"]`` carries the interval's name ("CI", "prediction
         interval", ...) for table headers.
         """
-        shape = self.shape
         n = self.size
         names = self._frame_fields()
         first = [c for c in self.column_order if c in names]
@@ -159,12 +221,7 @@ class Result:
                 columns[name] = value.reshape(-1)
             else:
                 columns[name] = [value] * n
-        if len(shape) > 1:
-            index = pd.MultiIndex.from_tuples(
-                list(np.ndindex(*shape)), names=[f"i{k}" for k in range(len(shape))]
-            )
-        else:
-            index = pd.RangeIndex(n)
+        index = self._row_index()
         frame = pd.DataFrame(columns, index=index)
         frame.attrs["interval_label"] = self.interval_label
         return frame
@@ -180,6 +237,8 @@ class Result:
                 value = value.to_dict(orient="list")
             elif isinstance(value, pd.Series):
                 value = value.to_dict()
+            elif isinstance(value, pd.Index):
+                value = value.tolist()
             elif isinstance(value, Result):
                 value = value.to_dict()
             out[f.name] = value
@@ -205,7 +264,10 @@ class Result:
         positions = list(np.ndindex(*self.shape))
         shown = positions if len(positions) <= _REPR_ROWS else positions[: _REPR_ROWS - 1]
         for pos in shown:
-            label = ",".join(str(i) for i in pos)
+            parts = [str(i) for i in pos]
+            if self.index is not None:
+                parts[0] = str(self.index[pos[0]])
+            label = ",".join(parts)
             lines.append(f"  [{label}] {self._sentence(pos)}")
         if len(shown) < len(positions):
             lines.append(f"  ... ({len(positions) - len(shown)} more)")

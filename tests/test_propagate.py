@@ -156,3 +156,66 @@ def test_interval_matches_closed_form_quantiles():
     assert r.estimate == pytest.approx(50, abs=0.03)
     assert r.ci_low == pytest.approx(45 + np.sqrt(0.025 * 50), abs=0.03)
     assert r.ci_high == pytest.approx(55 - np.sqrt(0.025 * 50), abs=0.03)
+
+
+# -- sensitivity to the rule set ------------------------------------------------------------------
+def test_sensitivity_rows_follow_the_rule_sets():
+    from conflictstats.propagate import sensitivity
+
+    s = sensitivity(
+        lambda area: area,
+        n=200_000,
+        rng=5,
+        area=parse_figure("about 50 sq km"),
+        quantity="km2",
+    )
+    assert list(s.rule_set) == ["default", "narrow", "wide"]
+    # triangular(a, c, b) symmetric: F^-1(p) = a + sqrt(p (b - a)(c - a)) for p <= 1/2
+    # (Johnson, Kotz & Balakrishnan 1995, ch. 26); default [45, 55], narrow [47.5, 52.5],
+    # wide [40, 60] (u = 10)
+    for (a, b), lo, hi in zip([(45, 55), (47.5, 52.5), (40, 60)], s.ci_low, s.ci_high):
+        c = (a + b) / 2
+        q = a + np.sqrt(0.025 * (b - a) * (c - a))
+        assert lo == pytest.approx(q, abs=0.01 * (b - a))
+        assert hi == pytest.approx(a + b - q, abs=0.01 * (b - a))
+    frame = s.to_frame()
+    assert list(frame["rule_set"]) == ["default", "narrow", "wide"]
+    assert "triangular on [40, 60]" in s.inputs["wide"]["area"]
+
+
+def test_sensitivity_widths_are_ordered_and_reproducible():
+    from conflictstats.propagate import sensitivity
+
+    kw = dict(
+        n=50_000,
+        fighters=parse_figure("about 2,000 to 2,500"),
+        area=parse_figure("about 50 sq km"),
+        weeks=223.0,
+    )
+    s = sensitivity(lambda fighters, area, weeks: fighters / area + 0 * weeks, rng=3, **kw)
+    width = s.ci_high - s.ci_low
+    assert width[1] < width[0] < width[2]
+    again = sensitivity(lambda fighters, area, weeks: fighters / area + 0 * weeks, rng=3, **kw)
+    np.testing.assert_array_equal(s.ci_low, again.ci_low)
+    labelled = sensitivity(
+        lambda x: x,
+        rules={
+            "as written": "default",
+            "about = x +- u": {"about": {"low": "x - u", "high": "x + u"}},
+        },
+        n=20_000,
+        rng=1,
+        x=parse_figure("about 7,000"),
+    )
+    assert list(labelled.rule_set) == ["as written", "about = x +- u"]
+    assert labelled.ci_high[1] > 7500 > labelled.ci_high[0]
+
+
+@pytest.mark.parametrize(
+    "rules,match", [("default", "sequence of rule sets"), ((), "at least one")]
+)
+def test_sensitivity_bad_rules(rules, match):
+    from conflictstats.propagate import sensitivity
+
+    with pytest.raises(InputError, match=match):
+        sensitivity(lambda x: x, rules=rules, rng=1, x=parse_figure("about 7,000"))

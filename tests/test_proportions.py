@@ -560,3 +560,26 @@ def test_ratio_forest_rows_and_labels():
     assert "95% CI" in ax.get_xlabel() and ax.get_xscale() == "log"
     with pytest.raises(ValueError, match="labels"):
         ratio_forest(rs, labels=["a"])
+
+
+def test_katz_log_needs_no_correction_for_a_zero_noncase_cell():
+    # issue 15 item 1: epitools::riskratio.wald, tests/reference/proportions_fixes.R
+    import json
+    from pathlib import Path
+
+    from conflictstats.proportions import compare_proportions
+
+    ref = json.loads((Path(__file__).parent / "reference" / "proportions_fixes.json").read_text())[
+        "katz_log"
+    ][0]
+    r = compare_proportions(
+        ref["x1"], ref["n1"], ref["x2"], ref["n2"], compare="ratio", method="katz-log"
+    )
+    assert r.estimate == pytest.approx(ref["estimate"], rel=1e-12)
+    assert r.ci_low == pytest.approx(ref["ci_low"], rel=1e-10)
+    assert r.ci_high == pytest.approx(ref["ci_high"], rel=1e-10)
+    # a zero case count: the observed ratio (0) as estimate, the corrected interval from 0
+    zero = compare_proportions(0, 10, 4, 12, compare="ratio", method="katz-log")
+    assert zero.estimate == 0 and zero.ci_low == 0 and 0 < zero.ci_high < np.inf
+    inf = compare_proportions(4, 12, 0, 10, compare="ratio", method="katz-log")
+    assert inf.estimate == np.inf and inf.ci_high == np.inf and inf.ci_low > 0

@@ -540,3 +540,11 @@ def test_claim_check_plot_accepts_the_table():
     ax = plots.claim_check(cc.to_frame(), mark=7.3)
     assert len(ax.figure.axes) == 2
     assert any(t.get_text().startswith("p = 0.05") for a in ax.figure.axes for t in a.texts)
+
+
+def test_compare_rates_default_method_follows_compare():
+    # issue 15 item 5: the default method used to be "exact-cond" even for a difference
+    diff = compare_rates(10, 2, 20, 2, compare="difference")
+    assert diff.method == "score"
+    assert diff.estimate == pytest.approx(-5.0)
+    assert compare_rates(10, 2, 20, 2).method == "exact-cond"

@@ -1,8 +1,9 @@
 """Tests for conflictstats.reported: the phrase reader, the rule table and the sampling models.
 
 The expected intervals in PHRASES were worked out by hand from the qualifier table in
-DESIGN.md / the README ("about 7,000" -> [6,500, 7,500] from the rounding unit 1,000, "nearly
-30,000" -> [30,000 - 10,000, 30,000], "dozens" -> [24, 99], ...), not by running the parser.
+DESIGN.md / the README and the granularity model ("about 7,000" -> [6,500, 7,500] from the
+rounding unit 1,000; "nearly 30,000" -> [30,000 - 5,000/2, 30,000), 30,000 having granularity
+5,000 on the 1-2-2.5-5 series; "dozens" -> [24, 99], ...), not by running the parser.
 Sampling quantiles are checked against R (tests/reference/reported.json) and scipy.stats.
 """
 
@@ -50,14 +51,14 @@ PHRASES = [
     ("about 2.5", {}, "about", 2.5, 2.45, 2.55, None, None),
     ("about 7,000", {"rounding": 500}, "about", 7000, 6750, 7250, None, None),
     ("about 7,000 (rounded to 100)", {}, "about", 7000, 6950, 7050, None, None),
-    ("about thirty", {}, "about", 30, 25, 35, None, None),
-    ("about two thousand fighters", {}, "about", 2000, 1500, 2500, "fighters", None),
+    ("about thirty", {}, "about", 30, 27.5, 32.5, None, None),
+    ("about two thousand fighters", {}, "about", 2000, 1750, 2250, "fighters", None),
     ("about 1.5 million", {}, "about", 1.5e6, 1.45e6, 1.55e6, None, None),
-    ("nearly 30,000", {}, "nearly", 30000, 20000, 30000, None, None),
-    ("almost 30,000 airstrikes", {}, "nearly", 30000, 20000, 30000, "airstrikes", None),
-    ("close to 480km", {}, "nearly", 480, 470, 480, "km", None),
-    ("just under 500", {}, "nearly", 500, 400, 500, None, None),
-    ("just over 100", {}, "just over", 100, 100, 200, None, None),
+    ("nearly 30,000", {}, "nearly", 30000, 27500, 30000, None, None),
+    ("almost 30,000 airstrikes", {}, "nearly", 30000, 27500, 30000, "airstrikes", None),
+    ("close to 480km", {}, "nearly", 480, 475, 480, "km", None),
+    ("just under 500", {}, "nearly", 500, 450, 500, None, None),
+    ("just over 100", {}, "just over", 100, 100, 112.5, None, None),
     ("at least 30", {}, "at least", 30, 30, INF, None, None),
     ("no fewer than 30", {}, "at least", 30, 30, INF, None, None),
     ("30 or more", {}, "at least", 30, 30, INF, None, None),
@@ -120,11 +121,11 @@ PHRASES = [
     ("about half", {}, "about", 0.5, 0.45, 0.55, S, None),
     ("a third", {}, "exact", 1 / 3, 1 / 3, 1 / 3, S, None),
     ("30%", {}, "exact", 0.3, 0.3, 0.3, S, None),
-    ("about 30%", {}, "about", 0.3, 0.25, 0.35, S, None),
+    ("about 30%", {}, "about", 0.3, 0.275, 0.325, S, None),
     ("30 per cent", {}, "exact", 0.3, 0.3, 0.3, S, None),
     ("half of them", {}, "exact", 0.5, 0.5, 0.5, S, None),
     ("about half of 308", {}, "about", 154, 138.6, 169.4, None, None),
-    ("nearly all", {}, "nearly", 1, 0.9, 1, S, None),
+    ("nearly all", {}, "nearly", 1, 0.875, 1, S, None),
     ("most", {}, "most", 0.75, 0.5, 1, S, None),
     ("more than half", {}, "more than", 0.5, 0.5, 1, S, None),
 ]
@@ -190,7 +191,7 @@ def test_rule_override_per_call():
 @pytest.mark.parametrize(
     "rules,match",
     [
-        ("ucdp", "unknown rules 'ucdp'; choose one of: 'default', 'acled'"),
+        ("ucdp", "unknown rules 'ucdp'; choose one of: 'default', 'narrow', 'wide', 'acled'"),
         ({"about": {"low": "x - w"}}, "unknown symbol 'w'"),
         ({"about": {"model": "normal"}}, "unknown rules\\['about'\\].model 'normal'"),
         ({"about": 3}, "must be a Rule"),
@@ -208,7 +209,8 @@ def test_rules_table_lists_every_rule():
     about = next(r for r in rows if r["qualifier"] == "about")
     assert about["interval"] == "[x - u/2, x + u/2]" and "around" in about["phrases"]
     nearly = next(r for r in rows if r["qualifier"] == "nearly")
-    assert nearly["interval"] == "[x - u, x)"
+    assert nearly["interval"] == "[x - u/2, x)"
+    assert "1-2-2.5-5" in nearly["granularity"] and rows[0]["granularity"] == ""
     acled = {r["qualifier"]: r for r in rules_table("acled")}
     assert acled["dozens"]["interval"] == "[12*x, 12*x]"
 

@@ -5,6 +5,7 @@ Examples (shell)::
     conflictstats figures "about 7,000" "up to 75 a month" "at least 30"
     conflictstats figures --rules
     conflictstats figures --rules --rule-set acled
+    conflictstats figures --extract article.txt --output figures.csv
 """
 
 from __future__ import annotations
@@ -26,10 +27,77 @@ def _number(x: float | None) -> str:
     return f"{x:,.6g}"
 
 
+#: Columns of the CSV ``--extract`` writes (``datasets.read_figures`` reads it back).
+EXTRACT_CSV_COLUMNS = (
+    "id", "text", "value", "value_high", "qualifier", "subject", "unit", "per", "source",
+    "quote", "start", "end",
+)  # fmt: skip
+
+
+def _stated(x: float | None) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    return repr(float(x)) if not float(x).is_integer() else str(int(x))
+
+
+def extract_table(text: str, *, rules: str | None = None):
+    """The figures of ``text`` as the rows of a reported-figure CSV (a DataFrame)."""
+    import pandas as pd
+
+    from ..reported import extract_figures
+
+    found = extract_figures(text, rules=rules)
+    width = max(3, len(str(len(found))))
+    rows = [
+        {
+            "id": f"fig-{i + 1:0{width}d}",
+            "text": r.text,
+            "value": _stated(r.stated),
+            "value_high": _stated(r.stated_high),
+            "qualifier": r.qualifier,
+            "subject": r.subject or "",
+            "unit": r.unit or "",
+            "per": r.per or "",
+            "source": r.source or "",
+            "quote": r.sentence,
+            "start": r.start,
+            "end": r.end,
+        }
+        for i, r in enumerate(found.itertuples())
+    ]
+    return pd.DataFrame(rows, columns=list(EXTRACT_CSV_COLUMNS))
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    try:
+        with open(args.extract, encoding="utf-8") as fh:
+            text = fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"conflictstats figures: cannot read {args.extract}: {exc}", file=sys.stderr)
+        return 2
+    table = extract_table(text, rules=args.rule_set)
+    if args.output:
+        try:
+            table.to_csv(args.output, index=False, lineterminator="\n")
+        except OSError as exc:
+            print(f"conflictstats figures: cannot write {args.output}: {exc}", file=sys.stderr)
+            return 2
+        print(f"{len(table)} figures from {args.extract} written to {args.output}")
+    else:
+        sys.stdout.write(table.to_csv(index=False, lineterminator="\n"))
+    return 0
+
+
 def _cmd_figures(args: argparse.Namespace) -> int:
     from tabulate import tabulate
 
     from ..reported import ReportedFigureError, parse_figure, rules_table
+
+    if args.extract:
+        if args.phrases or args.rules:
+            print("conflictstats figures: --extract takes no phrases or --rules", file=sys.stderr)
+            return 2
+        return _cmd_extract(args)
 
     if args.rules:
         rows = rules_table(args.rule_set)
@@ -75,14 +143,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="read qualified phrases ('about 7,000') into intervals; --rules prints the rules",
         description="Read each phrase into a reported figure and print its qualifier, value, "
         "interval, rounding unit, unit, rate and default sampling model. --rules prints the "
-        "qualifier -> interval rule table.",
+        "qualifier -> interval rule table. --extract FILE finds every figure in a text and "
+        "writes a reported-figure CSV (id, text, value, value_high, qualifier, subject, unit, "
+        "per, source, quote, start, end).",
     )
     p.add_argument("phrases", nargs="*", metavar="PHRASE", help="phrases such as 'about 7,000'")
     p.add_argument("--rules", action="store_true", help="print the qualifier -> interval rules")
     p.add_argument(
+        "--extract",
+        metavar="FILE",
+        default=None,
+        help="find every figure in a text file and write them as a CSV that read_figures reads",
+    )
+    p.add_argument(
+        "--output", "-o", metavar="CSV", default=None, help="where --extract writes (stdout)"
+    )
+    p.add_argument(
         "--rule-set",
         default="default",
-        choices=("default", "acled"),
+        choices=("default", "narrow", "wide", "acled"),
         help="rule set to print or apply (default: %(default)s)",
     )
     p.add_argument("--unit", default=None, help="unit for every phrase (overrides the phrase)")

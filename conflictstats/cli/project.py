@@ -5,17 +5,21 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from ..repro import ReproError, project_root, run_scripts
+    from ..repro import ReproError, RunInterrupted, project_root, run_scripts
 
     try:
         root = project_root()
         runs = run_scripts(args.scripts or None, root=root, jobs=args.jobs)
+    except RunInterrupted as exc:
+        print(f"conflictstats run: {exc}", file=sys.stderr)
+        return 128 + exc.signum
     except ReproError as exc:
         print(f"conflictstats run: {exc}", file=sys.stderr)
         return 2
@@ -33,7 +37,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from ..repro import ReproError, compare_outputs, project_root, run_scripts
+    from ..repro import (
+        ManifestError,
+        ReproError,
+        RunInterrupted,
+        compare_outputs,
+        project_root,
+        read_manifest,
+        run_scripts,
+    )
 
     try:
         root = project_root()
@@ -41,6 +53,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"conflictstats check: {exc}", file=sys.stderr)
         return 2
     committed = root / "figures"
+    broken = None
+    try:
+        read_manifest(committed)
+    except ManifestError as exc:
+        broken = exc
     tmp = Path(tempfile.mkdtemp(prefix="conflictstats-check-"))
     try:
         runs = run_scripts(None, root=root, outdir=tmp, echo=print, jobs=args.jobs)
@@ -49,6 +66,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
             print(f"conflictstats check: {failed[0].script} failed", file=sys.stderr)
             return 1
         report = compare_outputs(committed, tmp)
+    except RunInterrupted as exc:
+        name = signal.Signals(exc.signum).name
+        print(f"conflictstats check: interrupted by {name}; analyses stopped", file=sys.stderr)
+        return 128 + exc.signum
+    except ReproError as exc:
+        print(f"conflictstats check: {exc}", file=sys.stderr)
+        return 2
     finally:
         if args.keep:
             print(f"fresh outputs kept in {tmp}")
@@ -61,8 +85,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         "manifest": "is missing from MANIFEST.json or has the wrong hash there",
     }
     problems = [(k, f) for k in labels for f in report[k]]
+    if broken is not None:
+        problems.append(("broken", broken.path.name))
+        print(f"figures/{broken.path.name}: {broken.reason}; `conflictstats run` rebuilds it")
     for kind, name in problems:
-        print(f"figures/{name}: {labels[kind]}")
+        if kind != "broken":
+            print(f"figures/{name}: {labels[kind]}")
     if problems:
         print(f"conflictstats check: {len(problems)} problem(s)", file=sys.stderr)
         return 1
@@ -78,7 +106,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run each analysis script (all of analyses/*.py by default, sorted) in its "
         "own process from the project root, writing outputs to figures/ and the manifest. "
         "A failing script stops the run with its traceback and a non-zero exit; outputs of "
-        "the scripts before it stay.",
+        "the scripts before it stay. Every file is written whole (a temporary file renamed "
+        "into place) and the manifest is updated after each script, so Ctrl-C or kill "
+        "(passed on to the running analyses, which are waited for) leaves figures/ whole and "
+        "the manifest true for every script that finished; `conflictstats check` then names "
+        "the stale outputs.",
     )
     p.add_argument("scripts", nargs="*", metavar="SCRIPT", help="analysis scripts to run")
     p.add_argument(

@@ -184,7 +184,6 @@ def _run(args: argparse.Namespace) -> int:
         print("conflictstats rates: --dispersion checks a ratio; drop --compare", file=sys.stderr)
         return 2
     x1, t1, x2, t2 = side1.count, side1.exposure, side2.count, side2.exposure
-    method = args.method or ("exact-cond" if args.compare == "ratio" else "score")
     try:
         cmp = rates.compare_rates(
             x1,
@@ -192,10 +191,11 @@ def _run(args: argparse.Namespace) -> int:
             x2,
             t2,
             compare=args.compare,
-            method=method,
+            method=args.method,  # None: compare_rates' default for the comparison
             alternative=args.alternative,
             confidence=args.confidence,
         )
+        method = cmp.method
         one = rates.rate_ci([x1, x2], [t1, t2], confidence=args.confidence)
         check = None
         if args.dispersion:

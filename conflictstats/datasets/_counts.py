@@ -308,7 +308,21 @@ def monthly_counts(
     step = (months.asi8 - first.ordinal)[keep]
     values = np.ones(int(keep.sum()), dtype=np.int64)
     if column is not None:
-        values = events[column].to_numpy(dtype=np.int64)[keep]
+        raw = events[column].to_numpy()[keep]
+        if pd.isna(raw).any():
+            pos = int(np.flatnonzero(keep)[np.argmax(pd.isna(raw))])
+            raise DataError(f"missing {column} in event {pos} (0-based position)", column=column)
+        try:
+            values = raw.astype(np.int64)
+        except (OverflowError, TypeError, ValueError):
+            raise DataError(
+                f"{column} must hold whole numbers that fit int64", column=column
+            ) from None
+        if (values < 0).any() or (values != raw.astype(float)).any():
+            raise DataError(f"{column} must hold whole numbers >= 0", column=column)
+        # a total past int64 would wrap round to a negative count without a word
+        if values.astype(float).sum() >= 2.0**63:
+            raise DataError(f"the total of {column} is too large for a count", column=column)
     inside = events.loc[keep, keys].reset_index(drop=True)
     for key in keys:
         absent = inside[key].isna().to_numpy()

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_choice
+from ._csv import read_csv_strict
 from ._errors import DataError, require_columns
 
 __all__ = [
@@ -75,6 +76,14 @@ class DataWarning(UserWarning):
 # ---------------------------------------------------------------------------------------------
 # shared helpers
 # ---------------------------------------------------------------------------------------------
+_INT64_MAX = str(np.iinfo(np.int64).max)
+_EXACT_FLOAT = 2.0**53  # above this a decimal cell like "1e17" no longer names one integer
+# an ISO date, optionally followed by a time of day (some exports): the time is dropped
+_ISO_DATE_TIME = (
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
 def _read_header(path) -> tuple[list[str], list[str] | None]:
     """The header and the second record (to spot an HXL tag row), read with the csv module."""
     try:
@@ -86,6 +95,8 @@ def _read_header(path) -> tuple[list[str], list[str] | None]:
         raise DataError("no such file", path=path) from None
     except UnicodeDecodeError as exc:
         raise DataError(f"not a UTF-8 text file ({exc.reason})", path=path) from None
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV ({exc})", path=path) from None
     if not header:
         raise DataError("the file is empty", path=path)
     return [h.strip() for h in header], second
@@ -99,101 +110,116 @@ def _is_hxl_row(row: list[str] | None) -> bool:
     return bool(cells) and all(c.startswith("#") for c in cells)
 
 
-def _read_frame(path, header: list[str], skip_hxl: bool) -> pd.DataFrame:
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    if duplicated:
-        raise DataError(f"duplicated column names {duplicated}", path=path, row=1)
-    try:
-        frame = pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            skiprows=[1] if skip_hxl else None,
-            encoding="utf-8-sig",
-        )
-    except pd.errors.ParserError as exc:
-        raise DataError(f"malformed CSV: {exc}", path=path) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+def _first(bad: pd.Series | np.ndarray) -> int:
+    return int(np.argmax(np.asarray(bad, dtype=bool)))
 
 
-def _file_row(frame: pd.DataFrame, position: int, first_data_row: int) -> int:
-    return int(position) + first_data_row
+def _strip(values: pd.Series) -> pd.Series:
+    # the str accessor costs ten times this on a column of Python strings
+    return pd.Series([c.strip() for c in values.to_numpy()], index=values.index, dtype=object)
 
 
-def _as_whole(frame, column, path, first_row, *, required=True) -> pd.Series:
-    raw = frame[column].str.strip()
-    empty = raw == ""
-    values = pd.to_numeric(raw.where(~empty), errors="coerce")
-    bad = values.isna() & ~empty
-    if required:
-        bad |= empty
-    bad |= values.notna() & ((values < 0) | (values != np.floor(values)))
+def _as_whole(frame, column, path, lines, *, required=True) -> pd.Series:
+    """A count column: whole numbers >= 0 that fit in int64, read exactly."""
+    raw = _strip(frame[column])
+    quick = pd.to_numeric(raw, errors="coerce")
+    if quick.dtype == np.int64 and bool((quick >= 0).all()):
+        return quick  # every cell a plain whole number within int64 (read exactly)
+    empty = (raw == "").to_numpy()
+    plain = raw.str.fullmatch(r"\+?\d+").to_numpy(dtype=bool)
+    # digit strings are read exactly; one past int64 must not wrap round to a negative count
+    digits = raw.where(plain, "0").str.lstrip("+").str.lstrip("0").replace("", "0")
+    size = digits.str.len().to_numpy()
+    overflow = plain & (
+        (size > len(_INT64_MAX)) | ((size == len(_INT64_MAX)) & (digits > _INT64_MAX).to_numpy())
+    )
+    values = np.zeros(len(raw), dtype=np.int64)
+    exact = plain & ~overflow
+    if exact.any():
+        values[exact] = pd.to_numeric(digits[exact]).to_numpy(dtype=np.int64)
+    # anything else ("12.0", "1e3") must be a whole number a float holds exactly
+    other = ~plain & ~empty
+    bad = overflow | (required & empty)
+    if other.any():
+        number = pd.to_numeric(raw[other], errors="coerce").to_numpy(dtype=float)
+        with np.errstate(invalid="ignore"):
+            wrong = ~np.isfinite(number) | (number < 0) | (number != np.floor(number))
+            wrong |= number > _EXACT_FLOAT
+        values[other] = np.where(wrong, 0, number).astype(np.int64)
+        bad[np.flatnonzero(other)[wrong]] = True
     if bad.any():
-        pos = int(np.argmax(bad.to_numpy()))
+        pos = _first(bad)
         shown = raw.iloc[pos]
-        raise DataError(
-            f"expected a whole number >= 0, got {shown!r}",
-            path=path,
-            row=_file_row(frame, pos, first_row),
-            column=column,
+        message = (
+            f"{shown!r} is too large for a count (the largest is {_INT64_MAX})"
+            if overflow[pos]
+            else f"expected a whole number >= 0, got {shown!r}"
         )
-    return values.astype("Int64") if empty.any() else values.astype("int64")
+        raise DataError(message, path=path, row=int(lines[pos]), column=column)
+    if empty.any():
+        array = pd.array(values, dtype="Int64")
+        array[empty] = pd.NA
+        return pd.Series(array, index=frame.index)
+    return pd.Series(values, index=frame.index)
 
 
-def _as_float(frame, column, path, first_row) -> pd.Series:
-    """An optional decimal column: empty cells become NaN, anything else must parse."""
-    raw = frame[column].str.strip()
+def _as_float(frame, column, path, lines) -> pd.Series:
+    """An optional decimal column: empty cells become NaN, anything else must be finite."""
+    raw = _strip(frame[column])
     empty = raw == ""
-    values = pd.to_numeric(raw.where(~empty), errors="coerce")
-    bad = values.isna() & ~empty
+    values = pd.to_numeric(raw.where(~empty), errors="coerce").astype(float)
+    bad = (~np.isfinite(values.to_numpy()) & ~empty.to_numpy()).astype(bool)
     if bad.any():
-        pos = int(np.argmax(bad.to_numpy()))
+        pos = _first(bad)
         raise DataError(
-            f"expected a number, got {raw.iloc[pos]!r}",
+            f"expected a {'finite ' if np.isinf(values.iloc[pos]) else ''}number, got "
+            f"{raw.iloc[pos]!r}",
             path=path,
-            row=_file_row(frame, pos, first_row),
+            row=int(lines[pos]),
             column=column,
         )
     return values
 
 
-def _as_dates(frame, column, path, first_row, formats=("%Y-%m-%d",)) -> pd.Series:
-    raw = frame[column].str.strip()
+def _as_dates(frame, column, path, lines, formats=("%Y-%m-%d",)) -> pd.Series:
+    """Dates in one of ``formats``, read strictly: "2013-01-035" is an error, not 2013-01-03."""
+    raw = _strip(frame[column])
     out = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     for fmt in formats:
         todo = out.isna()
         if not todo.any():
             break
-        # a time of day after the date (some exports) is dropped before parsing
-        text = raw[todo].str.slice(0, 10) if fmt == "%Y-%m-%d" else raw[todo]
-        out[todo] = pd.to_datetime(text, format=fmt, errors="coerce")
+        text = raw[todo]
+        if fmt == "%Y-%m-%d":
+            # a time of day after an ISO date is dropped; nothing else may follow the day
+            text = text.where(~text.str.fullmatch(_ISO_DATE_TIME), text.str.slice(0, 10))
+        out[todo] = pd.to_datetime(text, format=fmt, exact=True, errors="coerce")
     bad = out.isna()
     if bad.any():
-        pos = int(np.argmax(bad.to_numpy()))
+        pos = _first(bad)
         raise DataError(
             f"unparseable date {raw.iloc[pos]!r} (expected {' or '.join(formats)})",
             path=path,
-            row=_file_row(frame, pos, first_row),
+            row=int(lines[pos]),
             column=column,
         )
     return out
 
 
-def _as_text(frame, columns, path, first_row, required=()) -> None:
+def _as_text(frame, columns, path, lines, required=()) -> None:
     """Text columns in place: a blank cell becomes missing (NaN), never the string ``""``.
 
     A blank cell in a ``required`` column is an error naming its row.
     """
     for column in columns:
         raw = frame[column]
-        blank = (raw.str.strip() == "").to_numpy()
+        blank = np.fromiter((not c.strip() for c in raw.to_numpy()), bool, len(raw))
         if column in required and blank.any():
             pos = int(np.argmax(blank))
             raise DataError(
                 "empty cell in a required column",
                 path=path,
-                row=_file_row(frame, pos, first_row),
+                row=int(lines[pos]),
                 column=column,
             )
         if blank.any():
@@ -295,20 +321,19 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
     header, second = _read_header(path)
     hxl = _is_hxl_row(second)
     layout = _ged_layout(header, hxl)
-    frame = _read_frame(path, header, hxl)
-    first_row = 3 if hxl else 2
+    frame, lines = read_csv_strict(path, skip=1 if hxl else 0)
     require_columns(frame.columns, GED_REQUIRED, path=path, context=f"layout {layout!r}")
     for col in _GED_INTEGER:
         if col in frame.columns:
-            frame[col] = _as_whole(frame, col, path, first_row, required=col in GED_REQUIRED)
+            frame[col] = _as_whole(frame, col, path, lines, required=col in GED_REQUIRED)
     for col in _GED_NUMERIC:
         if col in frame.columns:
-            frame[col] = _as_float(frame, col, path, first_row)
+            frame[col] = _as_float(frame, col, path, lines)
     for col in _GED_DATES:
-        frame[col] = _as_dates(frame, col, path, first_row)
+        frame[col] = _as_dates(frame, col, path, lines)
     typed = {*_GED_INTEGER, *_GED_NUMERIC, *_GED_DATES}
     text = [c for c in frame.columns if c not in typed]
-    _as_text(frame, text, path, first_row, required=GED_REQUIRED)
+    _as_text(frame, text, path, lines, required=GED_REQUIRED)
     backwards = (frame["date_end"] < frame["date_start"]).to_numpy()
     if backwards.any():
         pos = int(np.argmax(backwards))
@@ -316,7 +341,7 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
             f"date_end {frame['date_end'].iloc[pos]:%Y-%m-%d} is before date_start "
             f"{frame['date_start'].iloc[pos]:%Y-%m-%d}",
             path=path,
-            row=pos + first_row,
+            row=int(lines[pos]),
             column="date_end",
         )
     low, best, high = (frame[c].to_numpy(dtype=float) for c in ("low", "best", "high"))
@@ -332,7 +357,7 @@ def read_ucdp_ged(path: str | os.PathLike, *, on_inconsistent: str = "raise") ->
             f"{high[pos]:.0f}); {n_bad} row(s) in all. Choose on_inconsistent='warn', 'drop' or "
             "'sort' to read the file anyway",
             path=path,
-            row=pos + first_row,
+            row=int(lines[pos]),
             column=column,
         )
     if n_bad:
@@ -422,17 +447,17 @@ def read_acled(path: str | os.PathLike) -> pd.DataFrame:
     """
     header, _ = _read_header(path)
     layout = "acled-current" if "disorder_type" in header else "acled-legacy"
-    frame = _read_frame(path, header, False)
+    frame, lines = read_csv_strict(path)
     require_columns(frame.columns, ACLED_REQUIRED, path=path, context=f"layout {layout!r}")
-    frame["fatalities"] = _as_whole(frame, "fatalities", path, 2)
+    frame["fatalities"] = _as_whole(frame, "fatalities", path, lines)
     if "year" in frame.columns:
-        frame["year"] = _as_whole(frame, "year", path, 2, required=False)
-    frame["event_date"] = _as_dates(frame, "event_date", path, 2, _ACLED_DATE_FORMATS)
+        frame["year"] = _as_whole(frame, "year", path, lines, required=False)
+    frame["event_date"] = _as_dates(frame, "event_date", path, lines, _ACLED_DATE_FORMATS)
     for col in ("latitude", "longitude"):
         if col in frame.columns:
-            frame[col] = _as_float(frame, col, path, 2)
+            frame[col] = _as_float(frame, col, path, lines)
     typed = {"fatalities", "year", "event_date", "latitude", "longitude"}
     text = [c for c in frame.columns if c not in typed]
-    _as_text(frame, text, path, 2, required=ACLED_REQUIRED)
+    _as_text(frame, text, path, lines, required=ACLED_REQUIRED)
     frame.attrs.update({"source": "acled", "layout": layout, "path": str(path)})
     return frame

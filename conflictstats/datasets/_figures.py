@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from ..reported import ReportedFigureError, parse_figure
+from ._csv import read_csv_strict
 from ._errors import DataError, require_columns
 
 __all__ = ["read_figures", "FIGURE_COLUMNS"]
@@ -45,9 +46,11 @@ def read_figures(path: str | os.PathLike, *, rules: Any = None) -> pd.DataFrame:
     Raises
     ------
     DataError
-        Unreadable or malformed file, a missing required column, a reserved column name, an
+        Unreadable or malformed file (a row with more or fewer fields than the header,
+        e.g. an unquoted comma in ``about 7,000``), a missing required column, a reserved column name, an
         empty or duplicated id, a phrase that cannot be read, or a ``value`` that disagrees
-        with its phrase; the message names the file, the row (header = row 1) and the column.
+        with its phrase; the message names the file, the row (the line of the file: header =
+        row 1, blank lines counted) and the column.
 
     Examples
     --------
@@ -55,12 +58,7 @@ def read_figures(path: str | os.PathLike, *, rules: Any = None) -> pd.DataFrame:
     >>> df = read_figures("data/hajin_2018/figures.csv")  # doctest: +SKIP
     >>> df.loc[df.id == "hajin-23", ["text", "low", "high"]]  # doctest: +SKIP
     """
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError("file not found", path=path) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"malformed CSV ({exc})", path=path) from None
+    df, lines = read_csv_strict(path)
     require_columns(df.columns, REQUIRED, path=path)
     clash = [c for c in FIGURE_COLUMNS if c in df.columns]
     if clash:
@@ -68,9 +66,9 @@ def read_figures(path: str | os.PathLike, *, rules: Any = None) -> pd.DataFrame:
 
     figures = []
     seen: dict[str, int] = {}
-    for i, row in enumerate(df.itertuples(index=False)):
-        rec = row._asdict()
-        rownum = i + 2
+    for i, row in enumerate(df.itertuples(index=False, name=None)):
+        rec = dict(zip(df.columns, row))
+        rownum = int(lines[i])
         ident = rec["id"].strip()
         if not ident:
             raise DataError("empty id", path=path, row=rownum, column="id")

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from .._numeric import t_quantile, z_quantile
+from .._numeric import pandas_aligned, t_quantile, z_quantile
 from .._validation import InputError, as_confidence, as_rng, check_method
 from ..results import Estimate, aux_field, result
 from .aggregate import CHUNK_CELLS, _group_codes
@@ -214,6 +214,7 @@ def _bca_levels(theta, reps, jack, conf):
 # ---------------------------------------------------------------------------------------------
 # public functions
 # ---------------------------------------------------------------------------------------------
+@pandas_aligned("a", "b", "groups", "total", check_only=True)
 def clustered_ratio(
     a: Any,
     b: Any,
@@ -333,6 +334,7 @@ def clustered_ratio(
     return _by_group(av, bv, groups, args, share=False)
 
 
+@pandas_aligned("numerator", "denominator", "groups", "total", check_only=True)
 def clustered_share(
     numerator: Any,
     denominator: Any,

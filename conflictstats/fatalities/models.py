@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from .._numeric import pandas_aligned
 from .._validation import InputError, as_probability, as_rng
 
 __all__ = [
@@ -616,6 +617,7 @@ def available_models() -> tuple[str, ...]:
     return tuple(_REGISTRY)
 
 
+@pandas_aligned("best", "low", "high", "violence", check_only=True)
 def fatality_model(
     best: Any,
     *,

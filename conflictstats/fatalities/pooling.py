@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
-from .._numeric import t_quantile
+from .._numeric import align, label, t_quantile
 from .._validation import InputError, as_confidence, as_finite
 from ..results import Estimate, result
 
@@ -68,7 +69,9 @@ def _pool_arrays(q: np.ndarray, u: np.ndarray, dfcom: Any):
     b = q.var(axis=0, ddof=1)
     t = ubar + (1 + 1 / m) * b
     with np.errstate(divide="ignore", invalid="ignore"):
-        riv = np.where(ubar > 0, (1 + 1 / m) * b / ubar, np.inf)
+        # no within-imputation variance: all the variance is between imputations (riv
+        # infinite, every bit of information missing), or there is none at all (riv 0)
+        riv = np.where(ubar > 0, (1 + 1 / m) * b / ubar, np.where(b > 0, np.inf, 0.0))
         lam = np.where(t > 0, (1 + 1 / m) * b / t, 0.0)
     lam_df = np.maximum(lam, LAMBDA_FLOOR)
     df_old = (m - 1) / lam_df**2
@@ -78,7 +81,8 @@ def _pool_arrays(q: np.ndarray, u: np.ndarray, dfcom: Any):
     else:
         df_obs = (dfcom + 1) / (dfcom + 3) * dfcom * (1 - lam_df)
         df = df_old * df_obs / (df_old + df_obs)
-    fmi = (riv + 2 / (df + 3)) / (riv + 1)
+    with np.errstate(invalid="ignore"):
+        fmi = np.where(np.isinf(riv), 1.0, (riv + 2 / (df + 3)) / (riv + 1))
     return qbar, ubar, b, t, df, riv, lam, fmi
 
 
@@ -145,6 +149,14 @@ def rubin_pool(
     (2.2857, 0.6573, 18.7)
     """
     conf = as_confidence(confidence)
+    # pandas in, pandas out: (m, k) frames are matched on their columns (the quantities),
+    # which then name and index the pooled elements
+    frames = [v for v in (estimates, variances) if isinstance(v, pd.DataFrame)]
+    labels = frames[0].columns if frames else None
+    if term is None and labels is not None:
+        term = [str(c) for c in labels]
+    aligned = align(estimates=estimates, variances=variances)[1]
+    estimates, variances = aligned["estimates"], aligned["variances"]
     q = as_finite(estimates, "estimates")
     u = as_finite(variances, "variances")
     if q.shape != u.shape:
@@ -161,7 +173,7 @@ def rubin_pool(
     qbar, ubar, b, t, df, riv, lam, fmi = _pool_arrays(q, u, d)
     se = np.sqrt(t)
     crit = t_quantile(conf, df)
-    return PooledEstimate(
+    out = PooledEstimate(
         qbar,
         qbar - crit * se,
         qbar + crit * se,
@@ -179,3 +191,4 @@ def rubin_pool(
         fmi=fmi,
         m=int(q.shape[0]),
     )
+    return label(out, labels)

@@ -132,3 +132,31 @@ def capture_histories(histories: Any, *, count_column: str = "count") -> pd.Seri
         raise InputError("histories: every count is zero; nothing was observed")
     table.attrs["lists"] = names
     return table
+
+
+def check_lists(table: pd.Series) -> list[int]:
+    """Refuse histories that no multi-list estimator can use; return the isolated lists.
+
+    Raises when a list records nobody (its column is all zero) or when no record is on two
+    lists or more (no overlap at all: nothing tells how much the lists miss). Returns the
+    positions of lists that share no record with any other list, for the caller to refuse
+    (log-linear: the estimate is unbounded) or to warn about (Bayesian: the prior decides).
+    """
+    names = table.attrs["lists"]
+    bits = np.array([[c == "1" for c in key] for key in table.index])
+    y = table.to_numpy()
+    on_list = (bits * y[:, None]).sum(axis=0)
+    empty = [names[i] for i in np.flatnonzero(on_list == 0)]
+    if empty:
+        raise InputError(
+            "histories: list(s) " + ", ".join(repr(e) for e in empty) + " record nobody (every "
+            "count with a 1 in that position is zero); drop the list(s) or check the data"
+        )
+    multi = bits.sum(axis=1) >= 2
+    if y[multi].sum() == 0:
+        raise InputError(
+            "histories: no record is on two lists or more; with no overlap at all the lists "
+            "say nothing about how many they missed"
+        )
+    shared = ((bits & multi[:, None]) * y[:, None]).sum(axis=0)
+    return [int(i) for i in np.flatnonzero(shared == 0)]

@@ -3,13 +3,12 @@
 import itertools
 import math
 import re
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from .._validation import (
     InputError,
@@ -17,10 +16,13 @@ from .._validation import (
     check_choice,
 )
 from ..results import Estimate, aux_field, result
-from .histories import _LETTERS, _MAX_LISTS, capture_histories
+from .histories import _LETTERS, _MAX_LISTS, capture_histories, check_lists
+from .profile import ProfileJob, poisson_fits, profile_intervals
 from .twolist import _lognormal_interval
 
 CRITERIA = ("bic", "aic")
+#: Model spaces of graphical models: the interactions are the cliques of a graph on the lists.
+GRAPH_SPACES = ("graphical", "decomposable", "stepwise")
 _MAX_MODELS = 4096
 
 
@@ -95,10 +97,68 @@ def _all_models(k: int, max_order: int) -> list[frozenset[Term]]:
                     if len(extended) > _MAX_MODELS:
                         raise InputError(
                             f"max_order={max_order} with {k} lists gives more than {_MAX_MODELS} "
-                            "hierarchical models; lower max_order or pass models=[...]"
+                            "hierarchical models; lower max_order, pass models=[...], or use "
+                            "models='stepwise' (a search over graphical models) or mse.bma"
                         )
         models = extended
     return models
+
+
+def _graph_models(k: int, space: str) -> list[frozenset[Term]]:
+    """Every graphical (or decomposable) model on k lists but the saturated one."""
+    from .graphs import all_graphs, decomposable_graphs
+
+    pairs = k * (k - 1) // 2
+    count = 2**pairs if space == "graphical" else {3: 8, 4: 61, 5: 822, 6: 18154}.get(k, 0)
+    if count - 1 > _MAX_MODELS:
+        raise InputError(
+            f"models={space!r} with {k} lists gives {count - 1:,} models, more than "
+            f"{_MAX_MODELS:,} to fit; use models='stepwise' (a search over graphical models), "
+            "or mse.bma, which averages all 18,154 decomposable models of 6 lists in closed form"
+        )
+    graphs = all_graphs(k) if space == "graphical" else decomposable_graphs(k)
+    return [_closure(g.cliques) for g in graphs if all(len(c) < k for c in g.cliques)]
+
+
+def _stepwise(fit, k: int, criterion: str) -> list[dict[str, Any]]:
+    """Greedy search over graphical models: from independence, add or drop the one edge that
+    lowers the criterion most, until none does (Edwards and Havranek 1985). Returns the rows
+    of every model visited, each fitted once."""
+    from .graphs import graph_from_cliques
+
+    pairs = list(itertools.combinations(range(k), 2))
+    fitted: dict[frozenset, dict[str, Any]] = {}
+
+    def scores(candidates: list[frozenset]) -> list[float]:
+        new, terms = [], []
+        for edges in dict.fromkeys(candidates):
+            if edges in fitted:
+                continue
+            graph = graph_from_cliques([tuple(e) for e in edges] + [(i,) for i in range(k)], k)
+            if all(len(c) < k for c in graph.cliques):  # the saturated model: unidentified
+                new.append(edges)
+                terms.append(_closure(graph.cliques))
+        for edges, row in zip(new, fit(terms), strict=True):  # one batch per step
+            fitted[edges] = row
+        out = []
+        for edges in candidates:
+            row = fitted.get(edges)
+            ok = row is not None and row["status"] != "no estimate" and np.isfinite(row[criterion])
+            out.append(row[criterion] if ok else math.inf)
+        return out
+
+    current: frozenset = frozenset()
+    best = scores([current])[0]
+    while True:
+        moves = [current ^ {p} for p in pairs]
+        values = scores(moves)
+        j = int(np.argmin(values))
+        if not values[j] < best - 1e-9:
+            break
+        current, best = moves[j], values[j]
+    for row in fitted.values():
+        row["note"] = (row["note"] + "; " if row["note"] else "") + "stepwise"
+    return list(fitted.values())
 
 
 def _parse_model(spec: Any, k: int) -> frozenset[Term]:
@@ -135,118 +195,19 @@ def _design(patterns: np.ndarray, terms: Sequence[Term]) -> np.ndarray:
     return np.column_stack(cols)
 
 
-def _fit_full_table(X, Y, beta, max_iter=200):
-    """Poisson ML fits of one design to many complete tables (rows of Y) by Newton's method.
-
-    The log-likelihood is concave, so Newton with step halving converges; a parameter whose
-    margin is zero drifts to -inf, which only makes its cells' fitted values vanish.
-    """
-    B = Y.shape[0]
-    beta = np.repeat(beta[None, :], B, axis=0)
-    p = X.shape[1]
-
-    def loglik(b, rows=slice(None)):
-        eta = b @ X.T
-        # a trial step that overshoots gives exp overflow -> -inf log-likelihood, which the
-        # step halving below rejects; the warning would only be noise
-        with np.errstate(over="ignore"):
-            return (Y[rows] * eta - np.exp(eta)).sum(axis=1)
-
-    ll = loglik(beta)
-    eye = np.eye(p) * 1e-10
-    for _ in range(max_iter):
-        mu = np.exp(beta @ X.T)
-        grad = (Y - mu) @ X
-        hess = (X.T[None, :, :] * mu[:, None, :]) @ X + eye
-        step = np.linalg.solve(hess, grad[..., None])[..., 0]
-        new = beta + step
-        ll_new = loglik(new)
-        for _h in range(30):
-            worse = ll_new < ll - 1e-12 * np.abs(ll)
-            if not worse.any():
-                break
-            step[worse] /= 2
-            new[worse] = beta[worse] + step[worse]
-            ll_new[worse] = loglik(new[worse], worse)
-        done = np.abs(ll_new - ll) <= 1e-13 * np.maximum(np.abs(ll), 1.0)
-        beta, ll = new, ll_new
-        if done.all():
-            break
-    return np.exp(beta @ X.T)
+def _fit_models(model_terms, patterns, y, n, X_full_fn, criterion_n):
+    """Fit log-linear models, all in one batched Newton pass; return the per-model rows."""
+    preps = [_prepare_model(t, patterns, y) for t in model_terms]
+    todo = [p for p in preps if "X_fit" in p]
+    with np.errstate(all="ignore"):
+        fits = poisson_fits([(p["X_fit"], p["y_fit"]) for p in todo])
+    for p, fit in zip(todo, fits, strict=True):
+        _finish_model(p, fit, n, X_full_fn, criterion_n)
+    return [p["row"] for p in preps]
 
 
-def _profile_loglik(X, y_obs, n, beta, N):
-    """Multinomial profile log-likelihood of the total N (Cormack 1992), vectorised over N."""
-    N = np.atleast_1d(np.asarray(N, dtype=float))
-    Y = np.concatenate([(N - n)[:, None], np.repeat(y_obs[None, :], len(N), axis=0)], axis=1)
-    mu = _fit_full_table(X, Y, beta)
-    with np.errstate(divide="ignore"):
-        terms = np.where(Y > 0, Y * np.log(np.maximum(mu, 1e-300)), 0.0)
-    return special.gammaln(N + 1) - special.gammaln(N - n + 1) - N * np.log(N) + terms.sum(1)
-
-
-def _profile_interval(X, y_obs, n, beta, f0, se_log, confidence):
-    """Profile-likelihood interval for N: a vectorised grid search refined twice."""
-    q = stats.chi2.ppf(confidence, 1)
-    spread = min(max(se_log, 0.05), 3.0)
-    f0 = max(f0, 1e-3)
-
-    def grid(lo, hi, num=33):
-        return np.linspace(lo, hi, num)
-
-    # coarse grid in log(f0), wide enough to hold both ends in most cases
-    t = np.linspace(-8 * spread, 8 * spread, 65)
-    Ns = np.concatenate([[n], n + f0 * np.exp(t)])
-    ll = _profile_loglik(X, y_obs, n, beta, Ns)
-    grow = 0
-    while ll[-1] > ll.max() - q / 2 and grow < 6:  # the upper end lies beyond the grid
-        extra = n + (Ns[-1] - n) * np.exp(np.linspace(0, 2.0, 17)[1:])
-        Ns = np.concatenate([Ns, extra])
-        ll = np.concatenate([ll, _profile_loglik(X, y_obs, n, beta, extra)])
-        grow += 1
-    i = int(np.argmax(ll))
-    lo_i, hi_i = max(i - 1, 0), min(i + 1, len(Ns) - 1)
-    fine = grid(Ns[lo_i], Ns[hi_i], 65)
-    ll_fine = _profile_loglik(X, y_obs, n, beta, fine)
-    ll_max = max(ll.max(), ll_fine.max())
-    j = int(np.clip(np.argmax(ll_fine), 1, len(fine) - 2))
-    # the log-likelihood is flat at its maximum: finish with the vertex of a parabola
-    x0, x1, x2 = fine[j - 1 : j + 2]
-    y0, y1, y2 = ll_fine[j - 1 : j + 2]
-    denom = (x0 - x1) * (x0 - x2) * (x1 - x2)
-    a = (x2 * (y1 - y0) + x1 * (y0 - y2) + x0 * (y2 - y1)) / denom
-    b = (x2**2 * (y0 - y1) + x1**2 * (y2 - y0) + x0**2 * (y1 - y2)) / denom
-    if a < 0 and n <= -b / (2 * a):
-        ll_max = max(ll_max, float(_profile_loglik(X, y_obs, n, beta, -b / (2 * a))[0]))
-    target = ll_max - q / 2
-
-    def crossing(a, b):
-        # bracket [a, b] contains one crossing of target: refine twice, then interpolate
-        for _ in range(2):
-            xs = grid(a, b)
-            vals = _profile_loglik(X, y_obs, n, beta, xs) - target
-            sign = np.nonzero(np.diff(np.sign(vals)) != 0)[0]
-            if len(sign) == 0:
-                break
-            j = sign[0]
-            a, b = xs[j], xs[j + 1]
-            va, vb = vals[j], vals[j + 1]
-        return a + (b - a) * va / (va - vb)
-
-    below = ll - target
-    # lower end
-    left = np.nonzero(below[: i + 1] < 0)[0]
-    low = float(n) if len(left) == 0 else crossing(Ns[left[-1]], Ns[left[-1] + 1])
-    right = np.nonzero(below[i:] < 0)[0]
-    high = math.inf if len(right) == 0 else crossing(Ns[i + right[0] - 1], Ns[i + right[0]])
-    return low, high
-
-
-def _fit_model(terms, patterns, y, n, X_full_fn, confidence, criterion_n):
-    """Fit one log-linear model; return a dict row of the per-model table."""
-    import statsmodels.api as sm
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
-
+def _prepare_model(terms, patterns, y):
+    """Design and boundary handling of one model, before its fit."""
     k = patterns.shape[1]
     order_terms = sorted(terms, key=lambda t: (len(t), t))
     X = _design(patterns, order_terms)
@@ -286,21 +247,25 @@ def _fit_model(terms, patterns, y, n, X_full_fn, confidence, criterion_n):
             status="no estimate",
             note=(note + "; " if note else "") + "not identifiable",
         )
-        return row
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        try:
-            res = sm.GLM(y_fit, X_fit, family=sm.families.Poisson()).fit(maxiter=200, tol=1e-12)
-            beta = np.asarray(res.params)
-            cov00 = float(np.asarray(res.cov_params())[0, 0])
-            converged = bool(res.converged)
-            llf = float(res.llf)
-            deviance = float(res.deviance)
-        except (np.linalg.LinAlgError, ValueError, OverflowError) as exc:  # pragma: no cover
-            beta, converged, llf, deviance, cov00 = None, False, np.nan, np.nan, np.nan
-            note = f"fit failed: {exc}"
+        return {"row": row}
+    return {
+        "row": row,
+        "X_fit": X_fit,
+        "y_fit": y_fit,
+        "keep": keep,
+        "cols": cols,
+        "order_terms": order_terms,
+        "note": note,
+        "zero_margins": zero_margins,
+    }
+
+
+def _finish_model(prep, fit, n, X_full_fn, criterion_n):
+    """The row of one fitted model: criteria, estimate, status; its profile job."""
+    row, keep, cols, note = prep["row"], prep["keep"], prep["cols"], prep["note"]
+    y_fit, zero_margins = prep["y_fit"], prep["zero_margins"]
+    beta, cov00, converged = fit["beta"], fit["cov00"], fit["converged"]
+    llf, deviance = fit["llf"], fit["deviance"]
     missing = math.exp(beta[0]) if beta is not None and beta[0] < 700 else math.inf
     ok = (
         beta is not None
@@ -317,7 +282,19 @@ def _fit_model(terms, patterns, y, n, X_full_fn, confidence, criterion_n):
     row["gof_pvalue"] = float(stats.chi2.sf(deviance, df_resid)) if df_resid > 0 else np.nan
     row["aic"] = -2 * llf + 2 * p
     row["bic"] = -2 * llf + p * math.log(criterion_n)
+    if ok and missing < 1e-6 * max(n, 1.0):
+        # a zero cell forces the unobserved cell's estimate to 0 (e.g. [AB][AC][BC] with no
+        # one on all three lists): the MLE is on the boundary and has no usable interval
+        ok, zero_cell = False, True
+    else:
+        zero_cell = False
     if not ok:
+        if zero_cell:
+            why = "unobserved cell estimated at 0 (boundary: a zero cell forces it)"
+        elif beta is not None and not converged:
+            why = "did not converge"
+        else:
+            why = "unbounded estimate"
         row.update(
             missing=np.nan,
             estimate=np.nan,
@@ -325,26 +302,52 @@ def _fit_model(terms, patterns, y, n, X_full_fn, confidence, criterion_n):
             ci_low=np.nan,
             ci_high=np.nan,
             status="no estimate",
-            note=(note + "; " if note else "")
-            + ("did not converge" if beta is not None and not converged else "unbounded estimate"),
+            note=(note + "; " if note else "") + why,
         )
-        return row
+        return
     var = missing + missing**2 * cov00
     se = math.sqrt(var)
-    X_full = X_full_fn(order_terms)[np.concatenate([[True], keep])][:, cols]
-    low, high = _profile_interval(
-        X_full, y_fit, n, beta, missing, se / max(missing, 1e-12), confidence
-    )
+    X_full = X_full_fn(prep["order_terms"])[np.concatenate([[True], keep])][:, cols]
     row.update(
         missing=missing,
         estimate=n + missing,
         se=se,
-        ci_low=low,
-        ci_high=high,
+        ci_low=np.nan,
+        ci_high=np.nan,
         status="boundary" if zero_margins else "ok",
         note=note,
     )
-    return row
+    # the profile interval is computed later, for all models in one batch
+    row["_job"] = ProfileJob(
+        X_full, y_fit, np.asarray(beta, float), missing, se / max(missing, 1e-12)
+    )
+
+
+def _add_intervals(rows: list[dict[str, Any]], n: float, confidence: float) -> None:
+    """Profile-likelihood intervals of every model with an estimate, in one batch."""
+    todo = [r for r in rows if r.get("_job") is not None]
+    try:
+        with np.errstate(all="ignore"):
+            intervals = profile_intervals([r["_job"] for r in todo], n, confidence)
+    except (np.linalg.LinAlgError, FloatingPointError, ValueError, IndexError):
+        # one bad model must not cost the others their intervals: fall back to one at a time
+        intervals = []
+        for r in todo:
+            try:
+                with np.errstate(all="ignore"):
+                    intervals += profile_intervals([r["_job"]], n, confidence)
+            except (np.linalg.LinAlgError, FloatingPointError, ValueError, IndexError):
+                intervals.append((np.nan, np.nan))
+    for r, (low, high) in zip(todo, intervals, strict=True):
+        if np.isfinite(low) and (np.isfinite(high) or high == math.inf):
+            r.update(ci_low=low, ci_high=high)
+        else:
+            r["note"] = (
+                r["note"] + "; " if r["note"] else ""
+            ) + "no profile interval (boundary fit)"
+            r["status"] = "boundary"
+    for r in rows:
+        r.pop("_job", None)
 
 
 def loglinear(
@@ -366,11 +369,18 @@ def loglinear(
         :func:`capture_histories`. The lists are lettered A, B, C, ... in column order.
     max_order : int, optional
         Highest interaction order fitted; default 2 (pairwise dependence), at most
-        ``lists - 1`` (the highest-order interaction is not identifiable).
-    models : "all" or sequence of str
-        ``"all"`` fits every hierarchical model up to ``max_order``; or a list of models in
-        bracket notation, e.g. ``["[A][B][C]", "[AB][C]", "[AB][AC]"]`` (main effects are
-        always included; "independence" is accepted).
+        ``lists - 1`` (the highest-order interaction is not identifiable). Not with the graph
+        model spaces, whose interactions are the graphs' cliques.
+    models : {"all", "graphical", "decomposable", "stepwise"} or sequence of str
+        ``"all"`` fits every hierarchical model up to ``max_order``; ``"graphical"`` every
+        graphical model (the interactions are the cliques of a graph on the lists; 1,023 for
+        5 lists) and ``"decomposable"`` those with a chordal graph (821 for 5 lists), the
+        saturated model left out; ``"stepwise"`` a greedy search over graphical models from
+        independence, adding or dropping one edge at a time while the criterion falls (the
+        average is then over the models visited): the way to 6 lists, whose spaces are too
+        large to fit whole. Or a list of models in bracket notation, e.g. ``["[A][B][C]",
+        "[AB][C]", "[AB][AC]"]`` (main effects are always included; "independence" is
+        accepted).
     criterion : {"bic", "aic"}
         Information criterion for ranking and weighting the models.
     confidence : float
@@ -390,8 +400,10 @@ def loglinear(
     Raises
     ------
     InputError
-        Bad histories (see :func:`capture_histories`), fewer than three lists, a bad
-        ``max_order`` or model, an unknown criterion, or no model with an estimate.
+        Bad histories (see :func:`capture_histories`), fewer than three lists, a list that
+        records nobody, no record on two lists or more, a list that shares no record with
+        any other, a bad ``max_order`` or model, an unknown criterion, or no model with an
+        estimate.
 
     Notes
     -----
@@ -405,8 +417,11 @@ def loglinear(
     estimate; the average's variance is [Σ w √(var + (N̂ - N̄)²)]² (Buckland et al. 1997)
     and its interval is log-normal on N̄ - n (Chao 1987). A model with a zero margin for
     one of its interactions has that parameter at -inf: it is fitted, flagged "boundary" and
-    kept; a model whose unobserved cell has no finite estimate is flagged "no estimate" and
-    gets no weight.
+    kept; a model whose unobserved cell has no finite estimate, or whose unobserved cell a
+    zero cell forces to 0 (e.g. [AB][AC][BC] with nobody on all three lists), is flagged "no
+    estimate" and gets no weight; a model whose profile interval cannot be computed keeps its
+    estimate, is flagged "boundary" and has no interval. All models are fitted together by
+    batched Newton passes, and so are their profile intervals (see ``mse.profile``).
 
     References
     ----------
@@ -419,6 +434,8 @@ def loglinear(
     part of inference. Biometrics 53, 603-618.
     Chao, A., Tsay, P. K., Lin, S. H., Shau, W. Y. and Chao, D. Y. (2001). The applications of
     capture-recapture models to epidemiological data. Statistics in Medicine 20, 3123-3157.
+    Edwards, D. and Havranek, T. (1985). A fast procedure for model search in multidimensional
+    contingency tables. Biometrika 72, 339-351.
 
     Examples
     --------
@@ -441,17 +458,39 @@ def loglinear(
         )
     if k > _MAX_LISTS:
         raise InputError(f"histories: at most {_MAX_LISTS} lists are supported, got {k}")
+    isolated = check_lists(table)
+    if isolated:
+        raise InputError(
+            "histories: list(s) "
+            + ", ".join(repr(names[i]) for i in isolated)
+            + " share no record with any other list, so nothing estimates what they miss "
+            "(every log-linear estimate is unbounded); drop or merge the list(s)"
+        )
+    spaces = ("all", *GRAPH_SPACES)
+    if isinstance(models, str) and models not in spaces:
+        raise InputError(
+            f"models must be one of {', '.join(map(repr, spaces))} or a list of model strings, "
+            f"got {models!r}"
+        )
+    if isinstance(models, str) and models in GRAPH_SPACES:
+        if max_order is not None:
+            raise InputError(
+                f"max_order: models={models!r} takes its interactions from the graphs' cliques; "
+                "leave max_order out"
+            )
+        max_order = k - 1
     if max_order is None:
         max_order = 2
     if isinstance(max_order, bool) or not isinstance(max_order, (int, np.integer)):
         raise InputError(f"max_order must be an integer, got {max_order!r}")
     if not 1 <= max_order <= k - 1:
         raise InputError(f"max_order must be between 1 and {k - 1} for {k} lists, got {max_order}")
+    model_terms: list[frozenset[Term]] = []
     if isinstance(models, str) and models == "all":
         model_terms = _all_models(k, int(max_order))
-    elif isinstance(models, str):
-        raise InputError(f"models must be 'all' or a list of model strings, got {models!r}")
-    else:
+    elif isinstance(models, str) and models in ("graphical", "decomposable"):
+        model_terms = _graph_models(k, models)
+    elif not isinstance(models, str):
         model_terms = list(dict.fromkeys(_parse_model(m, k) for m in models))
         if not model_terms:
             raise InputError("models: no model given")
@@ -464,7 +503,13 @@ def loglinear(
     def full_design(terms):
         return _design(full_patterns, terms)
 
-    rows = [_fit_model(t, patterns, y, n, full_design, confidence, n) for t in model_terms]
+    if isinstance(models, str) and models == "stepwise":
+        rows = _stepwise(
+            lambda terms: _fit_models(terms, patterns, y, n, full_design, n), k, criterion
+        )
+    else:
+        rows = _fit_models(model_terms, patterns, y, n, full_design, n)
+    _add_intervals(rows, n, confidence)
     frame = pd.DataFrame(rows)
     usable = frame["status"] != "no estimate"
     if not usable.any():

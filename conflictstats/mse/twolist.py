@@ -4,7 +4,7 @@ from typing import Any
 
 import numpy as np
 
-from .._numeric import broadcast, check_le, z_quantile
+from .._numeric import broadcast, check_le, pandas_aligned, z_quantile
 from .._validation import (
     InputError,
     as_confidence,
@@ -60,6 +60,7 @@ def _wald_interval(observed, est, var, confidence):
     return np.maximum(est - z * se, observed), est + z * se
 
 
+@pandas_aligned("n1", "n2", "m")
 def two_list(
     n1: Any,
     n2: Any,

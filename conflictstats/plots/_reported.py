@@ -1,4 +1,5 @@
-"""Plots for reported figures: each figure's interval, grouped by subject."""
+"""Plots for reported figures: each figure's interval, grouped by subject; a propagated
+quantity under several readings of its figures."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 
-from ._base import style_context
+from ._base import get_ax, interval_label, style_context
 
-__all__ = ["reported_ranges"]
+__all__ = ["reported_ranges", "rule_sensitivity"]
 
 
 def _rows(figures: Any, group: str | None, label: str | None) -> list[tuple[str, str, Any]]:
@@ -266,3 +267,51 @@ def _panel(ax: Any, rows: list, name: str, log: bool | None, color: Any, style: 
     ax.set_xlabel(f"{name} ({'log' if use_log else 'linear'} scale)")
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", which="major", alpha=0.3)
+
+
+def rule_sensitivity(result: Any, ax: Any = None, **style: Any) -> Any:
+    """A propagated quantity under each rule set: one interval per reading, median marked.
+
+    Parameters
+    ----------
+    result : RuleSensitivity
+        From :func:`conflictstats.propagate.sensitivity`.
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new styled figure when None.
+    **style
+        Passed to ``Axes.errorbar``.
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> from conflictstats.reported import parse_figure
+    >>> from conflictstats.propagate import sensitivity
+    >>> from conflictstats.plots import rule_sensitivity
+    >>> s = sensitivity(lambda x: x, rng=1, n=2000, x=parse_figure("about 100"), quantity="x")
+    >>> [t.get_text() for t in rule_sensitivity(s).get_yticklabels()]
+    ['default', 'narrow', 'wide']
+    """
+    if getattr(result, "rule_set", None) is None:
+        raise ValueError(
+            f"rule_sensitivity() needs a sensitivity() result, got {type(result).__name__}"
+        )
+    import numpy as np
+
+    names = [str(r) for r in result.rule_set]
+    est = np.asarray(result.estimate, float)
+    lo, hi = np.asarray(result.ci_low, float), np.asarray(result.ci_high, float)
+    y = np.arange(len(names))[::-1]
+    ax = get_ax(ax, figsize=(6.4, 0.45 * len(names) + 1.4))
+    with style_context():
+        kw = {"fmt": "o", "capsize": 4, "color": "C0", **style}
+        ax.errorbar(est, y, xerr=[est - lo, hi - est], **kw)
+        ax.set_yticks(y, names)
+        ax.set_ylim(-0.6, len(names) - 0.4)
+        ax.set_xlabel(
+            f"{result.quantity}: median and {interval_label(result.confidence, 'percentile interval')}"
+        )
+        ax.set_ylabel("rule set")
+    return ax

@@ -28,13 +28,17 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from .._numeric import (
+    align,
     binom_twosided_pvalue,
     broadcast,
     check_le,
+    label,
     normal_pvalue,
+    pandas_aligned,
     z_quantile,
 )
 from .._validation import (
@@ -182,6 +186,7 @@ class HomogeneityTest(HypothesisTest):
 # ---------------------------------------------------------------------------------------------
 # one proportion
 # ---------------------------------------------------------------------------------------------
+@pandas_aligned("successes", "trials")
 def proportion_ci(
     successes: Any,
     trials: Any,
@@ -268,6 +273,7 @@ def proportion_ci(
 # ---------------------------------------------------------------------------------------------
 # ratio of two counts
 # ---------------------------------------------------------------------------------------------
+@pandas_aligned("count1", "count2", "null")
 def count_ratio(
     count1: Any,
     count2: Any,
@@ -291,7 +297,9 @@ def count_ratio(
         "exact": Clopper–Pearson interval and the exact binomial test (as R's ``binom.test``);
         "mid-p": mid-p interval and doubled one-sided mid-p value; "wilson": score interval
         and score test (as R's ``prop.test(correct=FALSE)``); "wald-log": log R ± z√(1/a+1/b)
-        with a Wald test (0.5 is added to both counts when either is zero).
+        with a Wald test (0.5 is added to both counts when either is zero, and the interval
+        is then extended to the estimate: lower end 0 when count1 = 0, upper end ``inf`` when
+        count2 = 0).
     null : float or array_like
         Ratio under the null hypothesis, default 1 (equal rates).
     confidence : float
@@ -350,6 +358,9 @@ def count_ratio(
         se = np.sqrt(1 / aa + 1 / bb)
         log_r = np.log(aa / bb)
         lo, hi = np.exp(log_r - z * se), np.exp(log_r + z * se)
+        # the corrected counts only stand in for the missing log: the interval still runs
+        # to the estimate itself (0 or inf), which the corrected one would leave outside it
+        lo, hi = np.where(a == 0, 0.0, lo), np.where(b == 0, np.inf, hi)
         pvalue = normal_pvalue((log_r - np.log(r0)) / se)
     else:
         pmeth = {"exact": "clopper-pearson", "mid-p": "mid-p", "wilson": "wilson"}[method]
@@ -383,6 +394,7 @@ def count_ratio(
 # ---------------------------------------------------------------------------------------------
 # two proportions
 # ---------------------------------------------------------------------------------------------
+@pandas_aligned("x1", "n1", "x2", "n2", "null")
 def compare_proportions(
     x1: Any,
     n1: Any,
@@ -568,6 +580,14 @@ def multinomial_ci(
     """
     method = check_method(method, MULTINOMIAL_METHODS)
     confidence = as_confidence(confidence)
+    labels = None
+    if isinstance(counts, (pd.Series, pd.DataFrame)):  # pandas in, pandas out
+        labels = counts.index
+        if categories is None:
+            categories = counts.index if counts.ndim == 1 else counts.columns
+        if counts.ndim == 2 and reports is None:
+            reports = counts.index
+        counts = align(counts=counts)[1]["counts"]
     x = as_counts(counts, "counts")
     if x.ndim == 0 or x.shape[-1] < 2:
         raise InputError(f"counts must have at least 2 parts on its last axis, got shape {x.shape}")
@@ -595,7 +615,7 @@ def multinomial_ci(
         alpha = 1 - confidence
         lo = stats.beta.ppf(alpha / 2, post, total - post)
         hi = stats.beta.ppf(1 - alpha / 2, post, total - post)
-        return DirichletEstimate(
+        out = DirichletEstimate(
             estimate=post / total,
             ci_low=lo,
             ci_high=hi,
@@ -606,13 +626,14 @@ def multinomial_ci(
             prior=a0,
             **common,
         )
+        return label(out, labels)
     fun = {
         "sison-glaz": _m_sison_glaz,
         "goodman": _m_goodman,
         "quesenberry-hurst": _m_quesenberry_hurst,
     }[method]
     lo, hi = fun(x, n, confidence)
-    return MultinomialEstimate(
+    out = MultinomialEstimate(
         estimate=x / n[..., None],
         ci_low=lo,
         ci_high=hi,
@@ -621,6 +642,7 @@ def multinomial_ci(
         counts=x,
         **common,
     )
+    return label(out, labels)
 
 
 # ---------------------------------------------------------------------------------------------

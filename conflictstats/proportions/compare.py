@@ -276,19 +276,24 @@ def _r_mn(x1, n1, x2, n2, z, conf, null):
 
 
 def _r_katz(x1, n1, x2, n2, z, conf, null):
-    """Katz et al. (1978, Biometrics 34:469) log interval; 0.5 added to each cell of a table
-    with a zero cell."""
+    """Katz et al. (1978, Biometrics 34:469) log interval, ``SE = sqrt(1/x1 - 1/n1 + 1/x2 -
+    1/n2)``: finite whenever both case counts are positive (a zero non-case cell does not
+    matter), as R's ``epitools::riskratio.wald``. Only where a case count is 0 is 0.5 added
+    to each cell of that table (Haldane 1956) for the interval and the test; the estimate
+    stays the observed ratio (0 or infinite there), and the interval's end on that side is
+    0 or infinite."""
     if ((x1 == 0) & (x2 == 0)).any():
         raise InputError("x1 and x2 are both 0: the ratio of two zero proportions is undefined")
-    a, m1, b, m2 = _haldane(x1, n1, x2, n2)
+    zero = (x1 == 0) | (x2 == 0)
+    h = 0.5 * zero
+    a, m1, b, m2 = x1 + h, n1 + 2 * h, x2 + h, n2 + 2 * h
     log_r = np.log((a / m1) / (b / m2))
     se = np.sqrt(1 / a - 1 / m1 + 1 / b - 1 / m2)
-    return (
-        np.exp(log_r),
-        np.exp(log_r - z * se),
-        np.exp(log_r + z * se),
-        normal_pvalue((log_r - np.log(null)) / se),
-    )
+    with np.errstate(divide="ignore"):
+        est = np.where(x2 == 0, np.inf, (x1 / n1) / np.where(x2 == 0, 1.0, x2 / n2))
+    low = np.where(x1 == 0, 0.0, np.exp(log_r - z * se))
+    high = np.where(x2 == 0, np.inf, np.exp(log_r + z * se))
+    return est, low, high, normal_pvalue((log_r - np.log(null)) / se)
 
 
 def _o_woolf(x1, n1, x2, n2, z, conf, null):

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 from scipy import stats
 
-from .._numeric import broadcast
+from .._numeric import broadcast, pandas_aligned
 from .._validation import InputError, as_confidence, as_counts, as_finite, check_method
 from ..results import Estimate, result
 
@@ -60,6 +60,7 @@ def _share_bounds(share: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return val, lo, hi
 
 
+@pandas_aligned("share", "total")
 def subgroup_count(
     share: Any,
     total: Any,

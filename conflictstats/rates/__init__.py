@@ -28,8 +28,18 @@ import warnings
 from typing import Any, ClassVar
 
 import numpy as np
+from scipy import special
 
-from .._numeric import ALTERNATIVES, broadcast, normal_pvalue, t_pvalue, t_quantile, z_quantile
+from .._numeric import (
+    ALTERNATIVES,
+    broadcast,
+    check_same_index,
+    normal_pvalue,
+    pandas_aligned,
+    t_pvalue,
+    t_quantile,
+    z_quantile,
+)
 from .._validation import (
     InputError,
     as_confidence,
@@ -44,6 +54,7 @@ from ..results import Estimate, aux_field, result
 from .maximum import MaximumEstimate, maximum_cdf, mean_from_maximum
 from .onesample import _RATE_DISPATCH
 from .power import periods_needed, power_compare_rates
+from .profile import profile_ratio
 from .twosample import _DIFF_DISPATCH, _RATIO_DISPATCH, _ratio_score, _ratio_wald
 
 __all__ = [
@@ -100,6 +111,8 @@ class RateComparison(Estimate):
     (``compare``: ``"ratio"`` or ``"difference"``), the test's ``alternative`` and ``null``
     value, and, for comparisons that allow overdispersion, the ``dispersion`` used or
     estimated (variance / mean of a count; 1 for Poisson) and the negative binomial ``theta``.
+    Model-based comparisons (:func:`compare_series`) also carry, out of the table, the
+    fit's ``deviance`` and ``loglik`` (NaN for quasi-Poisson) and ``theta_se``.
     """
 
     count1: Any = None
@@ -109,6 +122,9 @@ class RateComparison(Estimate):
     compare: str = "ratio"
     dispersion: Any = None
     theta: Any = None
+    theta_se: Any = aux_field()
+    deviance: Any = aux_field()
+    loglik: Any = aux_field()
 
     column_order: ClassVar[tuple[str, ...]] = (
         *Estimate.column_order,
@@ -167,6 +183,7 @@ def _broadcast_pair(count1, exposure1, count2, exposure2):
 # ---------------------------------------------------------------------------------------
 # one-sample intervals
 # ---------------------------------------------------------------------------------------
+@pandas_aligned("count", "exposure")
 def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEstimate:
     """Confidence interval for a Poisson rate: ``count`` events over ``exposure``.
 
@@ -243,6 +260,7 @@ def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEsti
 # ---------------------------------------------------------------------------------------
 # two-sample comparisons
 # ---------------------------------------------------------------------------------------
+@pandas_aligned("count1", "exposure1", "count2", "exposure2", "null")
 def compare_rates(
     count1,
     exposure1,
@@ -250,7 +268,7 @@ def compare_rates(
     exposure2,
     *,
     compare="ratio",
-    method="exact-cond",
+    method=None,
     alternative="two-sided",
     null=None,
     confidence=0.95,
@@ -264,8 +282,9 @@ def compare_rates(
         all four broadcast together.
     compare : {"ratio", "difference"}
         ``rate1 / rate2`` or ``rate1 - rate2``.
-    method : str
-        For ``"ratio"``: ``"exact-cond"`` (default; conditional binomial test with the
+    method : str, optional
+        The default follows ``compare``: ``"exact-cond"`` for a ratio, ``"score"`` for a
+        difference. For ``"ratio"``: ``"exact-cond"`` (conditional binomial test with the
         Clopper-Pearson interval, identical to R's ``poisson.test(c(x1, x2), c(t1, t2))``),
         ``"mid-p"`` (its mid-p version), ``"score"`` (score test and Wilson-type interval),
         ``"wald"`` (log scale; both counts must be positive), ``"etest"``
@@ -330,6 +349,8 @@ def compare_rates(
     """
     compare = check_choice(compare, ("ratio", "difference"), "compare")
     allowed = RATIO_METHODS if compare == "ratio" else DIFFERENCE_METHODS
+    if method is None:
+        method = "exact-cond" if compare == "ratio" else "score"
     method = check_method(method, allowed)
     alternative = check_choice(alternative, ALTERNATIVES, "alternative")
     conf = as_confidence(confidence)
@@ -402,6 +423,7 @@ def compare_series(
     exposure2=None,
     family=None,
     confidence=0.95,
+    interval="wald",
     model=None,
 ) -> RateComparison:
     """Compare two periods of monthly (or other per-period) counts, letting the data say how
@@ -424,6 +446,12 @@ def compare_series(
         word as ``fit_trend``'s ``family``.
     confidence : float, default 0.95
         Confidence level of the interval.
+    interval : {"wald", "profile"}, default "wald"
+        ``"wald"``: Wald interval on the log scale and Wald test (R's ``summary.glm``);
+        ``"profile"``: profile-likelihood interval (R's ``confint()`` on the glm, MASS's
+        profile method: NB2 ``theta`` held at its estimate, the quasi-Poisson deviance divided
+        by the dispersion, cut at the normal quantile) and the likelihood-ratio test of a
+        ratio of 1 (chi-square on 1 df, on the scaled deviance for quasi-Poisson).
     model : str, optional
         Deprecated name of ``family`` (a DeprecationWarning; give one of the two).
 
@@ -433,7 +461,10 @@ def compare_series(
         Scalar result: rate ratio, interval (Wald on the log scale; t quantile for
         quasi-Poisson), p-value (z test; t test for quasi-Poisson), the summed counts and
         exposures, ``dispersion`` (Pearson chi-square / residual df of the Poisson fit: the
-        data's variance-to-mean ratio, the same for every family) and ``theta`` (negbin only).
+        data's variance-to-mean ratio, the same for every family) and ``theta`` (negbin only);
+        out of the table ``deviance`` (the family's residual deviance; NB2 at the fitted
+        theta, as ``glm.nb``), ``loglik`` (NaN for quasi-Poisson) and ``theta_se`` (NB2:
+        ``glm.nb``'s ``SE.theta``, from the information in theta at the fitted means).
 
     Raises
     ------
@@ -476,7 +507,11 @@ def compare_series(
         family = "quasi-poisson"
     else:
         family = check_choice(family, SERIES_MODELS, "family")
+    interval = check_choice(interval, ("wald", "profile"), "interval")
     conf = as_confidence(confidence)
+    # each series with its own exposures, matched on the months' labels when both are pandas
+    check_same_index(counts1=counts1, exposure1=exposure1)
+    check_same_index(counts2=counts2, exposure2=exposure2)
     y1 = _series(counts1, "counts1")
     y2 = _series(counts2, "counts2")
     e1 = _series_exposure(exposure1, y1.size, "exposure1")
@@ -511,17 +546,44 @@ def compare_series(
     if not fit.converged:
         raise InputError(f"the {family} fit did not converge")
     b, se = fit.coef[1], fit.se[1]
-    if family == "quasi-poisson":
-        q, p = t_quantile(conf, df), float(t_pvalue(b / se, df))
+    theta_se = None
+    if theta is not None:
+        mu = fit.fitted
+        info = np.sum(
+            special.polygamma(1, theta)
+            - special.polygamma(1, theta + y)
+            - 1.0 / theta
+            + 2.0 / (mu + theta)
+            - (y + theta) / (mu + theta) ** 2
+        )
+        theta_se = float(1.0 / np.sqrt(info)) if info > 0 else float("nan")
+    if interval == "profile":
+        low, high, p = profile_ratio(
+            y,
+            X[:, 1],
+            offset,
+            b,
+            se,
+            family=family,
+            theta=theta,
+            dispersion=fit.dispersion,
+            confidence=conf,
+        )
+        method = f"{family}, profile likelihood"
     else:
-        q, p = z_quantile(conf), float(normal_pvalue(b / se))
+        if family == "quasi-poisson":
+            q, p = t_quantile(conf, df), float(t_pvalue(b / se, df))
+        else:
+            q, p = z_quantile(conf), float(normal_pvalue(b / se))
+        low, high = b - q * se, b + q * se
+        method = family
     return RateComparison(
         estimate=float(np.exp(b)),
-        ci_low=float(np.exp(b - q * se)),
-        ci_high=float(np.exp(b + q * se)),
+        ci_low=float(np.exp(low)),
+        ci_high=float(np.exp(high)),
         pvalue=float(p),
         confidence=conf,
-        method=family,
+        method=method,
         quantity="rate ratio",
         count1=float(y1.sum()),
         exposure1=float(e1.sum()),
@@ -532,6 +594,9 @@ def compare_series(
         null=1.0,
         dispersion=float(dispersion),
         theta=theta,
+        theta_se=theta_se,
+        deviance=float(fit.deviance),
+        loglik=float(fit.loglik),
     )
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from .._numeric import broadcast, solve
+from .._numeric import broadcast, pandas_aligned, solve
 from .._validation import InputError, as_confidence, as_counts, as_exposure, as_finite
 from ..results import Estimate, result
 
@@ -51,6 +51,7 @@ def _max_le(m, periods, mean, dispersion):
     return _cdf_one(m, mean, dispersion) ** periods
 
 
+@pandas_aligned("maximum", "periods", "mean", "dispersion")
 def maximum_cdf(maximum, periods, mean, *, dispersion=1.0) -> np.ndarray:
     """Probability that the largest of ``periods`` independent counts is at most ``maximum``.
 
@@ -99,9 +100,8 @@ def _check(maximum, periods, mean, dispersion):
     return broadcast(maximum=m, periods=n, mean=mu, dispersion=phi)
 
 
-def mean_from_maximum(
-    maximum, periods, *, dispersion=1.0, confidence=0.95
-) -> MaximumEstimate:
+@pandas_aligned("maximum", "periods", "dispersion")
+def mean_from_maximum(maximum, periods, *, dispersion=1.0, confidence=0.95) -> MaximumEstimate:
     """Mean count per period consistent with a reported busiest period.
 
     "Up to 75 attacks a month" over 11 months bounds the busiest month, not the mean. This

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
-from .._numeric import ALTERNATIVES, broadcast, solve, z_quantile
+from .._numeric import ALTERNATIVES, broadcast, pandas_aligned, solve, z_quantile
 from .._validation import InputError, as_confidence, as_exposure, as_finite, check_choice
 
 __all__ = ["power_compare_rates", "periods_needed"]
@@ -34,6 +34,7 @@ def _power(n, r1, rr, phi, conf, alternative):
     return special.ndtr((delta if alternative == "larger" else -delta) - z)
 
 
+@pandas_aligned("rate1", "ratio", "periods", "dispersion")
 def power_compare_rates(
     rate1, ratio, periods, *, dispersion=1.0, confidence=0.95, alternative="two-sided"
 ):
@@ -87,10 +88,12 @@ def power_compare_rates(
     """
     r1, rr, phi, conf, alternative = _power_args(rate1, ratio, dispersion, confidence, alternative)
     n = as_exposure(periods, "periods")
+    r1, rr, n, phi = broadcast(rate1=r1, ratio=rr, periods=n, dispersion=phi)
     out = _power(n, r1, rr, phi, conf, alternative)
     return out if np.ndim(out) else float(out)
 
 
+@pandas_aligned("rate1", "ratio", "dispersion")
 def periods_needed(
     rate1, ratio, *, power=0.8, dispersion=1.0, confidence=0.95, alternative="two-sided"
 ):

@@ -23,6 +23,7 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,7 @@ from .rules import (
     ReportedFigureError,
     Rule,
     apply_rule,
+    compile_rules,
     get_rules,
     rules_table,
 )
@@ -54,6 +56,9 @@ __all__ = [
     "rules_table",
     "ClaimPhrases",
     "split_claim",
+    "extract_figures",
+    "EXTRACT_COLUMNS",
+    "NONFIGURE_RULES",
 ]
 
 
@@ -77,7 +82,8 @@ class ReportedFigure:
     qualifier : str
         The row of the rule table that was applied ("exact", "about", "range", "dozens", …).
     rounding : float or None
-        Rounding unit used (from trailing zeros unless given).
+        Rounding unit used (the number's granularity unless given; see the Notes of
+        :func:`parse_figure`).
     unit, per : str or None
         What is counted or measured, and the time unit of a rate ("month" in "75 a month").
     source, date, quote : str or None
@@ -184,6 +190,31 @@ class ReportedFigure:
             return f"{self.text or self.format()}: fixed at {self.value:g}"
         text = f"{self.text or self.format()}: {model} on [{low:g}, {high:g}]"
         return text + (f", {capped}" if capped else "")
+
+    def with_rules(self, rules: Any) -> ReportedFigure:
+        """The same phrase read under another rule set (for sensitivity analyses).
+
+        The unit, rate, source, date and quote are kept; a rounding unit passed to
+        :func:`parse_figure` as ``rounding=`` is not (write it into the phrase as "(rounded
+        to N)" to keep it).
+
+        Examples
+        --------
+        >>> f = parse_figure("about 2,000 to 2,500", unit="fighters")
+        >>> f.interval(), f.with_rules("wide").interval()
+        ((1950.0, 2550.0), (1900.0, 2600.0))
+        """
+        if not self.text:
+            raise ReportedFigureError("a figure without its phrase (text) cannot be re-read")
+        return parse_figure(
+            self.text,
+            rules=rules,
+            unit=self.unit,
+            per=self.per,
+            source=self.source,
+            date=self.date,
+            quote=self.quote,
+        )
 
     # -- sampling -----------------------------------------------------------------------------
     def sample(
@@ -294,7 +325,9 @@ class ReportedFigure:
         if self.base is not None:
             parts.append(f"of {_write(self.base)}")
         if self.unit and self.unit != "share":
-            vague = self.stated is None and self.scale == 1 and q != "most"
+            vague = (
+                self.stated is None and self.scale == 1 and q not in ("most", "a few", "several")
+            )
             parts.append(f"of {self.unit}" if vague else self.unit)
         if self.per:
             parts.append(f"a {self.per}")
@@ -386,9 +419,9 @@ def parse_figure(
         The qualifier → interval table: the default (None), a named set (``"acled"``) or a
         mapping of rows laid over the default (see :func:`get_rules`).
     rounding : float, optional
-        Rounding unit; by default from the trailing zeros of the number as written ("about
-        7,000" has 1,000; "about 2.5" has 0.1; fractions such as "half" have 0.1; numbers
-        counted in dozens have 6, so "about a dozen" is [9, 15]).
+        Rounding unit; by default the granularity of the number as written (see Notes:
+        "about 7,000" has 1,000, "about 100" 25, "about 2.5" 0.1; fractions such as "half"
+        have 0.1, "all" 0.25; numbers counted in dozens have 6, so "about a dozen" is [9, 15]).
         A phrase may also end in "(rounded to N)".
 
     Returns
@@ -407,8 +440,27 @@ def parse_figure(
     ``b``. A share with a base ("about half of 308") is read as a share and then multiplied by
     the base, so its value and interval are counts; shares are clipped to [0, 1].
 
+    The granularity of a number (``u``) is the coarsest step of the 1-2-2.5-5 series (1, 2,
+    2.5 and 5 times a power of ten) that divides it and is at most a quarter of it, never
+    coarser than the unit of its last significant digit: 100 has 25, 30,000 has 5,000, 120
+    keeps 10 and 7,000 keeps 1,000 (:func:`conflictstats.reported.phrase.granularity`).
+    Round numbers are read on the coarsest scale they belong to (Krifka 2009) and the
+    favoured round numbers are those of the 1-2-5 and 1-2.5-5 series (Jansen and Pollmann
+    2001); the quarter bounds "about x" to ±12.5%.
+
+    Vague amounts without a documented reading ("a lot of", "many", "an unknown number")
+    and scientific notation ("10e5") are refused; "a"/"an" is one only before a unit of
+    time or distance or a number scale.
+
     References
     ----------
+    Jansen, C. J. M. and Pollmann, M. M. W. (2001). On round numbers: pragmatic aspects of
+    numerical expressions. Journal of Quantitative Linguistics 8(3), 187-201.
+
+    Krifka, M. (2009). Approximate interpretations of number words: a case for strategic
+    communication. In Hinrichs, E. and Nerbonne, J. (eds.), Theory and Evidence in
+    Semantics, CSLI Publications, 109-132.
+
     ACLED (2019). Armed Conflict Location & Event Data Project (ACLED) Codebook, section
     "Reported fatalities" (the ``"acled"`` rule set: vague plurals coded as fixed numbers).
 
@@ -423,13 +475,33 @@ def parse_figure(
     >>> parse_figure("dozens", rules="acled").interval()
     (12.0, 12.0)
     """
-    table = get_rules(rules)
-    rules_name = rules if isinstance(rules, str) else ("default" if rules is None else "custom")
+    if rounding is not None and (
+        isinstance(rounding, bool)
+        or not isinstance(rounding, (int, float, np.number))
+        or not math.isfinite(rounding)
+        or rounding <= 0
+    ):
+        raise InputError(f"rounding must be a positive number, got {rounding!r}")
+    if rules is None or isinstance(rules, str):
+        if not isinstance(text, str):
+            raise ReportedFigureError(f"text must be a string, got {text!r}")
+        fields = dict(_read_cached(text, rules, rounding))
+    else:
+        fields = _read(text, rules, rounding)
+    if unit is not None:
+        fields["unit"] = unit
+    if per is not None:
+        fields["per"] = per
+    fields["source"], fields["date"], fields["quote"] = source, date, quote
+    return _new_figure(fields)
+
+
+def _read(text: str, rules: Any, rounding: float | None) -> dict[str, Any]:
+    """The fields of a figure that come from the phrase and the rules (no metadata)."""
+    table, rules_name = compile_rules(rules)
     phrase = read_phrase(text)
     if rounding is None:
         rounding = phrase.rounding
-    elif not np.isfinite(rounding) or rounding <= 0:
-        raise InputError(f"rounding must be a positive number, got {rounding!r}")
     applied = apply_rule(phrase, table, rounding=rounding)
     base = phrase.base
     value, low, high, u = applied.value, applied.low, applied.high, applied.rounding
@@ -438,35 +510,46 @@ def parse_figure(
         u = None if u is None else u * base
     first, second = phrase.first, phrase.second
     share = first.share
-    out_unit = (
-        unit
-        if unit is not None
-        else (phrase.unit or ("share" if share and base is None else None))
-    )
-    return ReportedFigure(
-        value=float(value),
-        low=float(low),
-        high=float(high),
-        qualifier=phrase.key,
-        rounding=None if u is None else float(u),
-        unit=out_unit,
-        per=per if per is not None else phrase.per,
-        source=source,
-        date=date,
-        quote=quote,
-        text=phrase.text,
-        stated=None if first.vague else first.value,
-        stated_high=second.value if second is not None else None,
-        base=base,
-        closed=applied.rule.closed,
-        cap=applied.cap,
-        model=applied.rule.model,
-        rules=rules_name,
-        scale=first.value if first.vague else 1.0,
-        share=bool(share),
-        share_low=float(applied.low) if share else None,
-        share_high=float(applied.high) if share else None,
-    )
+    rule = applied.rule
+    return {
+        "value": float(value),
+        "low": float(low),
+        "high": float(high),
+        "qualifier": phrase.key,
+        "rounding": None if u is None else float(u),
+        "unit": phrase.unit or ("share" if share and base is None else None),
+        "per": phrase.per,
+        "source": None,
+        "date": None,
+        "quote": None,
+        "text": phrase.text,
+        "stated": None if first.vague else first.value,
+        "stated_high": second.value if second is not None else None,
+        "base": base,
+        "closed": rule.closed,
+        "cap": applied.cap,
+        "model": rule.model,
+        "rules": rules_name,
+        "scale": first.value if first.vague else 1.0,
+        "share": bool(share),
+        "share_low": float(applied.low) if share else None,
+        "share_high": float(applied.high) if share else None,
+    }
+
+
+#: Phrases repeat (a table of events says "dozens" a thousand times): the fields that come
+#: from the phrase and a named rule set are a pure function of them and are kept for reuse.
+#: ``benchmarks/bench_reported.py`` times parsing both with and without this cache.
+_read_cached = lru_cache(maxsize=16_384)(_read)
+
+
+def _new_figure(fields: dict[str, Any]) -> ReportedFigure:
+    """A ReportedFigure from a complete dict of its fields, without the frozen dataclass's
+    per-field ``object.__setattr__`` (ten times the cost of the rest of parsing); the
+    instance is the same as ``ReportedFigure(**fields)``."""
+    fig = object.__new__(ReportedFigure)
+    fig.__dict__.update(fields)
+    return fig
 
 
 # ---------------------------------------------------------------------------------------------
@@ -613,3 +696,6 @@ def split_claim(text: str) -> ClaimPhrases:
         connector=" ".join(m.group("connector").lower().split()),
         text=text,
     )
+
+
+from .extract import EXTRACT_COLUMNS, NONFIGURE_RULES, extract_figures  # noqa: E402

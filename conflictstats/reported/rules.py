@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .._validation import InputError, check_choice
 
@@ -44,7 +44,8 @@ class Rule:
     ``value``, ``low``, ``high`` and ``cap`` are small arithmetic expressions in the symbols
     ``x`` (the number as written; for vague words the scale, 1 or 1,000 in "tens of
     thousands"), ``u`` (the rounding unit), ``a`` and ``b`` (the ends of a written range) and
-    ``inf``, combined with ``+``, ``-``, ``*`` and ``/`` (no parentheses), e.g. ``"x - u/2"``.
+    ``inf``, combined with ``+``, ``-``, ``*``, ``/``, parentheses and ``min(.., ..)`` /
+    ``max(.., ..)``, e.g. ``"x - u/2"`` or ``"max(10, 3*x)"``.
 
     Parameters
     ----------
@@ -82,8 +83,12 @@ DEFAULT_RULES: dict[str, Rule] = {
     "about": _rule(
         "x", "x - u/2", "x + u/2", model="triangular", note="rounding interval of the stated number"
     ),
-    "nearly": _rule("x", "x - u", "x", "left", note="below the stated number, within one unit"),
-    "just over": _rule("x", "x", "x + u", "right", note="above the stated number, within one unit"),
+    "nearly": _rule(
+        "x", "x - u/2", "x", "left", note="below the stated number, within half a rounding unit"
+    ),
+    "just over": _rule(
+        "x", "x", "x + u/2", "right", note="above the stated number, within half a rounding unit"
+    ),
     "at least": _rule("x", "x", "inf", "left", cap="2*x", note="open above: cap defaults to 2x"),
     "more than": _rule("x", "x", "inf", "neither", cap="2*x", note="open above: cap 2x"),
     "up to": _rule("x", "0", "x", note="a maximum, not a mean: bounds the busiest period"),
@@ -107,12 +112,43 @@ DEFAULT_RULES: dict[str, Rule] = {
 
 _ACLED_NOTE = "ACLED codebook, reported fatalities: vague words coded as this lower bound"
 
-#: Named rule sets: ``"default"`` and ``"acled"``.
+_NARROW_NOTE = "narrow reading: half the default's spread (sensitivity analysis)"
+_WIDE_NOTE = "wide reading: twice the default's spread (sensitivity analysis)"
+
+#: Named rule sets: ``"default"``, ``"narrow"``, ``"wide"`` and ``"acled"``. ``"narrow"`` and
+#: ``"wide"`` halve and double the spread of every qualifier the rounding unit or a cap sets
+#: (vague words and shares as in the default), for sensitivity analyses
+#: (:func:`conflictstats.propagate.sensitivity`).
 RULE_SETS: dict[str, dict[str, Rule]] = {
     "default": DEFAULT_RULES,
+    "narrow": {
+        **DEFAULT_RULES,
+        "about": _rule("x", "x - u/4", "x + u/4", model="triangular", note=_NARROW_NOTE),
+        "nearly": _rule("x", "x - u/4", "x", "left", note=_NARROW_NOTE),
+        "just over": _rule("x", "x", "x + u/4", "right", note=_NARROW_NOTE),
+        "at least": _rule("x", "x", "inf", "left", cap="1.5*x", note=_NARROW_NOTE),
+        "more than": _rule("x", "x", "inf", "neither", cap="1.5*x", note=_NARROW_NOTE),
+        "up to": _rule("x", "x/2", "x", note=_NARROW_NOTE + ": the maximum is near the typical"),
+        "fewer than": _rule("x", "x/2", "x", "left", note=_NARROW_NOTE),
+        "about range": _rule("a/2 + b/2", "a - u/4", "b + u/4", note=_NARROW_NOTE),
+    },
+    "wide": {
+        **DEFAULT_RULES,
+        "about": _rule("x", "x - u", "x + u", model="triangular", note=_WIDE_NOTE),
+        "nearly": _rule("x", "x - u", "x", "left", note=_WIDE_NOTE),
+        "just over": _rule("x", "x", "x + u", "right", note=_WIDE_NOTE),
+        "at least": _rule("x", "x", "inf", "left", cap="3*x", note=_WIDE_NOTE),
+        "more than": _rule("x", "x", "inf", "neither", cap="3*x", note=_WIDE_NOTE),
+        "about range": _rule("a/2 + b/2", "a - u", "b + u", note=_WIDE_NOTE),
+    },
     "acled": {
         **DEFAULT_RULES,
-        "several": _rule("10*x", "10*x", "10*x", note=_ACLED_NOTE),
+        "several": _rule(
+            "max(10, 3*x)",
+            "max(10, 3*x)",
+            "max(10, 3*x)",
+            note=_ACLED_NOTE + "; 'several hundred' as the default's lower end, 3x",
+        ),
         "tens": _rule("10*x", "10*x", "10*x", note=_ACLED_NOTE),
         "dozens": _rule("12*x", "12*x", "12*x", note=_ACLED_NOTE),
         "hundreds": _rule("100*x", "100*x", "100*x", note=_ACLED_NOTE),
@@ -164,7 +200,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 _VAGUE_PHRASES = {
-    "a few": "a few, a few hundred (x = 100)",
+    "a few": "a few, a handful, a few hundred (x = 100)",
     "several": "several, several thousand (x = 1,000)",
     "tens": "tens, tens of thousands (x = 1,000)",
     "dozens": "dozens, dozens of fighters",
@@ -205,13 +241,28 @@ def get_rules(rules: Any = None) -> dict[str, Rule]:
         for part in ("value", "low", "high", "cap"):
             expr = getattr(rule, part)
             if expr is not None:
-                _evaluate(expr, {"x": 1.0, "u": 1.0, "a": 1.0, "b": 1.0}, f"rules[{key!r}].{part}")
+                _compile(expr, f"rules[{key!r}].{part}")
         table[key] = rule
     return table
 
 
+_GRANULARITY = (
+    "u = granularity of x: trailing zeros, but at most x/4 on the 1-2-2.5-5 series "
+    "(100 -> 25, 30,000 -> 5,000, 7,000 -> 1,000); 6 for dozens; 0.1 for fractions"
+)
+
+
+def _granularity_of(key: str, rule: Rule) -> str:
+    if "u" not in re.findall(r"[A-Za-z_]\w*", f"{rule.value} {rule.low} {rule.high}"):
+        return ""
+    if key == "about range":
+        return "u = the finer granularity of a and b"
+    return _GRANULARITY
+
+
 def rules_table(rules: Any = None) -> list[dict[str, str]]:
-    """The rule table as rows (qualifier, phrases, value, interval, cap, model, note).
+    """The rule table as rows (qualifier, phrases, value, interval, granularity, cap, model,
+    note).
 
     Examples
     --------
@@ -229,6 +280,7 @@ def rules_table(rules: Any = None) -> list[dict[str, str]]:
                 "phrases": _phrases_of(key),
                 "value": rule.value,
                 "interval": f"{left}{rule.low}, {rule.high}{right}",
+                "granularity": _granularity_of(key, rule),
                 "cap": rule.cap or "",
                 "model": rule.model,
                 "note": rule.note,
@@ -245,41 +297,160 @@ def _phrases_of(key: str) -> str:
     return _VAGUE_PHRASES.get(key, key)
 
 
-_TOKEN = re.compile(r"\s*([+-])?\s*([^+\-\s]+)")
+# ---------------------------------------------------------------------------------------------
+# Rule expressions: parsed once into small closures of (x, u, a, b)
+# ---------------------------------------------------------------------------------------------
+_EXPR_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z_]\w*)|(\S))")
+_SYMBOLS: dict[str, Callable[..., float]] = {
+    "x": lambda x, u, a, b: x,
+    "u": lambda x, u, a, b: u,
+    "a": lambda x, u, a, b: a,
+    "b": lambda x, u, a, b: b,
+}
+
+
+def _const(c: float) -> Callable[..., float]:
+    return lambda x, u, a, b: c
+
+
+def _binary(op: str, f: Callable[..., float], g: Callable[..., float]) -> Callable[..., float]:
+    if op == "+":
+        return lambda x, u, a, b: f(x, u, a, b) + g(x, u, a, b)
+    if op == "-":
+        return lambda x, u, a, b: f(x, u, a, b) - g(x, u, a, b)
+    if op == "*":
+        return lambda x, u, a, b: f(x, u, a, b) * g(x, u, a, b)
+    if op == "/":
+        return lambda x, u, a, b: f(x, u, a, b) / g(x, u, a, b)
+    if op == "min":
+        return lambda x, u, a, b: min(f(x, u, a, b), g(x, u, a, b))
+    return lambda x, u, a, b: max(f(x, u, a, b), g(x, u, a, b))
+
+
+class _ExprParser:
+    """Recursive descent over ``sum := [+-] term {(+|-) term}``, ``term := factor {(*|/)
+    factor}``, ``factor := number | x | u | a | b | inf | min(sum, sum) | max(sum, sum) |
+    (sum)``."""
+
+    def __init__(self, expr: str, name: str) -> None:
+        self.expr, self.name = expr, name
+        self.tokens = []
+        pos = 0
+        while pos < len(expr):
+            m = _EXPR_TOKEN.match(expr, pos)
+            if not m:
+                break  # trailing white space
+            self.tokens.append(m.group(1) or m.group(2) or m.group(3))
+            pos = m.end()
+        self.i = 0
+
+    def error(self) -> InputError:
+        return InputError(f"{self.name}: cannot read rule expression {self.expr!r}")
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> str:
+        tok = self.peek()
+        if tok is None:
+            raise self.error()
+        self.i += 1
+        return tok
+
+    def parse(self) -> Callable[..., float]:
+        f = self.sum()
+        if self.peek() is not None:
+            raise self.error()
+        return f
+
+    def sum(self) -> Callable[..., float]:
+        sign = self.take() if self.peek() in ("+", "-") else "+"
+        f = self.term()
+        if sign == "-":
+            f = _binary("-", _const(0.0), f)
+        while self.peek() in ("+", "-"):
+            op = self.take()
+            f = _binary(op, f, self.term())
+        return f
+
+    def term(self) -> Callable[..., float]:
+        f = self.factor()
+        while self.peek() in ("*", "/"):
+            op = self.take()
+            f = _binary(op, f, self.factor())
+        return f
+
+    def factor(self) -> Callable[..., float]:
+        tok = self.take()
+        if tok[0].isdigit() or tok[0] == ".":
+            return _const(float(tok))
+        if tok in _SYMBOLS:
+            return _SYMBOLS[tok]
+        if tok == "inf":
+            return _const(math.inf)
+        if tok in ("min", "max"):
+            if self.take() != "(":
+                raise self.error()
+            f = self.sum()
+            if self.take() != ",":
+                raise self.error()
+            g = self.sum()
+            if self.take() != ")":
+                raise self.error()
+            return _binary(tok, f, g)
+        if tok == "(":
+            f = self.sum()
+            if self.take() != ")":
+                raise self.error()
+            return f
+        if tok[0].isalpha() or tok[0] == "_":
+            raise InputError(
+                f"{self.name}: unknown symbol {tok!r} in {self.expr!r}; use x, u, a, b, inf, "
+                "min(.., ..), max(.., ..)"
+            )
+        raise self.error()
+
+
+def _compile(expr: str, name: str = "rule") -> Callable[..., float]:
+    """Parse a rule expression into a function of ``(x, u, a, b)``."""
+    return _ExprParser(expr, name).parse()
 
 
 def _evaluate(expr: str, env: Mapping[str, float], name: str = "rule") -> float:
-    """Evaluate a rule expression: sums of products/quotients of numbers and symbols."""
-    env = {**env, "inf": math.inf}
-    total, pos, first = 0.0, 0, True
-    expr = expr.strip()
-    while pos < len(expr):
-        m = _TOKEN.match(expr, pos)
-        if not m or (m.group(1) is None and not first):
-            raise InputError(f"{name}: cannot read rule expression {expr!r}")
-        sign = -1.0 if m.group(1) == "-" else 1.0
-        term = None
-        for i, factor in enumerate(re.split(r"([*/])", m.group(2))):
-            if i % 2:
-                op = factor
-                continue
-            if factor in env:
-                v = env[factor]
-            else:
-                try:
-                    v = float(factor)
-                except ValueError:
-                    raise InputError(
-                        f"{name}: unknown symbol {factor!r} in {expr!r}; use x, u, a, b, inf"
-                    ) from None
-            term = v if term is None else (term * v if op == "*" else term / v)
-        total += sign * term
-        pos, first = m.end(), False
-    return total
+    """Evaluate a rule expression in the symbols of ``env`` (x, u, a, b)."""
+    f = _compile(expr, name)
+    return f(env.get("x", 0.0), env.get("u", 0.0), env.get("a", 0.0), env.get("b", 0.0))
 
 
-@dataclass(frozen=True)
-class AppliedRule:
+class CompiledRule:
+    """A rule with its expressions parsed: what :func:`apply_rule` evaluates."""
+
+    __slots__ = ("rule", "value", "low", "high", "cap", "uses_u")
+
+    def __init__(self, rule: Rule, name: str = "rule") -> None:
+        self.rule = rule
+        self.value = _compile(rule.value, f"{name}.value")
+        self.low = _compile(rule.low, f"{name}.low")
+        self.high = _compile(rule.high, f"{name}.high")
+        self.cap = _compile(rule.cap, f"{name}.cap") if rule.cap else None
+        self.uses_u = "u" in re.findall(
+            r"[A-Za-z_]\w*", rule.low + " " + rule.high + " " + rule.value
+        )
+
+
+def compile_rules(rules: Any = None) -> tuple[dict[str, CompiledRule], str]:
+    """The compiled rule table for ``rules=`` and its name ("default", a set name or
+    "custom"); the named sets are compiled once."""
+    if rules is None:
+        return _COMPILED["default"], "default"
+    if isinstance(rules, str):
+        check_choice(rules, RULE_SETS, "rules")
+        return _COMPILED[rules], rules
+    table = get_rules(rules)
+    return {k: CompiledRule(r, f"rules[{k!r}]") for k, r in table.items()}, "custom"
+
+
+class AppliedRule(NamedTuple):
     """A rule applied to a phrase: value and interval on the phrase's own scale (a share
     before its base multiplies it in), the cap, the rounding unit if the rule used one."""
 
@@ -291,8 +462,10 @@ class AppliedRule:
     rule: Rule
 
 
-def apply_rule(phrase: Any, table: Any, *, rounding: float | None = None) -> AppliedRule:
-    """Evaluate the rule table's row ``phrase.key`` on the numbers of a read phrase.
+def apply_rule(
+    phrase: Any, table: Mapping[str, CompiledRule], *, rounding: float | None = None
+) -> AppliedRule:
+    """Evaluate the compiled rule table's row ``phrase.key`` on the numbers of a read phrase.
 
     ``x`` is the first number, ``a`` and ``b`` the ends of a range, ``u`` the rounding unit
     (``rounding`` when given, else the finer of the numbers' own units). A share is clipped
@@ -304,19 +477,22 @@ def apply_rule(phrase: Any, table: Any, *, rounding: float | None = None) -> App
         When the table has no row for the key, or the row gives a value outside its interval.
     """
     key = phrase.key
-    if key not in table:
+    compiled = table.get(key)
+    if compiled is None:
         raise phrase.fail(f"no rule for qualifier {key!r} in the rule table")
-    rule = table[key]
     first, second = phrase.first, phrase.second
-    u = rounding if rounding is not None else min(first.rounding, (second or first).rounding)
+    if rounding is not None:
+        u = rounding
+    elif second is None or first.rounding <= second.rounding:
+        u = first.rounding
+    else:
+        u = second.rounding
     a = first.value
     b = second.value if second is not None else a
-    env = {"x": a, "u": u, "a": a, "b": b}
-    where = f"rule {key!r}"
-    value = _evaluate(rule.value, env, where)
-    low = _evaluate(rule.low, env, where)
-    high = _evaluate(rule.high, env, where)
-    cap = _evaluate(rule.cap, env, where) if rule.cap else None
+    value = compiled.value(a, u, a, b)
+    low = compiled.low(a, u, a, b)
+    high = compiled.high(a, u, a, b)
+    cap = compiled.cap(a, u, a, b) if compiled.cap is not None else None
     if first.share:
         low, high = max(low, 0.0), min(high, 1.0)
         value = min(max(value, low), high)
@@ -325,5 +501,10 @@ def apply_rule(phrase: Any, table: Any, *, rounding: float | None = None) -> App
             f"rule {key!r} gives value {value:g} outside its interval [{low:g}, {high:g}] "
             f"for {phrase.text!r}"
         )
-    uses_u = "u" in (rule.low + rule.high + rule.value)
-    return AppliedRule(value, low, high, cap, u if uses_u else None, rule)
+    return AppliedRule(value, low, high, cap, u if compiled.uses_u else None, compiled.rule)
+
+
+_COMPILED: dict[str, dict[str, CompiledRule]] = {
+    name: {k: CompiledRule(r, f"rule {k!r}") for k, r in table.items()}
+    for name, table in RULE_SETS.items()
+}

@@ -18,6 +18,7 @@ from here.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, ClassVar
 
 import numpy as np
@@ -37,6 +38,7 @@ from .._validation import (
     check_method,
 )
 from ..results import Estimate, aux_field, result
+from .boundary import find_boundary
 from .changepoints import Changepoints, find_changepoints
 from .glm import _FITTERS, _design, _future_offset, _future_periods, _terms
 from .nonparametric import MannKendall, SenSlope, mann_kendall, sen_slope
@@ -70,11 +72,17 @@ class TrendCoefficients(Estimate):
     """Coefficients of a trend model on the log scale, with Wald intervals.
 
     ``term`` names each coefficient: ``intercept``, ``trend`` (per year), ``month[Feb]`` …,
-    ``level[2018-09]`` and ``slope[2018-09]`` (per year) for a break.
+    ``level[2018-09]`` and ``slope[2018-09]`` (per year) for a break. ``boundary`` flags a
+    coefficient whose maximum likelihood estimate does not exist (some months' counts are
+    all 0 and it can send their means to 0): its estimate is ``-inf`` or ``inf`` (the
+    direction in which the likelihood keeps rising) or NaN (not identified at all), its
+    interval the profile-likelihood interval (open on that side), with no standard error
+    and no p-value.
     """
 
     term: Any = None
     se: Any = None
+    boundary: Any = None
 
     column_order: ClassVar[tuple[str, ...]] = (
         "term",
@@ -84,6 +92,7 @@ class TrendCoefficients(Estimate):
         "ci_high",
         "confidence",
         "pvalue",
+        "boundary",
         "method",
         "quantity",
     )
@@ -174,7 +183,10 @@ class TrendFit(Estimate):
     ``exposure``) make ``to_frame()`` a month-by-month table. The model is described by
     ``family``, ``dispersion`` (quasi-Poisson phi, or NB2 alpha; 1 for Poisson),
     ``coefficients`` (a :class:`TrendCoefficients`), ``loglik``, ``aic`` and ``bic`` (NaN for
-    quasi-Poisson, which has no likelihood) and ``n_params``.
+    quasi-Poisson, which has no likelihood) and ``n_params``. ``limit_coefficients`` are the
+    coefficients where the iterations stopped: the estimates, except for coefficients at the
+    boundary (``coefficients.boundary``), whose estimates do not exist; the fitted means of
+    the months they send to 0 are 0, with no upper bound.
     """
 
     period: Any = None
@@ -191,6 +203,7 @@ class TrendFit(Estimate):
     n_params: int = aux_field(0)
     df_resid: float = aux_field(0.0)
     spec: dict = aux_field()
+    limit_coefficients: Any = aux_field()
 
     column_order: ClassVar[tuple[str, ...]] = ("period", "observed", *Estimate.column_order)
 
@@ -216,16 +229,46 @@ class TrendFit(Estimate):
         coefs = self.coefficients
         b, se = coefs.estimate[idx], coefs.se[idx]
         z = self._z(conf)
+        low, high = b - z * se, b + z * se
+        edge = np.asarray(coefs.boundary[idx], dtype=bool)
+        if edge.any():
+            # at the boundary: the profile interval (at this confidence)
+            plow, phigh = self._profile_bounds(conf)
+            low = np.where(edge, plow[idx], low)
+            high = np.where(edge, phigh[idx], high)
         return cls(
             100 * np.expm1(b),
-            100 * np.expm1(b - z * se),
-            100 * np.expm1(b + z * se),
+            100 * np.expm1(low),
+            100 * np.expm1(high),
             confidence=conf,
             method=self.method,
             quantity=quantity,
             pvalue=coefs.pvalue[idx],
             **fields,
         )
+
+    def _design_and_offset(self) -> tuple[np.ndarray, np.ndarray]:
+        return _design(np.arange(int(self.spec["n"])), self.spec), np.log(self.exposure)
+
+    def _profile_bounds(self, conf: float) -> tuple[np.ndarray, np.ndarray]:
+        """Profile-likelihood bounds of the coefficients at the boundary (NaN elsewhere)."""
+        coefs = self.coefficients
+        if conf == coefs.confidence:
+            return coefs.ci_low, coefs.ci_high
+        X, offset = self._design_and_offset()
+        # the limit fit: the coefficients at the boundary far out in their direction
+        edge = find_boundary(
+            self.observed,
+            X,
+            offset,
+            np.asarray(self.estimate, float),
+            self.limit_coefficients,
+            family=self.family,
+            loglik=self.loglik,
+            dispersion=self.dispersion,
+            confidence=conf,
+        )
+        return edge.ci_low, edge.ci_high
 
     def annual_change(self, *, confidence: float | None = None) -> AnnualChange:
         """Percent change of the expected count per year: ``100 (exp(b_trend) - 1)``.
@@ -323,6 +366,15 @@ class TrendFit(Estimate):
             raise InputError(f"n_draws must be an integer of at least 100, got {n_draws!r}")
         gen = as_rng(rng)
         conf = self.confidence if confidence is None else as_confidence(confidence)
+        edge = np.asarray(self.coefficients.boundary, dtype=bool)
+        if edge.any():
+            terms = ", ".join(np.asarray(self.coefficients.term)[edge])
+            raise InputError(
+                f"cannot forecast: the coefficients {terms} are at the boundary (their maximum "
+                "likelihood estimates do not exist), so the coefficient distribution the "
+                "simulation draws from is undefined; refit without the terms (e.g. end the "
+                "series before the months that are all 0)"
+            )
         spec = self.spec
         n = int(spec["n"])
         k = np.arange(n, n + h)
@@ -550,26 +602,61 @@ def fit_trend(
         q = z_quantile(conf)
         pval = normal_pvalue(params / se)
     method = {"poisson": "Poisson GLM", "quasi-poisson": "quasi-Poisson GLM", "negbin": "NB2 GLM"}
+    low, high = params - q * se, params + q * se
+    edge = (
+        find_boundary(
+            y,
+            X,
+            offset,
+            res.fitted,
+            params,
+            family=family,
+            loglik=llf,
+            dispersion=disp,
+            confidence=conf,
+        )
+        if res.separation
+        else None
+    )
+    flags = np.zeros(params.size, dtype=bool) if edge is None else edge.coefficients
+    shown = params
+    if flags.any():
+        shown = np.where(flags, np.where(edge.direction < 0, -np.inf, np.inf), params)
+        shown = np.where(flags & (edge.direction == 0), np.nan, shown)
+        se = np.where(flags, np.nan, se)
+        pval = np.where(flags, np.nan, pval)
+        low = np.where(flags, edge.ci_low, low)
+        high = np.where(flags, edge.ci_high, high)
     coefs = TrendCoefficients(
-        params,
-        params - q * se,
-        params + q * se,
+        shown,
+        low,
+        high,
         confidence=conf,
         method=method[family],
         quantity="log-scale coefficient",
         pvalue=pval,
         term=_terms(spec),
         se=se,
+        boundary=flags,
     )
     eta = X @ params + offset
-    se_eta = np.sqrt(np.sum((X @ cov) * X, axis=1))
+    with np.errstate(over="ignore"):
+        se_eta = np.sqrt(np.sum((X @ cov) * X, axis=1))
     n_params = X.shape[1] + (1 if family == "negbin" else 0)
     aic = -2 * llf + 2 * n_params
     bic = -2 * llf + np.log(n) * n_params
+    with np.errstate(over="ignore", under="ignore"):
+        fitted = np.exp(eta)
+        fit_low, fit_high = np.exp(eta - q * se_eta), np.exp(eta + q * se_eta)
+    if edge is not None and edge.months.any():
+        # separated months: the fitted mean is 0 in the limit, and the Wald band means nothing
+        fitted = np.where(edge.months, 0.0, fitted)
+        fit_low = np.where(edge.months, 0.0, fit_low)
+        fit_high = np.where(edge.months, np.nan, fit_high)
     return TrendFit(
-        np.exp(eta),
-        np.exp(eta - q * se_eta),
-        np.exp(eta + q * se_eta),
+        fitted,
+        fit_low,
+        fit_high,
         confidence=conf,
         method=method[family],
         quantity="fitted monthly mean",
@@ -587,13 +674,29 @@ def fit_trend(
         n_params=int(n_params),
         df_resid=df_resid,
         spec=spec,
+        limit_coefficients=params,
     )
 
 
-def _labels(periods) -> list[str]:
+# the labels of the months 1900-01 to 2099-12, made once: a series' labels are then one
+# indexing operation
+_FIRST_LABELLED = (1900 - 1970) * 12
+
+
+@functools.lru_cache(maxsize=1)
+def _label_table() -> np.ndarray:
+    k = np.arange(_FIRST_LABELLED, (2100 - 1970) * 12)
+    return np.array([f"{1970 + i // 12:04d}-{i % 12 + 1:02d}" for i in k.tolist()])
+
+
+def _labels(periods) -> np.ndarray:
     """``[str(p) for p in periods]`` for consecutive months ("2018-09"), without boxing each
     Period (months since 1970-01 to year and month)."""
-    return [f"{1970 + k // 12:04d}-{k % 12 + 1:02d}" for k in periods.asi8.tolist()]
+    k = periods.asi8 - _FIRST_LABELLED
+    table = _label_table()
+    if k.size and (k.min() < 0 or k.max() >= table.size):
+        return np.array([f"{1970 + i // 12:04d}-{i % 12 + 1:02d}" for i in periods.asi8.tolist()])
+    return table[k]
 
 
 # ---------------------------------------------------------------------------------------------

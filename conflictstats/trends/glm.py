@@ -29,12 +29,12 @@ def _design(k: np.ndarray, spec: dict) -> np.ndarray:
         cols.append(k / 12.0)
     if spec["seasonality"] == "month":
         moy = (spec["start_month"] - 1 + k) % 12  # 0 = January
-        cols += [(moy == m).astype(float) for m in range(1, 12)]
+        cols.append(moy[:, None] == np.arange(1, 12))
     for b in spec["breaks"]:
         cols.append((k >= b).astype(float))
         if spec["trend"] == "linear":
             cols.append(np.maximum(k - b, 0) / 12.0)
-    return np.column_stack(cols)
+    return np.column_stack(cols).astype(float)
 
 
 def _terms(spec: dict) -> list[str]:
