@@ -39,7 +39,7 @@ def _run(case):
         return compare_rates(
             a.pop("count1"), a.pop("exposure1"), a.pop("count2"), a.pop("exposure2"), **a
         )
-    return compare_series(a.pop("counts1"), a.pop("counts2"), model=a.pop("model"))
+    return compare_series(a.pop("counts1"), a.pop("counts2"), family=a.pop("model"))
 
 
 def test_reference_file_is_large_enough():
