@@ -409,7 +409,8 @@ def compare_proportions(
         ratio: "koopman" (default), "miettinen-nurminen", "katz-log";
         odds-ratio: "exact-cond" (default), "woolf", "miettinen-nurminen".
     null : float or array_like, optional
-        Value under the null hypothesis (default 0 for a difference, 1 otherwise).
+        Value under the null hypothesis (default 0 for a difference, 1 otherwise): strictly
+        between -1 and 1 for a difference, positive for a ratio or odds ratio.
     confidence : float
         Confidence level, default 0.95.
 
@@ -426,8 +427,9 @@ def compare_proportions(
     Raises
     ------
     InputError
-        For bad counts, successes above trials, an unknown ``compare`` or method, or a ratio
-        or odds ratio that is undefined (both proportions 0).
+        For bad counts, successes above trials, an unknown ``compare`` or method, a ``null``
+        outside the parameter space, or a ratio or odds ratio that is undefined (both
+        proportions 0).
 
     Notes
     -----
@@ -476,6 +478,13 @@ def compare_proportions(
     nul = as_finite(null, "null")
     if compare != "difference" and (nul <= 0).any():
         raise InputError(f"null must be positive for a {compare}, got {nul[nul <= 0].flat[0]!r}")
+    if compare == "difference" and (np.abs(nul) >= 1).any():
+        # p1 - p2 lies in [-1, 1], and a null of -1 or 1 leaves the two proportions no
+        # variance to test against: the test is not defined there
+        raise InputError(
+            "null must lie strictly between -1 and 1 for a difference of proportions, got "
+            f"{nul[np.abs(nul) >= 1].flat[0]!r}"
+        )
     a, m1, b, m2, nul = broadcast(x1=a, n1=m1, x2=b, n2=m2, null=nul)
     check_le(a, m1, "x1", "n1")
     check_le(b, m2, "x2", "n2")
