@@ -12,7 +12,7 @@ from conflictstats import proportions as pr
 from conflictstats import rates
 from conflictstats._validation import InputError
 from conflictstats.heaping import digit_preference, round_number_test
-from conflictstats.trends import evaluate_forecast
+from conflictstats.trends import evaluate_forecast, mann_kendall, sen_slope
 
 SG = load_reference("multinomial_ci")["cases"]
 
@@ -109,3 +109,55 @@ def test_evaluate_forecast_refuses_negative_counts():
     draws = np.random.default_rng(0).poisson(20, size=(3, 200))
     with pytest.raises(InputError, match="observed"):
         evaluate_forecast([18, -25, 40], draws)
+
+
+# --- scale: Mann-Kendall and Sen's slope in bounded memory -------------------------------------
+def _peak_mb(fn):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def _brute_s(x):
+    iu = np.triu_indices(x.size, 1)
+    return float(np.sign(x[None, :] - x[:, None])[iu].sum())
+
+
+def test_mann_kendall_and_sen_slope_exact_on_small_series():
+    from conflictstats.trends import nonparametric as npm
+
+    rng = np.random.default_rng(17)
+    for _ in range(60):
+        n = int(rng.integers(3, 300))
+        x = rng.poisson(rng.choice([0.5, 3.0, 40.0]), n) + rng.choice([0.0, 0.05]) * np.arange(n)
+        assert npm._mk_s(x) == _brute_s(x)
+        i, j = np.triu_indices(n, 1)
+        slopes = np.sort((x[j] - x[i]) / (j - i))
+        N = slopes.size
+        ranks = sorted({1, N, (N + 1) // 2, N // 2 + 1, int(rng.integers(1, N + 1))})
+        got = npm._slope_order_stats(x, ranks)
+        assert [got[r] for r in ranks] == [slopes[r - 1] for r in ranks]
+
+
+def test_mann_kendall_memory_is_bounded():
+    # issue 17: 2.5 GB at 10,000 values (an n x n sign matrix)
+    x = np.random.default_rng(0).poisson(30, 4000).astype(float)
+    assert _peak_mb(lambda: mann_kendall(x)) < 20
+
+
+def test_sen_slope_memory_is_bounded():
+    # issue 17: 3.7 GB at 10,000 values (every pairwise slope at once)
+    x = np.random.default_rng(0).poisson(30, 4000) + 0.01 * np.arange(4000)
+    assert _peak_mb(lambda: sen_slope(x)) < 120
+
+
+def test_sen_slope_refuses_beyond_its_limit():
+    from conflictstats.trends.nonparametric import SEN_MAX_N
+
+    with pytest.raises(InputError, match="at most"):
+        sen_slope(np.arange(SEN_MAX_N + 1, dtype=float))
