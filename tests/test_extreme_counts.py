@@ -161,3 +161,24 @@ def test_sen_slope_refuses_beyond_its_limit():
 
     with pytest.raises(InputError, match="at most"):
         sen_slope(np.arange(SEN_MAX_N + 1, dtype=float))
+
+
+def test_changepoint_search_holds_little_more_than_its_table():
+    # issue 17: 7.2 GB at 8,000 values (several (n + 1)² temporaries, an n² MBIC term)
+    from conflictstats.trends import find_changepoints
+
+    y = np.random.default_rng(0).poisson(20, 2500)
+    y[1250:] += 10
+    table_mb = 2501**2 * 8 / 2**20
+    peak = _peak_mb(lambda: find_changepoints(y, family="poisson"))
+    assert peak < 1.5 * table_mb, (peak, table_mb)
+
+
+def test_changepoint_search_refuses_beyond_its_limit():
+    from conflictstats.trends import find_changepoints
+    from conflictstats.trends.changepoints import CHANGEPOINT_MAX_N, CHANGEPOINT_MAX_N_SLOPE
+
+    with pytest.raises(InputError, match="at most"):
+        find_changepoints(np.ones(CHANGEPOINT_MAX_N + 1), family="poisson")
+    with pytest.raises(InputError, match="slope=True"):
+        find_changepoints(np.ones(CHANGEPOINT_MAX_N_SLOPE + 1), family="poisson", slope=True)
