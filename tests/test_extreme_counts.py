@@ -193,3 +193,16 @@ def test_etest_keeps_its_digits_at_large_counts_and_refuses_beyond_its_limit():
     assert e.pvalue == pytest.approx(s.pvalue, rel=1e-7)
     with pytest.raises(InputError, match="score"):
         rates.compare_rates(1e12 + 1e6, 1, 1e12, 1, method="etest")
+
+
+def test_count_ratio_wald_log_interval_holds_its_estimate_with_a_zero_count():
+    r = pr.count_ratio(5, 0, method="wald-log")
+    assert r.estimate == np.inf and r.ci_high == np.inf and r.ci_low > 0
+    r = pr.count_ratio(0, 5, method="wald-log")
+    assert r.estimate == 0 and r.ci_low == 0 and r.ci_high < np.inf
+
+
+def test_exact_odds_ratio_refuses_a_support_it_cannot_hold():
+    # it failed with numpy's MemoryError (14.6 TiB) at counts of 1e12
+    with pytest.raises(InputError, match="miettinen-nurminen"):
+        pr.compare_proportions(1e12, 2e12, 1e12 - 1, 2e12, compare="odds-ratio")

@@ -291,7 +291,8 @@ def count_ratio(
         "exact": Clopper–Pearson interval and the exact binomial test (as R's ``binom.test``);
         "mid-p": mid-p interval and doubled one-sided mid-p value; "wilson": score interval
         and score test (as R's ``prop.test(correct=FALSE)``); "wald-log": log R ± z√(1/a+1/b)
-        with a Wald test (0.5 is added to both counts when either is zero).
+        with a Wald test (0.5 is added to both counts when either is zero, and the interval
+        then reaches 0 when ``count1`` is 0, infinity when ``count2`` is 0).
     null : float or array_like
         Ratio under the null hypothesis, default 1 (equal rates).
     confidence : float
@@ -350,6 +351,8 @@ def count_ratio(
         se = np.sqrt(1 / aa + 1 / bb)
         log_r = np.log(aa / bb)
         lo, hi = np.exp(log_r - z * se), np.exp(log_r + z * se)
+        # the corrected interval must still hold the estimate: a zero count makes it 0 or inf
+        lo, hi = np.where(a == 0, 0.0, lo), np.where(b == 0, np.inf, hi)
         pvalue = normal_pvalue((log_r - np.log(r0)) / se)
     else:
         pmeth = {"exact": "clopper-pearson", "mid-p": "mid-p", "wilson": "wilson"}[method]
