@@ -559,8 +559,14 @@ def multinomial_ci(
     Sison–Glaz approximates the probability that every count falls within ±c of its observed
     value by an Edgeworth expansion of truncated Poisson variables, chooses the integer c that
     brackets the confidence level and interpolates; the intervals are ``p - c/n`` to
-    ``p + (c + 2γ)/n``. The search for c is an integer bisection vectorised over every
-    composition. A part with a zero count gets a lower limit of 0.
+    ``p + (c + 2γ)/n``. The truncated-Poisson moments come from the Stein identity and the
+    probabilities from Loader's saddle-point log-pmf, so every term keeps its digits at any
+    total (the factorial-moment form of R's MultinomialCI cancels terms of order n⁴ and fails
+    from totals of about 10^5). c is the first crossing of an upward scan, as in R, started
+    where the binomial margins leave room for one: below that start the Edgeworth expansion
+    of boxes a few counts wide returns spurious values (418 or -174 at c = 1 for counts of
+    10^5) that R's scan takes for the crossing. A part with a zero count gets a lower limit
+    of 0.
 
     References
     ----------
