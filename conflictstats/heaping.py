@@ -79,6 +79,38 @@ class DigitPreference(HypothesisTest):
     digit_counts: Any = aux_field()
 
 
+#: The largest float below which every whole number is exactly representable (2**53).
+_EXACT_FLOAT = 2.0**53
+
+
+def _residues(values: Any, x: np.ndarray, base: Any) -> np.ndarray:
+    """``values mod base``, exactly, for validated counts ``x`` (floats) from ``values``.
+
+    Integer input (numpy integers, or Python ints of any size) is reduced in integer
+    arithmetic, so a count of 10**20 + 7 ends in 7; floats above 2**53 no longer hold their
+    last digits (2**53 + 1 is stored as 2**53), so such a float is refused rather than
+    counted with a digit it does not have.
+    """
+    raw = np.asarray(values)
+    if raw.dtype.kind in "iu" or raw.dtype == object:
+        if raw.dtype == object:
+            big = np.vectorize(lambda v: not float(v).is_integer() or abs(v) >= _EXACT_FLOAT)(raw)
+            if big.any() and not all(isinstance(v, (int, np.integer)) for v in raw[big].flat):
+                raise InputError(
+                    f"values above 2**53 must be given as integers, not floats, to keep their "
+                    f"last digits; got {raw[big].flat[0]!r}"
+                )
+        b = np.asarray(base).astype(np.int64)
+        return np.mod(raw, b).astype(float)
+    big = x >= _EXACT_FLOAT
+    if big.any():
+        raise InputError(
+            "values above 2**53 cannot carry their last digit as floats (a float there is a "
+            f"multiple of 2 or more); pass them as integers, got {x[big].flat[0]:.17g}"
+        )
+    return np.mod(x, base)
+
+
 def _bases(base: Any, values: np.ndarray) -> np.ndarray:
     if isinstance(base, str):
         if base != "ladder":
@@ -155,7 +187,7 @@ def round_number_test(values: Any, *, base: Any = 10, confidence: float = 0.95) 
     scalar = np.ndim(bases) == 0
     b = np.atleast_1d(bases)
     eligible = x[..., :, None] >= np.ceil(b / 2)
-    multiple = eligible & (np.mod(x[..., :, None], b) == 0)
+    multiple = eligible & (_residues(np.asarray(values)[..., :, None], x[..., :, None], b) == 0)
     n = eligible.sum(axis=-2).astype(float)
     k = multiple.sum(axis=-2).astype(float)
     if (n == 0).any():
@@ -251,7 +283,7 @@ def digit_preference(values: Any) -> DigitPreference:
     if x.ndim == 0 or x.ndim > 2:
         raise InputError(f"values must be 1-D or 2-D (one data set per row), got shape {x.shape}")
     used = x >= 10
-    digits = np.mod(x, 10)
+    digits = _residues(values, x, 10)
     counts = ((digits[..., :, None] == np.arange(10)) & used[..., :, None]).sum(axis=-2)
     n = counts.sum(axis=-1).astype(float)
     if (n < 10).any():

@@ -330,6 +330,11 @@ def _o_mn(x1, n1, x2, n2, z, conf, null):
     return est, lo, hi, normal_pvalue(score(null))
 
 
+#: Largest support (summed over tables) the conditional exact odds ratio enumerates (~2 GB of
+#: working arrays).
+_EXACT_OR_MAX_CELLS = 2e7
+
+
 def _o_exact(x1, n1, x2, n2, z, conf, null):
     """Conditional maximum-likelihood odds ratio, Cornfield's (1956) exact interval and
     Fisher's exact test, from the noncentral hypergeometric law of x1 given the margins (as
@@ -338,6 +343,15 @@ def _o_exact(x1, n1, x2, n2, z, conf, null):
     lo_s = np.maximum(0, m - n2)
     hi_s = np.minimum(n1, m)
     width = int(np.max(hi_s - lo_s)) + 1
+    if width * max(x1.size, 1) > _EXACT_OR_MAX_CELLS:
+        # the law is held on its whole support, as R's fisher.test does: refuse what would
+        # not fit rather than fail inside numpy's allocator
+        raise InputError(
+            f"method='exact-cond' for an odds ratio enumerates the {width:.6g} possible values "
+            f"of x1 given the margins (for {x1.size} tables), above its limit of "
+            f"{_EXACT_OR_MAX_CELLS:.0e} values; use method='miettinen-nurminen' or 'woolf', "
+            "which at such counts agree with it closely"
+        )
     u = lo_s[..., None] + np.arange(width)
     valid = u <= hi_s[..., None]
     uu = np.where(valid, u, lo_s[..., None])

@@ -105,6 +105,8 @@ def subgroup_count(
     Notes
     -----
     "bounds" is ⌈low·N⌉ to ⌊high·N⌋ (a one-element tolerance of 1e-9 guards rounding).
+    When no whole number lies between low·N and high·N (an exact share of 0.3 of 308 is
+    92.4 people), it is the two whole numbers either side, ⌊low·N⌋ to ⌈high·N⌉ (92 to 93).
 
     Examples
     --------
@@ -121,6 +123,10 @@ def subgroup_count(
     if method == "bounds":
         c_lo = np.ceil(lo * n - 1e-9)
         c_hi = np.floor(hi * n + 1e-9)
+        # an exact share between two whole numbers (0.3 of 308 is 92.4) allows none: the
+        # interval is then the two whole numbers either side, never an inverted one
+        gap = c_lo > c_hi
+        c_lo, c_hi = np.where(gap, np.floor(lo * n), c_lo), np.where(gap, np.ceil(hi * n), c_hi)
         conf = 1.0
         label = "bounds"
     else:

@@ -292,6 +292,8 @@ def compare_rates(
         score interval). For ``"difference"``: ``"wald"``, ``"score"`` (constrained-ML
         variance, interval by inverting the test), ``"etest"`` (the E-test of Krishnamoorthy
         & Thomson as in scipy's ``poisson_means_test``; reported with the score interval).
+        The E-test takes counts up to ``count1 + count2 = 1e10`` and raises beyond (use
+        ``"score"`` there).
     alternative : {"two-sided", "larger", "smaller"}
         ``"larger"``: rate1 is larger than the null says (ratio > null, difference > null).
         One-sided tests come with one-sided intervals (one end infinite or 0).

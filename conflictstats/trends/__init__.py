@@ -724,7 +724,9 @@ def evaluate_forecast(
     Parameters
     ----------
     observed : array_like
-        The counts observed in the forecast months.
+        The counts observed in the forecast months: non-negative when the forecast is of
+        counts (a fit, a forecast, or draws that are all non-negative whole numbers); any
+        finite numbers against a generic sample of draws.
     forecast : TrendForecast, TrendFit or array_like
         A forecast (its simulated draws are used), a fit (forecast here for
         ``len(observed)`` months with ``rng``), or simulated draws of shape
@@ -783,6 +785,11 @@ def evaluate_forecast(
     if draws.ndim != 2 or draws.shape[1] < 2:
         raise InputError(f"forecast draws must have shape (months, n_draws), got {draws.shape}")
     y = np.atleast_1d(as_finite(observed, "observed"))
+    counts_forecast = label != "sample" or ((draws >= 0) & (draws == np.floor(draws))).all()
+    if counts_forecast and (y < 0).any():
+        raise InputError(
+            f"observed must be non-negative counts for a forecast of counts, got {y[y < 0][0]!r}"
+        )
     if y.shape != (draws.shape[0],):
         raise InputError(f"observed has {y.size} months but the forecast has {draws.shape[0]}")
     a = 1 - conf

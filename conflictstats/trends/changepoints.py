@@ -110,6 +110,42 @@ def _constant_terms(y: np.ndarray, alpha: float) -> np.ndarray:
     return special.gammaln(y + r) - special.gammaln(r) - special.gammaln(y + 1)
 
 
+#: Longest series :func:`find_changepoints` searches: the exact search holds a table of the
+#: log-likelihoods of all (n + 1)² segments (8 bytes each: 288 MB at 6,000 months) and, for the
+#: segmented-trend search, fits a regression to each of them.
+CHANGEPOINT_MAX_N = 6_000
+CHANGEPOINT_MAX_N_SLOPE = 1_500
+_BLOCK = 1 << 18  # table cells per block in building the table and in the search
+
+
+class _LengthTerm:
+    """Zhang & Siegmund's MBIC segment-length term 0.5 log(n / (j - i)) of segment [i, j)
+    (0 where j <= i), indexed like the (n + 1)² table without being one."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __getitem__(self, key):
+        i, j = key
+        length = np.asarray(j, dtype=float) - np.asarray(i, dtype=float)
+        with np.errstate(divide="ignore"):
+            return np.where(length > 0, 0.5 * np.log(self.n / np.maximum(length, 1)), 0.0)
+
+    def rows(self, r0: int, r1: int) -> np.ndarray:
+        return self[np.arange(r0, r1)[:, None], np.arange(self.n + 1)[None, :]]
+
+
+def _add_length_term(table: np.ndarray, lterm, scale: float) -> None:
+    """``table += scale * lterm`` in place, a block of rows at a time."""
+    if not isinstance(lterm, _LengthTerm):
+        table += scale * lterm
+        return
+    step = max(1, _BLOCK // table.shape[1])
+    for r0 in range(0, table.shape[0], step):
+        r1 = min(r0 + step, table.shape[0])
+        table[r0:r1] += scale * lterm.rows(r0, r1)
+
+
 def _level_segment_loglik(y: np.ndarray, alpha: float, min_segment: int) -> np.ndarray:
     """Maximised log-likelihood of every segment ``y[i:j]`` with a constant mean.
 
@@ -120,18 +156,25 @@ def _level_segment_loglik(y: np.ndarray, alpha: float, min_segment: int) -> np.n
     n = y.size
     S = np.concatenate([[0.0], np.cumsum(y)])
     C = np.concatenate([[0.0], np.cumsum(_constant_terms(y, alpha))])
-    length = (np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]).astype(float)
-    total = S[None, :] - S[:, None]
-    valid = length >= min_segment
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mu = np.where(valid, total / np.where(valid, length, 1.0), 0.0)
-        if alpha <= 0:
-            ll = special.xlogy(total, mu) - total
-        else:
-            am = alpha * mu
-            ll = special.xlogy(total, am / (1 + am)) - (length / alpha) * np.log1p(am)
-    ll = ll + (C[None, :] - C[:, None])
-    return np.where(valid, ll, -np.inf)
+    out = np.empty((n + 1, n + 1))
+    cols = np.arange(n + 1)
+    # built in blocks of rows, so that the temporaries stay a small fraction of the table
+    step = max(1, _BLOCK // (n + 1))
+    for r0 in range(0, n + 1, step):
+        rows = np.arange(r0, min(r0 + step, n + 1))
+        length = (cols[None, :] - rows[:, None]).astype(float)
+        total = S[None, :] - S[rows, None]
+        valid = length >= min_segment
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mu = np.where(valid, total / np.where(valid, length, 1.0), 0.0)
+            if alpha <= 0:
+                ll = special.xlogy(total, mu) - total
+            else:
+                am = alpha * mu
+                ll = special.xlogy(total, am / (1 + am)) - (length / alpha) * np.log1p(am)
+        ll += C[None, :] - C[rows, None]
+        out[rows] = np.where(valid, ll, -np.inf)
+    return out
 
 
 def _slope_fit_batch(y, starts, ends, alpha, iterations=40):
@@ -195,10 +238,12 @@ def _optimal_partitions(ll: np.ndarray, max_breaks: int):
     F = np.full((max_breaks + 1, n + 1), -np.inf)
     arg = np.zeros((max_breaks + 1, n + 1), dtype=int)
     F[0] = ll[0]
+    step = max(1, _BLOCK // (n + 1))
     for k in range(1, max_breaks + 1):
-        M = F[k - 1][:, None] + ll
-        arg[k] = np.argmax(M, axis=0)
-        F[k] = M[arg[k], np.arange(n + 1)]
+        for c0 in range(0, n + 1, step):  # the max over previous ends, a block of columns at once
+            M = F[k - 1][:, None] + ll[:, c0 : c0 + step]
+            arg[k, c0 : c0 + step] = np.argmax(M, axis=0)
+            F[k, c0 : c0 + step] = M[arg[k, c0 : c0 + step], np.arange(M.shape[1])]
     out = []
     for k in range(max_breaks + 1):
         if not np.isfinite(F[k, n]):
@@ -325,7 +370,8 @@ def _bootstrap_intervals(fitted, taus, alpha, phi, slope, min_seg, lterm, conf, 
     else:
         Y = rng.poisson(mu)
     Y = Y.astype(float)
-    lterm = np.broadcast_to(lterm, (n + 1, n + 1))
+    if not isinstance(lterm, _LengthTerm):
+        lterm = np.broadcast_to(lterm, (n + 1, n + 1))
     bounds = [0, *taus, n]
     lo, hi = [], []
     tail = (1 - conf) / 2
@@ -434,6 +480,13 @@ def find_changepoints(
     get fewer spurious breaks (variance 3 mu, one true break, 60 months: a second break in 1%
     of series against 22% with ``"poisson"``).
 
+    The exact search holds the (n + 1)² segment log-likelihoods (built, and searched, in
+    blocks of about 260,000 cells, so that little more than the table is ever held),
+    which caps the series at :data:`CHANGEPOINT_MAX_N` (6,000) values, about 300 MB, and at
+    :data:`CHANGEPOINT_MAX_N_SLOPE` (1,500) with ``slope=True``, which fits a regression to
+    every segment; longer series raise an :class:`InputError` (aggregate them or search a
+    window).
+
     References
     ----------
     Jackson, B. et al. (2005). An algorithm for optimal partitioning of data on an interval.
@@ -486,6 +539,14 @@ def find_changepoints(
     min_seg = max(int(min_segment), 3 if slope else 1)
     if n < min_seg:
         raise InputError(f"counts has {n} months, fewer than min_segment={min_seg}")
+    limit = CHANGEPOINT_MAX_N_SLOPE if slope else CHANGEPOINT_MAX_N
+    if n > limit:
+        raise InputError(
+            f"counts has {n} months; find_changepoints searches at most {limit}"
+            + (" with slope=True" if slope else "")
+            + " (its exact search holds a table of every segment, (n + 1)² numbers): "
+            "aggregate the series (e.g. to months or quarters) or search a window of it"
+        )
     max_k = min(int(max_breaks), n // min_seg - 1)
 
     fits, lterm = _search(y, max_k, family == "negbin", criterion, slope, min_seg)
@@ -499,7 +560,9 @@ def find_changepoints(
     fitted, starts, ends, level, slopes = _segment_means(y, taus, alpha, slope)
     if family == "quasi-poisson" and phi != 1.0:
         # quasi-log-likelihood l / phi; the MBIC length term is a penalty, left unscaled
-        table = (table + lterm) / phi - lterm
+        # (table + lterm) / phi - lterm, on a copy (the cached table is the search's)
+        table = table / phi
+        _add_length_term(table, lterm, 1 / phi - 1)
     if interval == "profile":
         lo, hi = _profile_intervals(table, taus, n, min_seg, conf)
     else:
@@ -531,6 +594,10 @@ def find_changepoints(
     )
 
 
+def _term_at(lterm, a, b) -> float:
+    return float(lterm[a, b]) if isinstance(lterm, _LengthTerm) else float(lterm)
+
+
 def _search(y, max_k, negbin, criterion, slope, min_seg):
     """Best segmentation for each number of breaks 0..max_k, by exact dynamic programming.
 
@@ -544,14 +611,15 @@ def _search(y, max_k, negbin, criterion, slope, min_seg):
     if criterion == "mbic":
         # Zhang & Siegmund's segment-length term is additive over segments: fold it into the
         # table so that the search stays exact.
-        length = np.arange(n + 1)[None, :] - np.arange(n + 1)[:, None]
-        lterm = np.where(length > 0, 0.5 * np.log(n / np.maximum(length, 1)), 0.0)
+        lterm = _LengthTerm(n)
 
     cache: dict[float, np.ndarray] = {}
 
     def table_at(alpha):
         if alpha not in cache:
-            cache[alpha] = raw_ll(y, alpha, min_seg) - lterm
+            table = raw_ll(y, alpha, min_seg)
+            _add_length_term(table, lterm, -1.0)  # in place: the one (n + 1)² array held
+            cache[alpha] = table
         return cache[alpha]
 
     fits = []
@@ -573,9 +641,10 @@ def _search(y, max_k, negbin, criterion, slope, min_seg):
         if taus is None:
             continue
         table = table_at(alpha)
-        raw = table + lterm
         bounds = [0, *taus, n]
-        ll = float(sum(raw[a, b] for a, b in zip(bounds[:-1], bounds[1:])))
+        ll = float(
+            sum(table[a, b] + _term_at(lterm, a, b) for a, b in zip(bounds[:-1], bounds[1:]))
+        )
         fits.append((k, taus, alpha, ll, table))
     return fits, lterm
 
