@@ -37,18 +37,24 @@ def timed(fun):
 
 
 def main() -> None:
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=10_000, help="series length (Mann-Kendall, Sen)")
+    ap.add_argument("--n-cp", type=int, default=6_000, help="series length (changepoints)")
+    args = ap.parse_args()
     rng = np.random.default_rng(2018)
-    x = rng.poisson(30, 10_000) + 0.001 * np.arange(10_000)
+    x = rng.poisson(30, args.n) + 0.001 * np.arange(args.n)
     t_mk, m_mk, _ = timed(lambda: mann_kendall(x))
     t_kt, _, _ = timed(lambda: stats.kendalltau(np.arange(x.size), x))
     print(
-        f"mann_kendall n=10,000: {t_mk:.3f} s, peak {m_mk:.0f} MB; "
+        f"mann_kendall n={args.n:,}: {t_mk:.3f} s, peak {m_mk:.0f} MB; "
         f"scipy kendalltau {t_kt:.3f} s (ratio {t_mk / t_kt:.1f})"
     )
     t_sen, m_sen, _ = timed(lambda: sen_slope(x))
     t_ts, m_ts, _ = timed(lambda: stats.theilslopes(x))
     print(
-        f"sen_slope n=10,000: {t_sen:.2f} s, peak {m_sen:.0f} MB; "
+        f"sen_slope n={args.n:,}: {t_sen:.2f} s, peak {m_sen:.0f} MB; "
         f"scipy theilslopes {t_ts:.2f} s, peak {m_ts:.0f} MB (time ratio {t_sen / t_ts:.1f})"
     )
     k = rng.integers(0, 200, 20_000)
@@ -60,12 +66,12 @@ def main() -> None:
         f"{1e6 * t_mid / k.size:.1f} us per element "
         f"(clopper-pearson {1e6 * t_cp / k.size:.2f} us per element)"
     )
-    y = rng.poisson(20, 6_000)
-    y[3_000:] += 5
+    y = rng.poisson(20, args.n_cp)
+    y[args.n_cp // 2 :] += 5
     t_cp6, m_cp6, _ = timed(lambda: find_changepoints(y, family="poisson"))
     print(
-        f"find_changepoints n=6,000 (poisson, mbic): {t_cp6:.1f} s, peak {m_cp6:.0f} MB "
-        f"(the segment table alone: {6001**2 * 8 / 2**20:.0f} MB)"
+        f"find_changepoints n={args.n_cp:,} (poisson, mbic): {t_cp6:.1f} s, peak {m_cp6:.0f} MB "
+        f"(the segment table alone: {(args.n_cp + 1) ** 2 * 8 / 2**20:.0f} MB)"
     )
 
 
