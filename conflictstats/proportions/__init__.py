@@ -421,7 +421,8 @@ def compare_proportions(
         ratio: "koopman" (default), "miettinen-nurminen", "katz-log";
         odds-ratio: "exact-cond" (default), "woolf", "miettinen-nurminen".
     null : float or array_like, optional
-        Value under the null hypothesis (default 0 for a difference, 1 otherwise).
+        Value under the null hypothesis (default 0 for a difference, 1 otherwise): strictly
+        between -1 and 1 for a difference, positive for a ratio or odds ratio.
     confidence : float
         Confidence level, default 0.95.
 
@@ -438,8 +439,9 @@ def compare_proportions(
     Raises
     ------
     InputError
-        For bad counts, successes above trials, an unknown ``compare`` or method, or a ratio
-        or odds ratio that is undefined (both proportions 0).
+        For bad counts, successes above trials, an unknown ``compare`` or method, a ``null``
+        outside the parameter space, or a ratio or odds ratio that is undefined (both
+        proportions 0).
 
     Notes
     -----
@@ -488,6 +490,13 @@ def compare_proportions(
     nul = as_finite(null, "null")
     if compare != "difference" and (nul <= 0).any():
         raise InputError(f"null must be positive for a {compare}, got {nul[nul <= 0].flat[0]!r}")
+    if compare == "difference" and (np.abs(nul) >= 1).any():
+        # p1 - p2 lies in [-1, 1], and a null of -1 or 1 leaves the two proportions no
+        # variance to test against: the test is not defined there
+        raise InputError(
+            "null must lie strictly between -1 and 1 for a difference of proportions, got "
+            f"{nul[np.abs(nul) >= 1].flat[0]!r}"
+        )
     a, m1, b, m2, nul = broadcast(x1=a, n1=m1, x2=b, n2=m2, null=nul)
     check_le(a, m1, "x1", "n1")
     check_le(b, m2, "x2", "n2")
@@ -559,8 +568,14 @@ def multinomial_ci(
     Sison–Glaz approximates the probability that every count falls within ±c of its observed
     value by an Edgeworth expansion of truncated Poisson variables, chooses the integer c that
     brackets the confidence level and interpolates; the intervals are ``p - c/n`` to
-    ``p + (c + 2γ)/n``. The search for c is an integer bisection vectorised over every
-    composition. A part with a zero count gets a lower limit of 0.
+    ``p + (c + 2γ)/n``. The truncated-Poisson moments come from the Stein identity and the
+    probabilities from Loader's saddle-point log-pmf, so every term keeps its digits at any
+    total (the factorial-moment form of R's MultinomialCI cancels terms of order n⁴ and fails
+    from totals of about 10^5). c is the first crossing of an upward scan, as in R, started
+    where the binomial margins leave room for one: below that start the Edgeworth expansion
+    of boxes a few counts wide returns spurious values (418 or -174 at c = 1 for counts of
+    10^5) that R's scan takes for the crossing. A part with a zero count gets a lower limit
+    of 0.
 
     References
     ----------
