@@ -274,9 +274,7 @@ def test_valid_input_gives_finite_ordered_results_indexed_like_the_input(case, d
 
 @settings(max_examples=25)
 @given(
-    # Sison-Glaz gives NaN from totals of a few hundred on extreme splits and from about
-    # 15,000 on any (issue 17 item 1, fixed in its own branch): totals up to 400 here
-    parts=st.lists(st.integers(0, 80), min_size=2, max_size=5).filter(lambda c: sum(c) > 0),
+    parts=st.lists(counts(), min_size=2, max_size=5).filter(lambda c: sum(c) > 0),
     method=st.sampled_from(proportions.MULTINOMIAL_METHODS),
 )
 def test_multinomial_ci_valid_input_gives_ordered_shares_indexed_by_category(parts, method):
@@ -289,14 +287,13 @@ def test_multinomial_ci_valid_input_gives_ordered_shares_indexed_by_category(par
 @settings(max_examples=25)
 @given(
     parts=st.lists(counts(), min_size=2, max_size=5).filter(lambda c: sum(c) > 0),
-    method=st.sampled_from(["goodman", "quesenberry-hurst", "dirichlet"]),
+    method=st.sampled_from(proportions.MULTINOMIAL_METHODS),
 )
 def test_multinomial_ci_large_totals(parts, method):
-    # Sison-Glaz above totals of about 16,000 is being fixed elsewhere (issue 17 item 1)
+    # Sison-Glaz gave NaN or collapsed intervals above totals of about 16,000 (issue 17 item 1)
     _check_result(proportions.multinomial_ci(parts, method=method))
 
 
-@pytest.mark.xfail(reason="multinomial_ci Sison-Glaz at large totals: fixed in its own branch")
 @pytest.mark.parametrize(
     "parts",
     [[1e5, 2e5, 3e5], [15000, 1], [0, 772], [2999, 1], [2495, 3, 2]],
@@ -308,7 +305,6 @@ def test_multinomial_ci_sison_glaz_is_finite_at_any_total(parts):
     _check_result(proportions.multinomial_ci(parts))
 
 
-@pytest.mark.xfail(reason="subgroup_count inverted bounds for an exact share: fixed elsewhere")
 @pytest.mark.parametrize(
     "share, total, method",
     [(0.3, 308, "bounds"), ((0.9991, 1.0), 2, "binomial"), ((0.9995, 1.0), 24, "binomial")],

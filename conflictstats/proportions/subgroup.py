@@ -88,7 +88,8 @@ def subgroup_count(
         when the share describes these very people (confidence 1). "binomial": the share is
         of the process the total came from, so m ~ Binomial(total, p) for some p in
         [low, high]; the interval runs from the α/2 quantile at ``low`` to the 1 − α/2
-        quantile at ``high`` and holds at least the stated confidence for every such p.
+        quantile at ``high`` and holds at least the stated confidence for every such p
+        (widened, where needed, to the whole numbers around the estimate).
     confidence : float
         Confidence level for "binomial" (ignored by "bounds", whose level is 1).
 
@@ -133,6 +134,11 @@ def subgroup_count(
         alpha = 1 - confidence
         c_lo = stats.binom.ppf(alpha / 2, n, lo)
         c_hi = stats.binom.ppf(1 - alpha / 2, n, hi)
+        # the estimate is an expected count, which need not be a whole number inside the
+        # whole-number interval (0.9995 of 24 is 23.99 while the interval is 24 to 24): the
+        # interval is widened to the whole numbers around it (coverage only grows)
+        c_lo = np.minimum(c_lo, np.floor(val * n))
+        c_hi = np.maximum(c_hi, np.ceil(val * n))
         conf = confidence
         label = "binomial"
     return SubgroupCount(
