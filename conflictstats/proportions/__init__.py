@@ -85,6 +85,7 @@ __all__ = [
 PROPORTION_METHODS = (
     "wilson",
     "wilson-cc",
+    "prop.test",
     "clopper-pearson",
     "jeffreys",
     "agresti-coull",
@@ -103,6 +104,7 @@ COMPARE_METHODS = {
         "newcombe-cc",
         "mee",
         "wald-cc",
+        "prop.test",
         "haldane",
         "jeffreys-perks",
         "profile-likelihood",
@@ -200,8 +202,8 @@ def proportion_ci(
     ----------
     successes, trials : int or array_like of int
         Counts; they broadcast. ``trials`` must be positive and at least ``successes``.
-    method : {"wilson", "wilson-cc", "clopper-pearson", "jeffreys", "agresti-coull", "wald",
-        "mid-p", "wald-cc", "likelihood"}
+    method : {"wilson", "wilson-cc", "prop.test", "clopper-pearson", "jeffreys",
+        "agresti-coull", "wald", "mid-p", "wald-cc", "likelihood"}
         Interval method (see Notes).
     confidence : float
         Confidence level, default 0.95.
@@ -219,7 +221,10 @@ def proportion_ci(
 
     Notes
     -----
-    "wilson" inverts the score test; "wilson-cc" adds a continuity correction; "clopper-pearson"
+    "wilson" inverts the score test; "wilson-cc" adds a continuity correction (Newcombe's
+    method 4); "prop.test" is R's ``prop.test(x, n)`` interval, whose correction is capped at
+    ``|x - n/2|`` and so vanishes at x = n/2 (5 of 10: 0.237 to 0.763, where "wilson-cc" gives
+    0.201 to 0.799); "clopper-pearson"
     inverts the two one-sided exact binomial tests (beta quantiles); "mid-p" does the same
     counting half the probability of the observed value; "jeffreys" takes the equal-tailed
     Beta(x + 1/2, n - x + 1/2) posterior interval; "agresti-coull" is the Wald interval after
@@ -417,7 +422,10 @@ def compare_proportions(
     method : str, optional
         difference: "newcombe" (default), "miettinen-nurminen", "agresti-caffo", "wald",
         and Newcombe's (1998) methods 11, 5, 2, 3, 4 and 7: "newcombe-cc", "mee", "wald-cc",
-        "haldane", "jeffreys-perks" (Beal 1987) and "profile-likelihood";
+        "haldane", "jeffreys-perks" (Beal 1987) and "profile-likelihood"; "prop.test" is R's
+        ``prop.test(c(x1, x2), c(n1, n2))``: "wald-cc" with the correction capped at
+        ``|d| / (1/n1 + 1/n2)`` and the Yates chi-square test (null 0 only; p-value 1 where R's
+        is NaN, a table without successes or without failures);
         ratio: "koopman" (default), "miettinen-nurminen", "katz-log";
         odds-ratio: "exact-cond" (default), "woolf", "miettinen-nurminen".
     null : float or array_like, optional

@@ -153,12 +153,43 @@ def _d_mee(x1, n1, x2, n2, z, conf, null):
 
 def _d_wald_cc(x1, n1, x2, n2, z, conf, null):
     """Wald interval widened by (1/n1 + 1/n2)/2 (Newcombe 1998 method 2), clipped to
-    [-1, 1]; its interval matches R's ``prop.test(correct = TRUE)``."""
+    [-1, 1]. R's ``prop.test(correct = TRUE)`` caps the correction at |d| / (1/n1 + 1/n2),
+    so the two differ when the difference is small: that is :func:`_d_prop_test`."""
     p1, p2 = x1 / n1, x2 / n2
     se = np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2)
     d = p1 - p2
     h = z * se + 0.5 * (1 / n1 + 1 / n2)
     return d, np.clip(d - h, -1, 1), np.clip(d + h, -1, 1), None
+
+
+def _d_prop_test(x1, n1, x2, n2, z, conf, null):
+    """R's ``prop.test(c(x1, x2), c(n1, n2))``: the Wald interval widened by the continuity
+    correction ``c (1/n1 + 1/n2)`` with ``c = min(1/2, |d| / (1/n1 + 1/n2))``, clipped to
+    [-1, 1], and the Yates-corrected chi-square test of the 2x2 table with the same capped
+    correction. Where the table has no successes or no failures at all R's p-value is NaN;
+    here it is 1 (every count equals its expectation)."""
+    if np.any(null != 0):
+        raise InputError("method='prop.test' tests a difference of 0 only (as R's prop.test)")
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    inv = 1 / n1 + 1 / n2
+    yates = np.minimum(0.5, np.abs(d) / inv)
+    width = z * np.sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2) + yates * inv
+    # chi-square of the 2x2 table (successes, failures) x (group 1, group 2)
+    n = n1 + n2
+    succ = (x1 + x2) / n
+    stat = np.zeros_like(d)
+    degenerate = (succ == 0) | (succ == 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for obs, exp in (
+            (x1, n1 * succ),
+            (x2, n2 * succ),
+            (n1 - x1, n1 * (1 - succ)),
+            (n2 - x2, n2 * (1 - succ)),
+        ):
+            stat = stat + np.where(degenerate, 0.0, (np.abs(obs - exp) - yates) ** 2 / exp)
+    p = np.where(degenerate, 1.0, special.chdtrc(1, stat))
+    return d, np.maximum(d - width, -1), np.minimum(d + width, 1), p
 
 
 def _d_agresti_caffo(x1, n1, x2, n2, z, conf, null):
@@ -404,6 +435,7 @@ _COMPARE_FUNS = {
     ("difference", "newcombe-cc"): _d_newcombe_cc,
     ("difference", "mee"): _d_mee,
     ("difference", "wald-cc"): _d_wald_cc,
+    ("difference", "prop.test"): _d_prop_test,
     ("difference", "haldane"): _d_haldane,
     ("difference", "jeffreys-perks"): _d_jeffreys_perks,
     ("difference", "profile-likelihood"): _d_profile,

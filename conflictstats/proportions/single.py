@@ -31,7 +31,10 @@ def _p_wilson(x, n, z):
 
 
 def _p_wilson_cc(x, n, z):
-    """Wilson score interval with continuity correction (Newcombe 1998, Stat Med 17:857, eq. 4)."""
+    """Wilson score interval with continuity correction (Newcombe 1998, Stat Med 17:857, eq. 4).
+
+    Not R's ``prop.test(x, n)``, which caps the correction at |x - n p0| (p0 = 1/2 by
+    default) and so skips it at x = n/2: that is :func:`_p_prop_test`."""
     p, q = x / n, 1 - x / n
     denom = 2 * (n + z * z)
     with np.errstate(invalid="ignore"):
@@ -39,6 +42,25 @@ def _p_wilson_cc(x, n, z):
         hi = (2 * n * p + z * z + 1 + z * np.sqrt(z * z + 2 - 1 / n + 4 * p * (n * q - 1))) / denom
     lo = np.where(x == 0, 0.0, np.clip(lo, 0, 1))
     hi = np.where(x == n, 1.0, np.clip(hi, 0, 1))
+    return lo, hi
+
+
+def _p_prop_test(x, n, z):
+    """R's ``prop.test(x, n)`` interval: Wilson's with the continuity correction
+    ``c = min(1/2, |x - n/2|)`` (R's cap at its default null p = 1/2) added to and taken from
+    x, each end 0 or 1 where the corrected proportion passes it."""
+    p = x / n
+    c = np.minimum(0.5, np.abs(x - n / 2))
+    z22n = z * z / (2 * n)
+
+    def end(pc, sign):
+        with np.errstate(invalid="ignore"):
+            root = np.sqrt(np.maximum(pc * (1 - pc) / n + z22n / (2 * n), 0.0))
+        return (pc + z22n + sign * z * root) / (1 + 2 * z22n)
+
+    up, down = p + c / n, p - c / n
+    hi = np.where(up >= 1, 1.0, end(np.minimum(up, 1.0), 1.0))
+    lo = np.where(down <= 0, 0.0, end(np.maximum(down, 0.0), -1.0))
     return lo, hi
 
 
@@ -119,6 +141,7 @@ def _p_likelihood(x, n, z):
 _PROPORTION_FUNS = {
     "wilson": (_p_wilson, False),
     "wilson-cc": (_p_wilson_cc, False),
+    "prop.test": (_p_prop_test, False),
     "clopper-pearson": (_p_clopper_pearson, True),
     "jeffreys": (_p_jeffreys, True),
     "agresti-coull": (_p_agresti_coull, False),
