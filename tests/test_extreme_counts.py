@@ -44,6 +44,7 @@ def test_sison_glaz_never_collapses_or_nans(counts):
     assert (ratio > 0.5).all(), ratio  # no collapse (it was 0.006)
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_sison_glaz_half_width_scales_as_root_n():
     # Sison-Glaz's c is a function of c / sqrt(n) once the Poisson means are large: the
     # half-width times sqrt(n) settles as the total grows (it was NaN or erratic from ~2e4)
@@ -184,6 +185,7 @@ def test_changepoint_search_refuses_beyond_its_limit():
         find_changepoints(np.ones(CHANGEPOINT_MAX_N_SLOPE + 1), family="poisson", slope=True)
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_etest_keeps_its_digits_at_large_counts_and_refuses_beyond_its_limit():
     # the E-test's Poisson grids started from a gammaln log-pmf: at 1e8 its p-value was off
     # by 7e-7 relative (3e-5 at 1e10); at these counts it matches the score test to ~3e-9

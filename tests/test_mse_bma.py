@@ -239,6 +239,7 @@ def test_bma_warns_when_the_grid_is_too_short():
         mse.bma(HAV, delta=0.125, n_max=400)
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_bma_six_lists_runs():
     rng = np.random.default_rng(1)
     caught = rng.random((3000, 6)) < np.array([0.3, 0.25, 0.2, 0.35, 0.3, 0.15])

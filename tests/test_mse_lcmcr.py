@@ -87,6 +87,7 @@ def latent_class_table(N: int, weights, probs, seed: int) -> dict[str, int]:
     return out
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_recovers_known_population_size():
     N = 2000
     probs = [[0.6, 0.5, 0.55, 0.45, 0.5], [0.2, 0.15, 0.25, 0.2, 0.15]]

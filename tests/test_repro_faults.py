@@ -212,6 +212,7 @@ def project(tmp_path: Path) -> Path:
     return dest
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 @pytest.mark.parametrize("broken", ['{"outputs": {"demo_counts.svg": {"sha2', "", "[1, 2]"])
 def test_broken_manifest_is_named_and_rebuilt_by_run(project, broken):
     figures = project / "figures"
@@ -225,6 +226,7 @@ def test_broken_manifest_is_named_and_rebuilt_by_run(project, broken):
     assert "demo_counts.svg" in manifest["outputs"]
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_broken_manifest_is_named_by_check_and_report(project, tmp_path):
     assert cli(project, "run").returncode == 0
     path = project / "figures" / "MANIFEST.json"
@@ -326,6 +328,7 @@ print("READ", len(pd.read_csv("figures/link.csv")))
 """
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_data_guard_refuses_every_kind_of_write(project):
     (project / "analyses" / "attempts.py").write_text(_ATTEMPTS)
     data = project / "data"
