@@ -30,6 +30,7 @@ def test_sison_glaz_large_totals_match_r(case):
         )
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 @pytest.mark.parametrize(
     "counts", [[8270, 4810, 3080], [1e5, 2e5, 3e5], [827e9, 481e9, 308e9], [400000, 30000, 2000]]
 )

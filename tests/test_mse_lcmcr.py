@@ -63,6 +63,7 @@ def test_agrees_with_r_lcmcr(name):
     assert fit.rhat < 1.05
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_agrees_with_r_lcmcr_short_run():
     """A short run on the congenital-anomaly table already lands near R's posterior."""
     ref = TABLES["congenital"]

@@ -245,6 +245,7 @@ def _visit(browser: DevTools, page: Path, shots: Path) -> list[str]:
     return problems
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_every_report_page_loads_cleanly_in_chromium(report, browser, tmp_path):
     pages = [report / INDEX, *sorted((report / REPORT_DIR).glob("*.html"))]
     assert len(pages) >= 2

@@ -104,6 +104,7 @@ def test_check_passes_then_fails_on_one_changed_byte(ran_project):
     assert "figures/tables/demo_counts.md: differs" in bad.stdout
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_check_lists_orphans_and_uncommitted(ran_project):
     project = ran_project
     (project / "figures" / "old.svg").write_text("<svg/>")
@@ -114,6 +115,7 @@ def test_check_lists_orphans_and_uncommitted(ran_project):
     assert "figures/demo_counts.png: is produced but not committed" in out.stdout
 
 
+@pytest.mark.slow  # several seconds: make test-slow
 def test_failing_analysis_stops_run_and_keeps_earlier_outputs(project):
     (project / "analyses" / "zz_broken.py").write_text("raise RuntimeError('boom')\n")
     out = cli(project, "run")
