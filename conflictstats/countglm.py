@@ -34,6 +34,7 @@ from ._validation import InputError, as_counts, as_finite, check_choice
 
 __all__ = [
     "FAMILIES",
+    "count_loglik",
     "INFORMATION",
     "ALPHA_MIN",
     "CountFit",
@@ -214,11 +215,30 @@ def _full_rank(X: np.ndarray) -> bool:
     return _positive_definite(G / np.outer(d, d), 1e-12)
 
 
+def count_loglik(y: Any, mu: Any, alpha: float = 0.0) -> float:
+    """Log-likelihood of counts ``y`` at means ``mu``: Poisson (``alpha`` 0) or NB2 (variance
+    ``mu + alpha mu^2``), constants included. A mean of 0 at a zero count contributes 0 (the
+    limit of a separated fit).
+
+    Examples
+    --------
+    >>> from conflictstats.countglm import count_loglik
+    >>> round(count_loglik([0, 2], [0.0, 2.0]), 6)  # log(e^-2 2^2 / 2!)
+    -1.306853
+    """
+    y = np.asarray(y, dtype=float)
+    mu = np.asarray(mu, dtype=float)
+    if alpha > 0:
+        return _negbin_stats(y, mu, alpha)[0]
+    pos = y > 0
+    return float(np.sum(y[pos] * np.log(mu[pos])) - np.sum(mu) - np.sum(special.gammaln(y + 1)))
+
+
 def _poisson_stats(y, mu):
     pos = y > 0
     ylogy = np.where(pos, y * np.log(np.where(pos, y, 1.0)), 0.0)
     ylogmu = np.where(pos, y * np.log(np.where(pos, mu, 1.0)), 0.0)
-    loglik = float(np.sum(ylogmu - mu - special.gammaln(y + 1)))
+    loglik = count_loglik(y, mu)
     deviance = float(2 * np.sum(ylogy - ylogmu - (y - mu)))
     pearson = float(np.sum((y - mu) ** 2 / mu))
     return loglik, deviance, pearson
@@ -226,6 +246,7 @@ def _poisson_stats(y, mu):
 
 def _negbin_stats(y, mu, alpha):
     r = 1.0 / alpha
+    mu = np.maximum(mu, 1e-300)  # a separated mean of 0 at a zero count
     pos = y > 0
     amu = alpha * mu
     lg = _irls._lgamma_diff(y[pos], np.full(int(pos.sum()), r))

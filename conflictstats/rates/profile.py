@@ -17,14 +17,11 @@ import numpy as np
 from scipy import optimize, special
 
 from .._numeric import z_quantile
+from ..countglm import count_loglik
 
 
-def _loglik(y, mu, family, theta):
-    """Log-likelihood up to terms free of the mean."""
-    if family == "negbin":
-        return float(np.sum(y * np.log(mu / (mu + theta)) - theta * np.log1p(mu / theta)))
-    pos = y > 0
-    return float(np.sum(y[pos] * np.log(mu[pos])) - np.sum(mu))
+def _loglik(y, mu, theta):
+    return count_loglik(y, mu, 1.0 / theta if theta is not None else 0.0)
 
 
 def _profile_loglik(v, y, x, offset, family, theta):
@@ -32,7 +29,7 @@ def _profile_loglik(v, y, x, offset, family, theta):
     eta = v * x + offset
     if family != "negbin":
         b0 = np.log(y.sum()) - special.logsumexp(eta)
-        return _loglik(y, np.exp(b0 + eta), family, theta)
+        return _loglik(y, np.exp(b0 + eta), theta)
 
     def score(b0):
         mu = np.exp(b0 + eta)
@@ -45,7 +42,7 @@ def _profile_loglik(v, y, x, offset, family, theta):
     while score(hi) > 0:
         hi += 2.0 * (hi - lo)
     b0 = optimize.brentq(score, lo, hi, xtol=1e-13, rtol=1e-14)
-    return _loglik(y, np.exp(b0 + eta), family, theta)
+    return _loglik(y, np.exp(b0 + eta), theta)
 
 
 def profile_ratio(y, x, offset, b1, se, *, family, theta, dispersion, confidence):

@@ -35,10 +35,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import optimize, stats
 
 from .._validation import InputError
-from ..countglm import fit_count_glm
+from ..countglm import count_loglik, fit_count_glm
 
 # a zero count whose fitted mean is below this share of the mean count (or of 1) is separated
 _SEPARATED = 1e-8
@@ -88,11 +88,6 @@ def boundary_coefficients(X: np.ndarray, months: np.ndarray) -> np.ndarray:
     return np.any(np.abs(null) > 1e-8, axis=1)
 
 
-def _poisson_loglik(y: np.ndarray, mu: np.ndarray) -> float:
-    pos = y > 0
-    return float(np.sum(y[pos] * np.log(mu[pos])) - np.sum(mu) - np.sum(special.gammaln(y + 1)))
-
-
 def _profile(y, X, offset, family, j, value) -> float:
     """Log-likelihood maximised over every parameter but coefficient ``j``, fixed at
     ``value`` (NaN when that fit fails)."""
@@ -101,14 +96,14 @@ def _profile(y, X, offset, family, j, value) -> float:
     fam = "negbin" if family == "negbin" else "poisson"
     if rest.shape[1] == 0:
         if fam == "poisson":
-            return _poisson_loglik(y, np.exp(off))
+            return count_loglik(y, np.exp(off))
         return float("nan")
     try:
         fit = fit_count_glm(y, rest, family=fam, offset=off)
     except InputError:
         return float("nan")
     if fam == "poisson":
-        return _poisson_loglik(y, fit.fitted)
+        return count_loglik(y, fit.fitted)
     return fit.loglik
 
 
@@ -138,7 +133,7 @@ def find_boundary(
     if not flags.any():
         return Boundary(flags, direction, low, high, months)
     if family == "quasi-poisson":
-        loglik = _poisson_loglik(y, fitted)
+        loglik = count_loglik(y, fitted)
     crit = float(stats.chi2.ppf(confidence, 1)) * (dispersion if family == "quasi-poisson" else 1.0)
     for j in np.flatnonzero(flags):
         ends = []
