@@ -245,7 +245,7 @@ summary = [
     ),
     _row(
         "Kosovo 1999",
-        "published (Ball et al. 2002): 10,356",
+        "published (Ball et al. 2002, global model)",
         PUBLISHED["estimate"],
         PUBLISHED["ci_low"],
         PUBLISHED["ci_high"],
