@@ -21,6 +21,8 @@ from .profile import ProfileJob, poisson_fits, profile_intervals
 from .twolist import _lognormal_interval
 
 CRITERIA = ("bic", "aic")
+#: Sample sizes for the BIC's log n: the number of people observed, or the number of cells.
+BIC_N = ("observed", "cells")
 #: Model spaces of graphical models: the interactions are the cliques of a graph on the lists.
 GRAPH_SPACES = ("graphical", "decomposable", "stepwise")
 _MAX_MODELS = 4096
@@ -40,9 +42,11 @@ class LoglinearEstimate(Estimate):
     se: Any = None
     best_model: str = ""
     criterion: str = aux_field("bic")
+    bic_n: str = aux_field("observed")
     models: Any = aux_field()
     lists: Any = aux_field()
     histories: Any = aux_field()
+    fits: Any = aux_field()
 
     def model(self, name: str) -> pd.Series:
         """The row of :attr:`models` for the model called ``name`` (e.g. ``"[AB][C]"``)."""
@@ -50,6 +54,60 @@ class LoglinearEstimate(Estimate):
         if name not in table.index:
             raise InputError(f"unknown model {name!r}; fitted: " + ", ".join(table.index))
         return table.loc[name]
+
+    def coefficients(self, model: str | None = None) -> pd.DataFrame:
+        """A model's coefficients as R's ``coef(summary(glm(...)))`` gives them.
+
+        Parameters
+        ----------
+        model : str, optional
+            A model of :attr:`models` in bracket notation (``"[AB][C]"``); default the best
+            model (:attr:`best_model`). ``"all"`` stacks every fitted model, with a ``model``
+            column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by R's term names (``"(Intercept)"``, the list names, ``"A:B"`` for
+            interactions; see :func:`loglinear`), with columns ``estimate``, ``se``, ``z``,
+            ``pvalue`` (two-sided, normal) and ``note``. A term whose cells are all zero has
+            its estimate at ``-inf`` (R's glm stops at a large negative number with a huge
+            standard error) and no se, z or p-value; its ``note`` says so.
+
+        Raises
+        ------
+        InputError
+            An unknown model, or one with no fit (not identifiable).
+
+        Examples
+        --------
+        >>> from conflictstats.mse import loglinear
+        >>> hav = {"001": 63, "010": 55, "011": 18, "100": 69, "101": 17, "110": 21, "111": 28}
+        >>> r = loglinear(hav, models=["[AB][C]"])
+        >>> r.coefficients("[AB][C]").round(4)[["estimate", "se"]]
+                     estimate      se
+        term
+        (Intercept)    4.9767  0.1966
+        A             -0.8832  0.1964
+        B             -1.0471  0.2016
+        C             -0.8336  0.1509
+        A:B            0.4846  0.2696
+        """
+        fits = self.fits or {}
+        if model == "all":
+            frames = [self.coefficients(m).reset_index() for m in self.models["model"] if m in fits]
+            table = pd.concat(frames, keys=[m for m in self.models["model"] if m in fits])
+            table = table.reset_index(level=0, names="model").reset_index(drop=True)
+            return table[["model", "term", "estimate", "se", "z", "pvalue", "note"]]
+        name = self.best_model if model is None else model
+        if name not in fits:
+            known = list(self.models["model"])
+            if name not in known:
+                raise InputError(f"model: unknown model {name!r}; fitted: " + ", ".join(known))
+            raise InputError(
+                f"model: {name!r} has no fit ({self.model(name)['note']}), so no coefficients"
+            )
+        return fits[name].copy()
 
 
 Term = tuple[int, ...]
@@ -188,6 +246,45 @@ def _parse_model(spec: Any, k: int) -> frozenset[Term]:
     return _closure(out)
 
 
+_R_RESERVED = frozenset(
+    "if else repeat while function for next break TRUE FALSE NULL Inf NaN NA NA_integer_ "
+    "NA_real_ NA_character_ NA_complex_ in".split()
+)
+
+
+def _r_name(name: str) -> str:
+    """A list name as R writes it in a formula's term labels: backquoted unless syntactic."""
+    syntactic = re.fullmatch(r"(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*|\.", name) is not None
+    return name if syntactic and name not in _R_RESERVED else f"`{name}`"
+
+
+def _coefficient_table(prep, fit, names) -> pd.DataFrame:
+    """R's coef(summary(glm)) for one model: estimates, se, z and p-values by R term name."""
+    r_names = [_r_name(str(m)) for m in names]
+    terms = ["(Intercept)", *r_names]
+    terms += [":".join(r_names[i] for i in t) for t in prep["order_terms"]]
+    cols = prep["cols"]
+    est = np.full(len(terms), -math.inf)
+    se = np.full(len(terms), math.nan)
+    est[cols] = fit["beta"]
+    with np.errstate(invalid="ignore"):
+        se[cols] = np.sqrt(np.diag(fit["cov"]))
+        z = est / se
+    p = 2 * stats.norm.sf(np.abs(z))
+    note = np.where(
+        cols,
+        "",
+        "zero margin: estimate at -inf (R's glm stops at a large negative value with a huge se)",
+    )
+    if not fit["converged"]:
+        note = np.where(cols, "did not converge", note)
+    frame = pd.DataFrame(
+        {"estimate": est, "se": se, "z": z, "pvalue": p, "note": note},
+        index=pd.Index(terms, name="term"),
+    )
+    return frame
+
+
 def _design(patterns: np.ndarray, terms: Sequence[Term]) -> np.ndarray:
     """Intercept, main effects and interaction products (0/1 coding, as R's glm on 0/1)."""
     cols = [np.ones(len(patterns)), *patterns.T.astype(float)]
@@ -266,6 +363,8 @@ def _finish_model(prep, fit, n, X_full_fn, criterion_n):
     y_fit, zero_margins = prep["y_fit"], prep["zero_margins"]
     beta, cov00, converged = fit["beta"], fit["cov00"], fit["converged"]
     llf, deviance = fit["llf"], fit["deviance"]
+    if beta is not None and np.all(np.isfinite(beta)):
+        row["_coef"] = (prep, fit)
     missing = math.exp(beta[0]) if beta is not None and beta[0] < 700 else math.inf
     ok = (
         beta is not None
@@ -350,6 +449,10 @@ def _add_intervals(rows: list[dict[str, Any]], n: float, confidence: float) -> N
         r.pop("_job", None)
 
 
+def _check_bic_n(bic_n: Any) -> str:
+    return check_choice(bic_n, BIC_N, "bic_n")
+
+
 def loglinear(
     histories: Any,
     *,
@@ -357,6 +460,7 @@ def loglinear(
     models: Any = "all",
     criterion: str = "bic",
     confidence: float = 0.95,
+    bic_n: str = "observed",
     count_column: str = "count",
 ) -> LoglinearEstimate:
     """Population size from three or more overlapping lists by log-linear models.
@@ -448,6 +552,7 @@ def loglinear(
     (1262, 271.0)
     """
     criterion = check_choice(criterion, CRITERIA, "criterion")
+    bic_n = _check_bic_n(bic_n)
     confidence = as_confidence(confidence)
     table = capture_histories(histories, count_column=count_column)
     names = table.attrs["lists"]
@@ -503,13 +608,23 @@ def loglinear(
     def full_design(terms):
         return _design(full_patterns, terms)
 
+    # R's BIC() on the cell GLM takes log(nobs), nobs the number of cells (2^k - 1 with the
+    # zero cells); Rcapture and the capture-recapture literature take log(n), n observed
+    criterion_n = n if bic_n == "observed" else float(len(y))
     if isinstance(models, str) and models == "stepwise":
         rows = _stepwise(
-            lambda terms: _fit_models(terms, patterns, y, n, full_design, n), k, criterion
+            lambda terms: _fit_models(terms, patterns, y, n, full_design, criterion_n),
+            k,
+            criterion,
         )
     else:
-        rows = _fit_models(model_terms, patterns, y, n, full_design, n)
+        rows = _fit_models(model_terms, patterns, y, n, full_design, criterion_n)
     _add_intervals(rows, n, confidence)
+    fits = {}
+    for r in rows:
+        coef = r.pop("_coef", None)
+        if coef is not None:
+            fits[r["model"]] = _coefficient_table(*coef, names)
     frame = pd.DataFrame(rows)
     usable = frame["status"] != "no estimate"
     if not usable.any():
@@ -560,7 +675,9 @@ def loglinear(
         se=math.sqrt(var),
         best_model=str(frame["model"].iloc[0]),
         criterion=criterion,
+        bic_n=bic_n,
         models=frame,
         lists=dict(zip(_LETTERS[:k], names, strict=True)),
         histories=table,
+        fits=fits,
     )

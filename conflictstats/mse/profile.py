@@ -100,8 +100,8 @@ def poisson_fits(problems: list[tuple[np.ndarray, np.ndarray]]) -> list[dict[str
     """Poisson GLMs (log link) of y on X for many (X, y), in one batched Newton pass.
 
     Each result has ``beta``, ``llf`` (with the log y! terms, as R's logLik), ``deviance``,
-    ``cov00`` (the intercept's variance, from the inverse Fisher information; nan when the
-    information is singular) and ``converged``.
+    ``cov`` (the inverse Fisher information, the coefficients' covariance as R's ``vcov``;
+    nan when the information is singular), ``cov00`` (its intercept entry) and ``converged``.
     """
     if not problems:
         return []
@@ -128,15 +128,17 @@ def poisson_fits(problems: list[tuple[np.ndarray, np.ndarray]]) -> list[dict[str
                 )
                 dev = float(2 * np.sum(np.where(y > 0, y * np.log(y / m), 0.0) - (y - m)))
             try:
-                cov00 = float(np.linalg.inv((X.T * m) @ X)[0, 0])
+                cov = np.linalg.inv((X.T * m) @ X)
             except np.linalg.LinAlgError:
-                cov00 = math.nan
+                cov = np.full((X.shape[1], X.shape[1]), math.nan)
+            cov00 = float(cov[0, 0])
             out.append(
                 {
                     "beta": b,
                     "llf": llf,
                     "deviance": max(dev, 0.0),
                     "cov00": cov00,
+                    "cov": cov,
                     "converged": bool(conv[j]) and bool(np.all(np.isfinite(b))),
                 }
             )
