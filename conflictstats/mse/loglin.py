@@ -436,8 +436,9 @@ def _add_intervals(rows: list[dict[str, Any]], n: float, confidence: float) -> N
                 with np.errstate(all="ignore"):
                     intervals += profile_intervals([r["_job"]], n, confidence)
             except (np.linalg.LinAlgError, FloatingPointError, ValueError, IndexError):
-                intervals.append((np.nan, np.nan))
-    for r, (low, high) in zip(todo, intervals, strict=True):
+                intervals.append((np.nan, np.nan, np.nan))
+    for r, (nhat, low, high) in zip(todo, intervals, strict=True):
+        r["estimate_multinomial"] = nhat if np.isfinite(nhat) else np.nan
         if np.isfinite(low) and (np.isfinite(high) or high == math.inf):
             r.update(ci_low=low, ci_high=high)
         else:
@@ -653,9 +654,12 @@ def loglinear(
         "se",
         "ci_low",
         "ci_high",
+        "estimate_multinomial",
         "status",
         "note",
     ]
+    if "estimate_multinomial" not in frame:
+        frame["estimate_multinomial"] = np.nan
     frame = frame[columns]
 
     ok = frame[frame["weight"] > 0]
