@@ -1,12 +1,20 @@
 """Profile-likelihood intervals of the total N for many log-linear models in one batch.
 
 For a fixed total N the multinomial log-likelihood is maximised over a model's parameters by
-fitting the model to the complete table with N - n in the unobserved cell (Cormack 1992).
-Every such fit, for every model and every trial N, is one row of a single batched Newton
-iteration: the designs are padded to a common number of cells and parameters (padded cells
-are masked out, padded parameters get a unit Hessian diagonal and never move), so the cost of
-an interval is a handful of batched passes over all models instead of a Python loop of small
-fits per model.
+fitting the model to the complete table with N - n in the unobserved cell (Cormack 1992); the
+maximiser of that profile over N is the conditional (multinomial) maximum-likelihood
+estimate, and the interval is where the profile lies within chi2_1 / 2 of its maximum.
+
+The fast path (:func:`_joint_intervals`) never fits the model at a fixed N to convergence:
+it takes Newton steps in N (on log(N - n)) and the parameters b together. The unobserved
+cell's design row is the intercept alone, so the joint log-likelihood G(N, b) has closed-form
+derivatives in N (digamma and trigamma terms) and a cross derivative e_0; maximising its
+second-order model over b gives the profile's local quadratic in N, whose root at the target
+(or vertex, for the maximum) is the next N, and the matching Newton step in b (Venzon and
+Moolgavkar 1988). All models, and both ends of each, are rows of one batched pass: designs
+padded to a common number of cells and parameters (padded cells have mean 0, padded
+parameters a unit Hessian diagonal and never move). Brackets, a trust region on the step in
+b and a bracketed search for rows that fail (:func:`_bracketed_intervals`) keep it safe.
 """
 
 from __future__ import annotations

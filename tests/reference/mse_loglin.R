@@ -8,11 +8,11 @@
 #  * rcapture: Rcapture's closedpCI.t (Baillargeon and Rivest 2007) for the independence model
 #    (m = "Mt") and hierarchical models given by name (mX = "[12,13,3]"): the Poisson abundance
 #    and its standard error (results), and the multinomial abundance with its profile
-#    likelihood interval (CI). closedpCI.t maximises Cormack's (1992) profile multinomial
+#    likelihood interval (CI), with a tolerance per value ("tol"). closedpCI.t maximises Cormack's (1992) profile multinomial
 #    likelihood with optimize(tol = 1e-4), and above N = 100 its correction term uses
 #    Stirling's formula in place of lgamma: its multinomial numbers hold to about 1e-4
-#    relative. The same maximiser with lgamma and tight tolerances is re-derived in
-#    multinomial_mle() below (tolerance 1e-7).
+#    relative. The same maximiser with lgamma, as the root of the profile's derivative, is
+#    re-derived in multinomial_mle() below (tolerance 1e-9).
 suppressMessages({library(jsonlite); library(Rcapture)})
 options(digits = 15)
 cases <- list()
@@ -22,16 +22,19 @@ files <- c(hav = "data/capture_recapture/hav_taiwan_1995_3lists.csv",
            kosovo = "data/capture_recapture/kosovo_1999_capture_patterns.csv",
            congenital = "data/capture_recapture/congenital_anomaly_massachusetts_5lists.csv")
 
-# a model in the project's bracket notation -> R formula terms with the lists' names
+# a model in the project's bracket notation -> R formula terms with the lists' names, the
+# interactions written in the canonical order (by order, then by the lists' order)
 formula_rhs <- function(model, lists) {
   gens <- regmatches(model, gregexpr("[A-Z]+", model))[[1]]
-  terms <- character(0)
+  idx <- list()
   for (g in gens) {
-    idx <- match(strsplit(g, "")[[1]], LETTERS)
-    if (length(idx) >= 2) for (r in 2:length(idx)) for (cmb in combn(idx, r, simplify = FALSE))
-      terms <- c(terms, paste(sprintf("`%s`", lists[cmb]), collapse = ":"))
+    i <- sort(match(strsplit(g, "")[[1]], LETTERS))
+    if (length(i) >= 2) for (r in 2:length(i)) idx <- c(idx, combn(i, r, simplify = FALSE))
   }
-  terms <- unique(terms)
+  idx <- unique(idx)
+  key <- vapply(idx, function(i) sprintf("%d:%s", length(i), paste(sprintf("%02d", i), collapse = "")), "")
+  idx <- idx[order(key)]
+  terms <- vapply(idx, function(i) paste(sprintf("`%s`", lists[i]), collapse = ":"), "")
   paste(c(sprintf("`%s`", lists), terms), collapse = " + ")
 }
 # a model in bracket notation -> Rcapture's hierarchical model name ("[12,13,3]")
@@ -83,14 +86,16 @@ multinomial_mle <- function(d, model, Npois) {
   zero <- d[1, ]; zero[1, ] <- 0
   full <- rbind(zero, d)
   form <- as.formula(paste("count ~", formula_rhs(model, lists)))
-  ll <- function(N) {
+  # the profile is too flat at its top for optimize() to place the maximum closer than
+  # about 1e-6 relative: find the root of its derivative instead, which by the envelope
+  # theorem is digamma(N + 1) - digamma(N - n + 1) - log(N) + log(fitted unobserved cell)
+  dll <- function(N) {
     full$count[1] <- N - n
     fit <- suppressWarnings(glm(form, family = poisson, data = full,
                                 control = glm.control(epsilon = 1e-14, maxit = 200)))
-    mu <- fitted(fit); y <- full$count
-    lgamma(N + 1) - lgamma(N - n + 1) - N * log(N) + sum(ifelse(y > 0, y * log(mu), 0))
+    digamma(N + 1) - digamma(N - n + 1) - log(N) + log(fitted(fit)[1])
   }
-  optimize(ll, c(n, 1.5 * Npois), maximum = TRUE, tol = 1e-10)$maximum
+  uniroot(dll, c(n + 1e-6, 1.5 * Npois), tol = 1e-12 * Npois)$root
 }
 rcapture_cases <- function(dataset, file, models) {
   d <- read.csv(file, check.names = FALSE)
@@ -111,13 +116,16 @@ rcapture_cases <- function(dataset, file, models) {
                              bic = ci$results[1, "BIC"],
                              multinomial = ci$CI[1, "abundance"],
                              ci_low = ci$CI[1, "infCL"], ci_high = ci$CI[1, "supCL"]),
-             tol = 1e-4, source = src))
+             tol = list(poisson = 1e-7, stderr = 1e-6, bic = 1e-7, multinomial = 1e-4,
+                        ci_low = 1e-4, ci_high = 1e-4),
+             source = src))
     mle <- multinomial_mle(d, model, Npois)
     add(list(id = sprintf("multinomial_%s_%s", dataset, model), "function" = "multinomial",
              args = list(dataset = dataset, model = model),
-             expected = list(multinomial = mle), tol = 1e-7,
+             expected = list(multinomial = mle), tol = 1e-9,
              source = sprintf(paste0("multinomial_mle(read.csv('%s', check.names = FALSE), '%s', %.10g) in tests/reference/mse_loglin.R: ",
-                                     "optimize(tol = 1e-10) over (n, 1.5 N-hat) of lgamma(N + 1) - lgamma(N - n + 1) - N log N + sum(y log mu), ",
+                                     "uniroot(tol = 1e-12 N) over (n, 1.5 N-hat) of the derivative of the profile lgamma(N + 1) - lgamma(N - n + 1) - N log N + sum(y log mu), ",
+                                     "digamma(N + 1) - digamma(N - n + 1) - log N + log mu_0, ",
                                      "mu the glm(count ~ %s, family = poisson) fit to the complete table with N - n in the unobserved cell"),
                               file, model, Npois, formula_rhs(model, names(d)[seq_len(ncol(d) - 1)]))))
   }
