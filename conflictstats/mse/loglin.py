@@ -108,7 +108,7 @@ class LoglinearEstimate(Estimate):
             raise InputError(
                 f"model: {name!r} has no fit ({self.model(name)['note']}), so no coefficients"
             )
-        return fits[name].copy()
+        return _coefficient_table(fits[name], list(self.lists.values()))
 
 
 Term = tuple[int, ...]
@@ -259,12 +259,12 @@ def _r_name(name: str) -> str:
     return name if syntactic and name not in _R_RESERVED else f"`{name}`"
 
 
-def _coefficient_table(prep, fit, names) -> pd.DataFrame:
+def _coefficient_table(fit: dict[str, Any], names) -> pd.DataFrame:
     """R's coef(summary(glm)) for one model: estimates, se, z and p-values by R term name."""
     r_names = [_r_name(str(m)) for m in names]
     terms = ["(Intercept)", *r_names]
-    terms += [":".join(r_names[i] for i in t) for t in prep["order_terms"]]
-    cols = prep["cols"]
+    terms += [":".join(r_names[i] for i in t) for t in fit["order_terms"]]
+    cols = fit["cols"]
     est = np.full(len(terms), -math.inf)
     se = np.full(len(terms), math.nan)
     est[cols] = fit["beta"]
@@ -665,8 +665,15 @@ def loglinear(
     fits = {}
     for r in rows:
         coef = r.pop("_coef", None)
-        if coef is not None:
-            fits[r["model"]] = _coefficient_table(*coef, names)
+        if coef is not None:  # the tables are built when asked for
+            prep, fit = coef
+            fits[r["model"]] = {
+                "order_terms": prep["order_terms"],
+                "cols": prep["cols"],
+                "beta": fit["beta"],
+                "cov": fit["cov"],
+                "converged": fit["converged"],
+            }
     frame = pd.DataFrame(rows)
     usable = frame["status"] != "no estimate"
     if not usable.any():
