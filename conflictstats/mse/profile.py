@@ -553,28 +553,42 @@ def _joint_intervals(jobs: list[ProfileJob], n: float, confidence: float, max_it
         f = Na - n
         su, cu = s1 * f, s2 * f * f + s1 * f
         du = _quadratic_root(g0, su, cu, up)
+        clipped = ~(np.abs(du) <= 1.0)  # nan too
         N_q = n + f * np.exp(np.clip(du, -1.0, 1.0))
-        # as for the maximum: a step below 1e-6 relative leaves an error near 1e-12
-        converged = finite & (np.abs(N_q - Na) <= 1e-6 * Na) & (gap <= 1e-8)
+        lo_b = np.minimum(N_in[active], N_out[active])
+        hi_b = np.maximum(N_in[active], N_out[active])
+        fine = finite & np.isfinite(N_q) & (N_q >= lo_b) & (N_q <= hi_b) & (N_q > n) & (f > 0)
+        # as for the maximum: a full step below 1e-6 relative leaves an error near 1e-12
+        converged = fine & ~clipped & (np.abs(N_q - Na) <= 1e-6 * Na) & (gap <= 1e-8)
         res = np.where(converged, N_q, np.nan)
         # a lower end at n: the profile at N = n itself is above the target
         res = np.where(at_n[active] & inside & ~up, float(n), res)
         # an upper end beyond the cap: infinite
         cap = n + np.exp(u_cap[which[active]])
         res = np.where(up & inside & (Na >= cap * (1 - 1e-12)), math.inf, res)
-        lo_b = np.minimum(N_in[active], N_out[active])
-        hi_b = np.maximum(N_in[active], N_out[active])
-        fine = finite & np.isfinite(N_q) & (N_q >= lo_b) & (N_q <= hi_b) & (N_q > n) & (f > 0)
-        # safeguard: bisect the bracket (geometrically upwards while the outer end is unknown)
-        grow = n + (N_in[active] - n) * math.e**2
-        half = np.where(up & ~out_known[active], grow, 0.5 * (N_in[active] + N_out[active]))
+        # safeguard: bisect the bracket, in log(N - n) while both ends are above n, and
+        # outwards by e^2 while an upper end's outer bound is unknown
+        f_in, f_out = N_in[active] - n, N_out[active] - n
+        geo = n + np.sqrt(f_in * f_out)
+        half = np.where(f_out > 0, geo, 0.5 * (N_in[active] + N_out[active]))
+        half = np.where(up & ~out_known[active], n + f_in * math.e**2, half)
         N_new = np.where(fine, N_q, half)
         # far from the profile (b is not near its maximum at this N): a step in b alone
         N_new = np.where(finite & (gap > 0.1), Na, N_new)
-        # the lower end near n: try n itself
-        near_n = ~up & (N_new - n < tiny) & ~out_known[active]
+        # a lower end heading for n (a long step down, or below n): try n itself
+        near_n = (
+            ~up
+            & ~out_known[active]
+            & ~at_n[active]
+            & finite
+            & (gap <= 0.1)
+            & ((N_new - n < tiny) | (clipped & (du < 0)))
+        )
         N_new = np.where(near_n, float(n), N_new)
         at_n[active] = near_n
+        # an upper end heading for infinity: try the cap itself
+        far = up & ~out_known[active] & finite & (gap <= 0.1) & clipped & (du > 0)
+        N_new = np.where(far & (n + f_in * math.e**2 >= cap), cap, N_new)
         N_new = np.where(up, np.minimum(N_new, cap), N_new)
         stop = ~np.isnan(res)
         result[active] = np.where(stop, res, result[active])
