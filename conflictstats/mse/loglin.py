@@ -538,7 +538,9 @@ def loglinear(
     ``estimate_multinomial``, a little below the Poisson one. Rcapture's ``closedpCI.t``
     reports the same maximiser, found by ``optimize`` to 1e-4 and with Stirling's formula for
     the factorials above N = 100: its value differs from this exact one by about 1e-5
-    relative. The maximum and both ends of every model are solved together by Newton steps
+    relative (Baillargeon and Rivest 2007). Restricted to whole numbers, the likelihood's
+    maximiser (Sanathanan 1972) is, the profile being unimodal, one of the two integers
+    around it. The maximum and both ends of every model are solved together by Newton steps
     in (log(N - n), β) jointly, whose quadratic model of the profile has closed-form slope
     and curvature in N (Venzon and Moolgavkar 1988), with a bracketed search as fallback.
 
@@ -566,6 +568,8 @@ def loglinear(
     capture-recapture models to epidemiological data. Statistics in Medicine 20, 3123-3157.
     Edwards, D. and Havranek, T. (1985). A fast procedure for model search in multidimensional
     contingency tables. Biometrika 72, 339-351.
+    Sanathanan, L. (1972). Estimating the size of a multinomial population. Annals of
+    Mathematical Statistics 43, 142-152.
     Baillargeon, S. and Rivest, L.-P. (2007). Rcapture: loglinear models for capture-recapture
     in R. Journal of Statistical Software 19(5), 1-31.
     Venzon, D. J. and Moolgavkar, S. H. (1988). A method for computing profile-likelihood-based
