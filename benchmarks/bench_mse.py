@@ -61,7 +61,7 @@ def best_of_pair(fn_a, fn_b, budget=2.0):
 
 def main():
     print(
-        f"{'table':36s} {'models':>6s} {'IRLS':>7s} {'intervals':>9s} {'ratio':>6s} "
+        f"{'table':36s} {'models':>6s} {'IRLS':>7s} {'profile':>9s} {'ratio':>6s} "
         f"{'loglinear':>9s} {'bma s':>6s}   (ms per model)"
     )
     for label, file, kwargs in CASES:
