@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from .._format import format_confidence
-from .._numeric import normal_pvalue, t_pvalue, t_quantile, z_quantile
+from .._numeric import align, normal_pvalue, t_pvalue, t_quantile, z_quantile
 from .._validation import (
     InputError,
     as_confidence,
@@ -42,7 +42,7 @@ from .boundary import find_boundary
 from .changepoints import Changepoints, find_changepoints
 from .glm import _FITTERS, _design, _future_offset, _future_periods, _terms
 from .nonparametric import MannKendall, SenSlope, mann_kendall, sen_slope
-from .series import _as_series, _break_positions, _days
+from .series import _TIME_INDEX, _as_series, _break_positions, _days, _ordered, _text_times
 
 __all__ = [
     "TrendFit",
@@ -416,6 +416,7 @@ class TrendFit(Estimate):
             mean_ci_low=np.exp(eta - zc * se_eta),
             mean_ci_high=np.exp(eta + zc * se_eta),
             draws=y.astype(float),
+            index=_future_index(self.index, spec, n, h),
         )
 
     def prediction_band(self, *, confidence: float | None = None) -> TrendForecast:
@@ -455,6 +456,7 @@ class TrendFit(Estimate):
             period=self.period,
             mean_ci_low=self.ci_low,
             mean_ci_high=self.ci_high,
+            index=self.index,
         )
 
     def summary(self) -> pd.DataFrame:
@@ -495,12 +497,21 @@ def fit_trend(
     ----------
     counts : pandas.Series or array_like
         Monthly counts (whole numbers >= 0), one per consecutive month; a Series indexed by
-        months (PeriodIndex or DatetimeIndex) brings its own dates.
+        months (PeriodIndex, DatetimeIndex or text such as ``"2018-09"``) brings its own
+        dates. Aligned by label: a Series indexed by times (or numbers) is put in the order
+        of its index first, so rows in any order give the same fit; a repeated or missing
+        time point is refused. The fit's per-month fields are in that order and carry the
+        Series's labels as ``index`` (``to_frame()``, ``series()``).
     dates : str or array_like, optional
-        The months of ``counts``: a first month (``"2014-01"``) or one date per count.
-    exposure : {None, "days"} or array_like
+        The months of ``counts``: a first month (``"2014-01"``) or one date per count. Next
+        to a Series indexed by times they must give the same months (else an
+        ``AlignmentError`` naming ``counts`` and ``dates``).
+    exposure : {None, "days"}, array_like or pandas.Series
         ``"days"`` uses the days in each month as the exposure (a rate per day); an array gives
-        the exposure of each month. It enters as ``log(exposure)`` offset.
+        the exposure of each month. It enters as ``log(exposure)`` offset. A Series is
+        aligned on ``counts``'s labels when ``counts`` is a Series (refused, naming both,
+        when their labels differ); next to plain counts it is taken in its order and its
+        labels index the fit.
     family : {"negbin", "poisson", "quasi-poisson"}
         ``"negbin"`` is NB2 (variance ``mu + alpha mu^2``, alpha by maximum likelihood);
         ``"quasi-poisson"`` has variance ``phi mu`` with phi from the Pearson statistic.
@@ -517,11 +528,14 @@ def fit_trend(
     Returns
     -------
     TrendFit
+        ``index``: the labels of the pandas input (``None`` for plain arrays).
 
     Raises
     ------
     InputError
-        Counts that are negative, fractional or NaN; dates that are not consecutive months;
+        Counts that are negative, fractional or NaN; dates that are not consecutive months
+        (or labels that repeat a month); ``counts`` and ``exposure`` (or ``dates``) labelled
+        differently (``AlignmentError``);
         breaks outside the series; an unknown family, trend or seasonality; a model with more
         terms than the series can identify (rank-deficient design, or too few months).
 
@@ -558,6 +572,10 @@ def fit_trend(
     if seasonality is not None:
         check_choice(seasonality, ("month",), "seasonality")
     conf = as_confidence(confidence)
+    counts, index = _ordered(counts, text=True)
+    if isinstance(exposure, (pd.Series, pd.DataFrame)):
+        index, aligned = align(counts=counts, exposure=exposure)
+        exposure = aligned["exposure"]
     y, periods = _as_series(counts, dates)
     n = y.size
     if not y.any():
@@ -675,7 +693,32 @@ def fit_trend(
         df_resid=df_resid,
         spec=spec,
         limit_coefficients=params,
+        index=index,
     )
+
+
+def _future_index(index: pd.Index | None, spec: dict, n: int, h: int) -> pd.Index | None:
+    """Labels of the ``h`` months after a fit labelled ``index``, of the same kind: months
+    (a PeriodIndex in the input's frequency), dates (continuing the input's spacing, else
+    month starts), text months, or whole numbers counting on; ``None`` for other labels."""
+    if index is None:
+        return None
+    months = None
+    if spec["start"] is not None:
+        months = pd.period_range(pd.Period(spec["start"], freq="M") + n, periods=h, freq="M")
+    if isinstance(index, pd.PeriodIndex) and months is not None:
+        return months if index.freqstr == months.freqstr else months.asfreq(index.freq, "start")
+    if isinstance(index, pd.DatetimeIndex) and months is not None:
+        freq = pd.infer_freq(index) if len(index) >= 3 else None
+        if freq is not None:
+            return pd.date_range(index[-1], periods=h + 1, freq=freq)[1:]
+        stamps = months.to_timestamp(how="start")
+        return stamps.tz_localize(index.tz) if index.tz is not None else stamps
+    if months is not None and _text_times(index) is not None:
+        return pd.Index(_labels(months))
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return pd.Index(index[-1] + np.arange(1, h + 1))
+    return None
 
 
 # the labels of the months 1900-01 to 2099-12, made once: a series' labels are then one
@@ -723,14 +766,21 @@ def evaluate_forecast(
 
     Parameters
     ----------
-    observed : array_like
+    observed : array_like or pandas.Series
         The counts observed in the forecast months: non-negative when the forecast is of
         counts (a fit, a forecast, or draws that are all non-negative whole numbers); any
-        finite numbers against a generic sample of draws.
-    forecast : TrendForecast, TrendFit or array_like
+        finite numbers against a generic sample of draws. Aligned by label: a Series indexed
+        by months or dates is matched to the forecast's months (in any order, as months:
+        a PeriodIndex meets a forecast from a fit indexed by dates), other labels to the
+        forecast's ``index``; months or labels found in only one of the two are refused
+        (an ``AlignmentError`` naming ``forecast`` and ``observed``). Next to unlabelled
+        draws it pairs by position. The score carries the Series's labels as ``index``
+        (else the forecast's).
+    forecast : TrendForecast, TrendFit, array_like or pandas.DataFrame
         A forecast (its simulated draws are used), a fit (forecast here for
         ``len(observed)`` months with ``rng``), or simulated draws of shape
-        ``(months, n_draws)``.
+        ``(months, n_draws)``; a DataFrame of draws (one row per month) is aligned with a
+        Series ``observed`` on its index.
     confidence : float, optional
         Level of the central prediction interval (default: the forecast's, else 0.95).
     rng : numpy.random.Generator or int, optional
@@ -772,6 +822,7 @@ def evaluate_forecast(
             raise InputError("rng is needed to forecast from a TrendFit")
         y = as_counts(observed, "observed")
         forecast = forecast.forecast(int(np.size(y)), rng=rng, confidence=confidence)
+    observed, forecast, index = _align_forecast(observed, forecast)
     if isinstance(forecast, TrendForecast):
         draws = np.asarray(forecast.draws, float)
         conf = forecast.confidence if confidence is None else as_confidence(confidence)
@@ -806,4 +857,46 @@ def evaluate_forecast(
         crps=_crps_sample(draws, y),
         interval_score=interval,
         covered=((lo <= y) & (y <= hi)).astype(float),
+        index=index if index is not None and len(index) == y.size else None,
     )
+
+
+def _months_of(index: pd.Index | None) -> pd.PeriodIndex | None:
+    """The months a time index stands for (``None`` when it holds no times)."""
+    if index is None:
+        return None
+    if not isinstance(index, _TIME_INDEX):
+        index = _text_times(index)
+        if index is None:
+            return None
+    if isinstance(index, pd.DatetimeIndex):
+        return index.tz_localize(None).to_period("M")
+    return index.asfreq("M")
+
+
+def _align_forecast(observed: Any, forecast: Any) -> tuple[Any, Any, pd.Index | None]:
+    """Pair the observed counts with the forecast months by label where both have labels.
+
+    Months are matched as months (a PeriodIndex against a forecast from a fit indexed by
+    dates); other labels as labels; a Series next to unlabelled draws pairs by position.
+    Returns the observed values (in the forecast's order), the forecast, and the labels of
+    the score (the observed Series's, else the forecast's).
+    """
+    if isinstance(forecast, pd.DataFrame) or isinstance(observed, pd.DataFrame):
+        index, aligned = align(observed=observed, forecast=forecast)
+        return aligned["observed"], aligned["forecast"], index
+    if not isinstance(forecast, TrendForecast):
+        return observed, forecast, observed.index if isinstance(observed, pd.Series) else None
+    if not isinstance(observed, pd.Series):
+        return observed, forecast, forecast.index
+    own = _months_of(observed.index)
+    if own is not None and forecast.period is not None and forecast.period.dtype.kind in "OU":
+        theirs = pd.PeriodIndex(list(forecast.period), freq="M")
+    elif forecast.index is not None:
+        own, theirs = observed.index, forecast.index
+    else:
+        return observed, forecast, observed.index
+    slots = pd.Series(np.arange(len(theirs)), index=theirs)
+    _, aligned = align(forecast=slots, observed=observed.set_axis(own))
+    take = pd.Index(own).get_indexer(theirs)
+    return aligned["observed"], forecast, observed.index[take]

@@ -18,7 +18,7 @@ from scipy import optimize, special, stats
 
 from .._validation import InputError, as_confidence, as_rng, check_choice, check_method
 from ..results import Estimate, aux_field, result
-from .series import _as_series
+from .series import _as_series, _ordered
 
 
 @result
@@ -406,9 +406,15 @@ def find_changepoints(
     Parameters
     ----------
     counts : pandas.Series or array_like
-        Monthly counts; a Series indexed by months brings its own dates.
+        Monthly counts; a Series indexed by months brings its own dates. Aligned by label:
+        a Series indexed by times (months, dates, text months or numbers) is put in the
+        order of its index first, so rows in any order give the same breaks; a repeated or
+        missing time point is refused. Each break then carries the Series's label of its
+        first month as the result's ``index``.
     dates : str or array_like, optional
-        The months of ``counts`` (a first month or one date per count).
+        The months of ``counts`` (a first month or one date per count); next to a Series
+        indexed by times they must give the same months (an ``AlignmentError`` names
+        ``counts`` and ``dates`` otherwise).
     max_breaks : int
         Largest number of breaks considered.
     family : {"negbin", "poisson", "quasi-poisson"}
@@ -534,6 +540,7 @@ def find_changepoints(
     for name, value, low in checks:
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
             raise InputError(f"{name} must be a whole number >= {low}, got {value!r}")
+    counts, index = _ordered(counts, text=True)
     y, periods = _as_series(counts, dates)
     n = y.size
     min_seg = max(int(min_segment), 3 if slope else 1)
@@ -591,6 +598,7 @@ def find_changepoints(
         method=method,
         family=family,
         dispersion=float(phi if family == "quasi-poisson" else alpha),
+        index=None if index is None else index[np.asarray(taus, dtype=int)],
     )
 
 
