@@ -328,9 +328,12 @@ class TrendFit(Estimate):
             Number of months ahead.
         rng : numpy.random.Generator or int
             Source of randomness (a seed makes the forecast reproducible).
-        exposure : array_like, optional
+        exposure : array_like or pandas.Series, optional
             Exposure of the future months; needed only when the model was fitted with an
-            exposure array (``exposure="days"`` is computed from the calendar).
+            exposure array (``exposure="days"`` is computed from the calendar). A Series
+            indexed by months or dates is matched to the forecast months (refused, naming
+            ``forecast`` and ``exposure``, when its months differ), one with other labels to
+            the forecast's ``index``; otherwise it is taken in its order.
         n_draws : int
             Number of simulated paths.
         confidence : float, optional
@@ -339,6 +342,9 @@ class TrendFit(Estimate):
         Returns
         -------
         TrendForecast
+            ``index``: when the fit was labelled (a Series in), the labels of the months
+            ahead, of the same kind (Periods, dates with the input's spacing, text months,
+            or whole numbers counting on).
 
         Notes
         -----
@@ -380,6 +386,9 @@ class TrendFit(Estimate):
         k = np.arange(n, n + h)
         X = _design(k, spec)
         periods = _future_periods(spec, k)
+        future = _future_index(self.index, spec, n, h)
+        if isinstance(exposure, pd.Series):
+            exposure = _to_months(exposure, "exposure", periods, future)[0]
         offset = _future_offset(spec, k, exposure, h)
         beta = np.asarray(self.coefficients.estimate, float)
         eta = X @ beta + offset
@@ -416,7 +425,7 @@ class TrendFit(Estimate):
             mean_ci_low=np.exp(eta - zc * se_eta),
             mean_ci_high=np.exp(eta + zc * se_eta),
             draws=y.astype(float),
-            index=_future_index(self.index, spec, n, h),
+            index=future,
         )
 
     def prediction_band(self, *, confidence: float | None = None) -> TrendForecast:
@@ -889,14 +898,21 @@ def _align_forecast(observed: Any, forecast: Any) -> tuple[Any, Any, pd.Index | 
         return observed, forecast, observed.index if isinstance(observed, pd.Series) else None
     if not isinstance(observed, pd.Series):
         return observed, forecast, forecast.index
-    own = _months_of(observed.index)
-    if own is not None and forecast.period is not None and forecast.period.dtype.kind in "OU":
-        theirs = pd.PeriodIndex(list(forecast.period), freq="M")
-    elif forecast.index is not None:
-        own, theirs = observed.index, forecast.index
+    values, labels = _to_months(observed, "observed", forecast.period, forecast.index)
+    return values, forecast, labels
+
+
+def _to_months(series: pd.Series, name: str, period: Any, index: pd.Index | None):
+    """``series`` put in the order of a forecast's months ``period`` (as months, when both
+    hold times) or of its labels ``index``; by position when the forecast has neither.
+    Returns the values and ``series``'s labels in that order."""
+    own = _months_of(series.index)
+    if own is not None and period is not None and np.asarray(period).dtype.kind in "OU":
+        theirs = pd.PeriodIndex(list(period), freq="M")
+    elif index is not None:
+        own, theirs = series.index, index
     else:
-        return observed, forecast, observed.index
+        return series.to_numpy(), series.index
     slots = pd.Series(np.arange(len(theirs)), index=theirs)
-    _, aligned = align(forecast=slots, observed=observed.set_axis(own))
-    take = pd.Index(own).get_indexer(theirs)
-    return aligned["observed"], forecast, observed.index[take]
+    _, aligned = align(forecast=slots, **{name: series.set_axis(own)})
+    return aligned[name], series.index[pd.Index(own).get_indexer(theirs)]
