@@ -735,7 +735,7 @@ def claim_check(
     critical = float(max(zs, 0.0) ** 2 / zc**2)
     nonsig = phi[pval >= a]
     with np.errstate(divide="ignore"):
-        est = (x1 / n1) / (x2 / n2)
+        est = np.divide(x1 / n1, x2 / n2)  # inf, not ZeroDivisionError, when rate2 is 0
     return ClaimCheck(
         estimate=np.full(phi.shape, est),
         ci_low=low,

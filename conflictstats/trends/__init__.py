@@ -343,8 +343,8 @@ class TrendFit(Estimate):
         -------
         TrendForecast
             ``index``: when the fit was labelled (a Series in), the labels of the months
-            ahead, of the same kind (Periods, dates with the input's spacing, text months,
-            or whole numbers counting on).
+            ahead, of the same kind (Periods; dates on the last label's day of the month, or
+            month ends; text months; whole numbers counting on).
 
         Notes
         -----
@@ -708,8 +708,8 @@ def fit_trend(
 
 def _future_index(index: pd.Index | None, spec: dict, n: int, h: int) -> pd.Index | None:
     """Labels of the ``h`` months after a fit labelled ``index``, of the same kind: months
-    (a PeriodIndex in the input's frequency), dates (continuing the input's spacing, else
-    month starts), text months, or whole numbers counting on; ``None`` for other labels."""
+    (a PeriodIndex in the input's frequency), dates (month ends, else
+    the last label's day of the month), text months, or whole numbers counting on; ``None`` for other labels."""
     if index is None:
         return None
     months = None
@@ -718,11 +718,19 @@ def _future_index(index: pd.Index | None, spec: dict, n: int, h: int) -> pd.Inde
     if isinstance(index, pd.PeriodIndex) and months is not None:
         return months if index.freqstr == months.freqstr else months.asfreq(index.freq, "start")
     if isinstance(index, pd.DatetimeIndex) and months is not None:
-        freq = pd.infer_freq(index) if len(index) >= 3 else None
-        if freq is not None:
-            return pd.date_range(index[-1], periods=h + 1, freq=freq)[1:]
-        stamps = months.to_timestamp(how="start")
-        return stamps.tz_localize(index.tz) if index.tz is not None else stamps
+        # the day of the month (and time of day) of the last label, as far as each month has it
+        last = index[-1].tz_localize(None) if index.tz is not None else index[-1]
+        if index.is_month_end.all():
+            stamps = months.to_timestamp(how="end").normalize()
+        else:
+            day = np.minimum(last.day, months.days_in_month) - 1
+            stamps = months.to_timestamp(how="start") + pd.to_timedelta(day, unit="D")
+        stamps = stamps + (last - last.normalize())
+        if index.tz is None:
+            return stamps
+        return stamps.tz_localize(
+            index.tz, ambiguous=np.zeros(h, bool), nonexistent="shift_forward"
+        )
     if months is not None and _text_times(index) is not None:
         return pd.Index(_labels(months))
     if pd.api.types.is_integer_dtype(index.dtype):
@@ -892,7 +900,7 @@ def _align_forecast(observed: Any, forecast: Any) -> tuple[Any, Any, pd.Index | 
     the score (the observed Series's, else the forecast's).
     """
     if isinstance(forecast, pd.DataFrame) or isinstance(observed, pd.DataFrame):
-        index, aligned = align(observed=observed, forecast=forecast)
+        index, aligned = align(forecast=forecast, observed=observed)
         return aligned["observed"], aligned["forecast"], index
     if not isinstance(forecast, TrendForecast):
         return observed, forecast, observed.index if isinstance(observed, pd.Series) else None
