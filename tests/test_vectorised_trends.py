@@ -263,6 +263,13 @@ def test_fit_trend_property(data, family, kind):
     _ordered(fc.ci_low, np.floor(fc.estimate), fc.ci_high, "forecast")
     _ordered(fc.mean_ci_low, fc.estimate, fc.mean_ci_high, "forecast mean")
     assert len(fc.index) == 2 and fc.index[0] > s.index[-1]
+    # an exposure Series is aligned on the counts' labels, whatever the order of either
+    expo = pd.Series(np.linspace(1.0, 3.0, len(s)), index=s.index)
+    shuffled_expo = expo.iloc[::-1] if len(s) % 2 else expo.iloc[list(range(1, len(s))) + [0]]
+    _same(
+        trends.fit_trend(shuffled, exposure=shuffled_expo, family=family),
+        trends.fit_trend(s.to_numpy(), exposure=expo.to_numpy(), family=family),
+    )
 
 
 @settings(max_examples=20)
