@@ -129,7 +129,9 @@ def _as_series(counts: Any, dates: Any, name: str = "counts"):
                     f"{periods[i]} followed by {periods[i + 1]}"
                 )
         if own is not None and dates is not own and isinstance(own, _TIME_INDEX):
-            mine = own if isinstance(own, pd.PeriodIndex) else own.to_period("M")
+            if isinstance(own, pd.DatetimeIndex):  # local wall-clock months
+                own = (own.tz_localize(None) if own.tz is not None else own).to_period("M")
+            mine = own
             if not mine.asfreq("M").equals(periods):
                 raise AlignmentError(
                     f"{name} and dates give different months: {name} is indexed "
