@@ -180,7 +180,8 @@ class TrendFit(Estimate):
     """A fitted trend model: the fitted monthly mean with its confidence band.
 
     The per-month fields (``estimate``, ``ci_low``, ``ci_high``, ``period``, ``observed``,
-    ``exposure``) make ``to_frame()`` a month-by-month table. The model is described by
+    ``exposure``) make ``to_frame()`` a month-by-month table, indexed by the input Series's
+    labels (``index``) when there was one. The model is described by
     ``family``, ``dispersion`` (quasi-Poisson phi, or NB2 alpha; 1 for Poisson),
     ``coefficients`` (a :class:`TrendCoefficients`), ``loglik``, ``aic`` and ``bic`` (NaN for
     quasi-Poisson, which has no likelihood) and ``n_params``. ``limit_coefficients`` are the

@@ -31,7 +31,8 @@ class Changepoints(Estimate):
     each segment's start, end, mean (and slope), ``fitted`` the fitted means, ``criteria`` the
     criterion for each number of breaks, ``dispersion`` the NB2 alpha (0 for Poisson; for
     quasi-Poisson the Pearson dispersion phi used, at least 1). The interval is a profile-likelihood
-    or a parametric-bootstrap percentile interval, as ``method`` says.
+    or a parametric-bootstrap percentile interval, as ``method`` says. ``index``: for a Series
+    input, each break's label in it (of the first month of the new segment).
 
     The repr gives each break as a month when the series had dates (``2018-09 (95% CI 2018-08
     to 2018-10)``), else as a position (``month 8 (95% CI 7 to 9)``); ``to_frame()`` starts
