@@ -15,7 +15,8 @@ import pandas as pd
 from .._numeric import normal_pvalue, z_quantile
 from .._validation import InputError, as_confidence, as_finite
 from ..results import Estimate, HypothesisTest, result
-from .series import _as_series, in_time_order
+from .series import _as_series
+from .series import in_time_order  # noqa: I001 - its own line keeps merges of the imports apart
 
 
 @result
