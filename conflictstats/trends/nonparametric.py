@@ -16,7 +16,9 @@ from .._numeric import normal_pvalue, z_quantile
 from .._validation import InputError, as_confidence, as_finite
 from ..results import Estimate, HypothesisTest, result
 from .series import _as_series
-from .series import in_time_order  # noqa: I001 - its own line keeps merges of the imports apart
+
+# isort: split
+from .series import in_time_order  # on its own line, apart from the algorithm's imports
 
 
 @result
