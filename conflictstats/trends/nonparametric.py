@@ -17,9 +17,6 @@ from .._validation import InputError, as_confidence, as_finite
 from ..results import Estimate, HypothesisTest, result
 from .series import _as_series
 
-# isort: split
-from .series import in_time_order  # on its own line, apart from the algorithm's imports
-
 
 @result
 class MannKendall(HypothesisTest):
@@ -146,7 +143,6 @@ def _slope_order_stats(x: np.ndarray, ranks: list[int]) -> dict[int, float]:
     return out
 
 
-@in_time_order
 def mann_kendall(
     counts: Any, *, dates: Any = None, seasonal: bool = False, period: int = 12
 ) -> MannKendall:
@@ -155,10 +151,11 @@ def mann_kendall(
     Parameters
     ----------
     counts : pandas.Series or array_like
-        The series (any finite numbers; counts need not be whole here). A Series indexed by
-        times (PeriodIndex, DatetimeIndex or numbers) is put in the order of its index first
-        (aligned by label: rows in any order give the same test); a repeated or missing
-        time point is refused. Other labels keep the order given.
+        The series (any finite numbers; counts need not be whole here). As exported by
+        :mod:`conflictstats.trends`, a Series indexed by times (PeriodIndex, DatetimeIndex
+        or numbers) is put in the order of its index first (aligned by label: rows in any
+        order give the same test); a repeated or missing time point is refused. Other
+        labels keep the order given.
     dates : str or array_like, optional
         Months of the series; with ``seasonal=True`` they set the month of year.
     seasonal : bool
@@ -239,17 +236,16 @@ def mann_kendall(
     )
 
 
-@in_time_order
 def sen_slope(counts: Any, *, confidence: float = 0.95) -> SenSlope:
     """Sen's slope: the median of all pairwise slopes, per time step, with Gilbert's interval.
 
     Parameters
     ----------
     counts : pandas.Series or array_like
-        The series, equally spaced in time. A Series indexed by times (PeriodIndex,
-        DatetimeIndex or numbers) is put in the order of its index first (aligned by label:
-        rows in any order give the same slope); a repeated or missing time point is
-        refused. Other labels keep the order given.
+        The series, equally spaced in time. As exported by :mod:`conflictstats.trends`, a
+        Series indexed by times (PeriodIndex, DatetimeIndex or numbers) is put in the order
+        of its index first (aligned by label: rows in any order give the same slope); a
+        repeated or missing time point is refused. Other labels keep the order given.
     confidence : float
         Level of the interval.
 
