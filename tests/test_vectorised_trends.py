@@ -424,3 +424,17 @@ def test_heaping_property(sets, size, seed, base, order):
     r = heaping.round_number_test(frame.iloc[perm], base=base)
     assert list(r.to_frame().index.get_level_values(0).unique()) == [labels[i] for i in perm]
     _check(r, "round_number_test")
+
+
+def test_wide_panel_on_the_dask_engine_equals_numpy():
+    pytest.importorskip("dask")
+    rng = np.random.default_rng(2)
+    wide = pd.DataFrame(
+        rng.poisson(10, size=(24, 3)),
+        index=pd.period_range("2016-01", periods=24, freq="M"),
+        columns=["a", "b", "c"],
+    )
+    here = panel.fit_trends(wide)
+    there = panel.fit_trends(wide[["c", "a", "b"]], engine="dask", npartitions=2)
+    assert there.series.tolist() == here.series.tolist()
+    np.testing.assert_allclose(there.estimate, here.estimate, rtol=1e-10)
