@@ -10,6 +10,7 @@ parametric-bootstrap interval. The result is a :class:`Changepoints`.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 import numpy as np
@@ -71,6 +72,12 @@ class Changepoints(Estimate):
 
     def _header(self) -> str:
         return f"Changepoints: {self.n_breaks} break(s) [{self.method}]"
+
+    def __repr__(self) -> str:
+        if self.index is not None and self.date is not None:
+            # each row's sentence starts with its month, which the label would only repeat
+            return repr(dataclasses.replace(self, index=None))
+        return super().__repr__()
 
     def _sentence(self, index: tuple[int, ...] = ()) -> str:
         """A break in the user's terms: its month (``2017-05 (95% CI 2017-05 to 2017-07)``)
