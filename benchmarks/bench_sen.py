@@ -78,7 +78,7 @@ def main() -> None:
             t_dir, ref = clock(lambda x=x, lo=lo, hi=hi: direct(x, lo, hi))
             assert (ours.estimate, ours.ci_low, ours.ci_high) == ref, (ours, ref)
             row.append(f"{t_dir:8.3f}s")
-            ratios.append(f"{t_dir / t_ours:11.0f}x")
+            ratios.append(f"{t_dir / t_ours:11.1f}x")
         else:
             row.append(f"{'-':>9}")
             ratios.append(f"{'-':>12}")
@@ -86,7 +86,7 @@ def main() -> None:
             t_sp, sp = clock(lambda x=x: stats.theilslopes(x))
             assert sp.slope == ours.estimate, (sp.slope, ours.estimate)
             row.append(f"{t_sp:8.3f}s")
-            ratios.append(f"{t_sp / t_ours:10.0f}x")
+            ratios.append(f"{t_sp / t_ours:10.1f}x")
         else:
             row.append(f"{'-':>9}")
             ratios.append(f"{'-':>11}")
