@@ -76,3 +76,18 @@ def test_midp_limits_solve_their_equations_on_many_elements():
     np.testing.assert_allclose(
         stats.poisson.cdf(mu - 1, phi) + 0.5 * stats.poisson.pmf(mu, phi), 0.025, rtol=1e-9
     )
+
+
+def test_bracketed_fallback_gives_the_same_limits(monkeypatch):
+    # elements Newton's method leaves (none in practice) go to the bracketed search
+    import conflictstats._numeric as nm
+
+    x = np.array([0, 1, 3, 17, 250, 499, 500, 1e6])
+    n = np.array([10, 2, 40, 60, 500, 500, 500, 3e9])
+    want = binom_midp_limits(x, n, 0.025)
+    want_pois = pois_midp_limits(x, 0.025)
+    monkeypatch.setattr(nm, "_newton_log", lambda fun, u, width, args: np.full(u.shape, np.nan))
+    got = nm.binom_midp_limits(x, n, 0.025)
+    got_pois = nm.pois_midp_limits(x, 0.025)
+    for a, b in zip(got + got_pois, want + want_pois):
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-15)
