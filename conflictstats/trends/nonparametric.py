@@ -197,12 +197,14 @@ def sen_slope(counts: Any, *, confidence: float = 0.95) -> SenSlope:
     Mount & Netanyahu 1992) counts the pairs below a trial slope ``t`` as the inversions of
     the time order against the order of ``x_i - t i`` (merge counting, exact integer
     arithmetic), narrows the search by uniform samples of the pairs still in question and
-    lists the last few million, in O(n) memory and about O(n log² n) time: 0.1 s for 10,000
-    values, seconds for 100,000 (see ``benchmarks/bench_sen.py``), at most :data:`SEN_MAX_N`
-    values. For whole-number counts (and any values on one power-of-two grid, up to about
-    ``2^62 / (3 n)``) the three slopes are exactly those that sorting all ``N`` slopes gives,
-    ties included; other values choose the pair on a grid of 2^-51 of the largest |value|
-    or finer, so the slope can differ from the sorted one in its last digits.
+    lists the last 8 n or so, in O(n) memory and about O(n log² n) time: a fraction of a
+    second for 10,000 values, seconds for 100,000, under a minute for a million (see
+    ``benchmarks/bench_sen.py``), at most :data:`SEN_MAX_N` values. For whole-number counts
+    (and any values on one power-of-two grid, up to about ``2^62 / (3 n)``) the three slopes
+    are exactly those that sorting all ``N`` slopes gives, ties included. Other values are
+    rounded, only to choose the pair, to a grid of step ``max|x| / min(2^51, 2^62 / (3 n))``
+    (about 1e-15 of the largest value for short series, 1e-12 at a million values); the
+    slope returned is that pair's own, within about twice that step of the sorted one.
 
     References
     ----------
