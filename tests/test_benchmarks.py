@@ -27,9 +27,19 @@ SMOKE = {
         "1",
     ],
     "bench_panel.py": ["--series", "20", "--months", "24", "--subsample", "5", "--repeat", "1"],
-    "bench_proportions.py": ["--n-sg", "20", "--sg-sample", "5", "--n-cp", "100"],
+    "bench_proportions.py": [
+        "--n-sg",
+        "20",
+        "--sg-sample",
+        "5",
+        "--n-cp",
+        "100",
+        "--n-midp",
+        "100",
+    ],
     "bench_rates.py": ["--quick"],
     "bench_scale.py": ["--n", "300", "--n-cp", "200"],
+    "bench_sen.py": ["--sizes", "50", "400"],
     "bench_lcmcr.py": ["--n-iter", "100", "--r-iter", "1000", "--chains", "2", "--repeat", "1"],
 }
 

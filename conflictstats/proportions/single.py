@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from .._numeric import binom_cdf, binom_sf_ge, solve, z_quantile
+from .._numeric import binom_midp_limits, solve, z_quantile
 
 
 def _p_wald(x, n, z):
@@ -88,30 +88,10 @@ def _p_agresti_coull(x, n, z):
 
 def _p_mid_p(x, n, z, alpha):
     """Mid-p exact interval (Lancaster 1961; Newcombe 1998 method 6): the roots of the two
-    mid-p tails, all elements at once by the vectorised bracketed root finder, each call
-    evaluating only the elements still searching (``args``). Each limit is bracketed by the
-    Clopper-Pearson limit (outside) and the same limit at x -/+ 1 (inside), since the mid-p
-    tail lies between the tails at x and at x -/+ 1."""
-    x, n = np.broadcast_arrays(np.asarray(x, float), np.asarray(n, float))
-
-    # P(X > x) + P(X = x)/2 is the mean of P(X >= x) and P(X >= x + 1): two regularised
-    # incomplete beta functions, no pmf (whose gammaln form loses digits at large n)
-    def upper_tail(p, x, n):  # increasing in p
-        return 0.5 * (binom_sf_ge(x, n, p) + binom_sf_ge(x + 1, n, p)) - alpha / 2
-
-    def lower_tail(p, x, n):  # P(X < x) + P(X = x)/2, decreasing in p
-        return 0.5 * (binom_cdf(x - 1, n, p) + binom_cdf(x, n, p)) - alpha / 2
-
-    a = alpha / 2
-    xs, ns = np.maximum(x, 1), np.maximum(n, 1)
-    cp_lo = special.betaincinv(xs, ns - xs + 1, a)  # P(X >= x) = a
-    in_lo = np.where(x >= n, 1.0, special.betaincinv(xs + 1, np.maximum(ns - xs, 1e-300), a))
-    xh = np.minimum(x, n - 1)
-    cp_hi = special.betaincinv(xh + 1, np.maximum(ns - xh, 1e-300), 1 - a)  # P(X <= x) = a
-    in_hi = np.where(x <= 0, 0.0, special.betaincinv(np.maximum(xh, 1e-300), ns - xh + 1, 1 - a))
-    lo = np.where(x == 0, 0.0, solve(upper_tail, cp_lo, in_lo, (x, n)))
-    hi = np.where(x == n, 1.0, solve(lower_tail, in_hi, cp_hi, (x, n)))
-    return lo, hi
+    mid-p tails ``P(X > x) + P(X = x)/2 = alpha/2`` and mirror, all elements at once
+    (:func:`conflictstats._numeric.binom_midp_limits`: Newton on the log-odds from Wilson's
+    limits, a few regularised incomplete beta functions per element)."""
+    return binom_midp_limits(x, n, alpha / 2)
 
 
 def _p_wald_cc(x, n, z):

@@ -7,9 +7,9 @@ mean count (``rate_ci`` divides by the exposure).
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
-from .._numeric import solve, z_quantile
+from .._numeric import pois_midp_limits, z_quantile
 
 
 def _rate_exact(x, a):
@@ -20,22 +20,9 @@ def _rate_exact(x, a):
 
 
 def _rate_midp(x, a):
-    """Mid-p (Lancaster 1961, JASA 56:223): P(X > x) + P(X = x)/2 = a/2 and mirror."""
-    el, eh = _rate_exact(x, a)
-
-    def f_low(mu, x):
-        return special.pdtrc(x, mu) + 0.5 * stats.poisson.pmf(x, mu) - a / 2
-
-    def f_high(mu, x):
-        below = special.pdtr(np.maximum(x - 1, 0), mu)
-        return np.where(x > 0, below, 0.0) + 0.5 * stats.poisson.pmf(x, mu) - a / 2
-
-    pos = x > 0
-    low = np.zeros_like(x)
-    if pos.any():
-        low[pos] = solve(f_low, el[pos], x[pos], (x[pos],))
-    high = solve(f_high, np.maximum(x, 1e-300), eh, (x,))
-    return low, high
+    """Mid-p (Lancaster 1961, JASA 56:223): P(X > x) + P(X = x)/2 = a/2 and mirror, all
+    elements at once (:func:`conflictstats._numeric.pois_midp_limits`)."""
+    return pois_midp_limits(x, a / 2)
 
 
 def _rate_score(x, a):
