@@ -312,7 +312,16 @@ def t_pvalue(t: Any, df: Any) -> np.ndarray:
 
 
 def solve(
-    f, lo, hi, args: tuple = (), *, xatol: float = 1e-14, xrtol: float = 1e-13, maxiter: int = 200
+    f,
+    lo,
+    hi,
+    args: tuple = (),
+    *,
+    xatol: float = 1e-14,
+    xrtol: float = 1e-13,
+    maxiter: int = 200,
+    f_lo: Any = None,
+    f_hi: Any = None,
 ) -> np.ndarray:
     """Vectorised bracketed root of ``f`` between ``lo`` and ``hi``, element by element.
 
@@ -326,7 +335,14 @@ def solve(
     arguments pass unchanged. Without ``args`` (a closure over whole arrays) ``f`` gets the
     full array of current points every time, converged elements held at their roots.
     An element whose bracket holds no sign change ends at ``hi``; one where ``f`` is 0 at an
-    end ends there.
+    end ends there. ``f_lo`` and ``f_hi``, when given, are ``f`` at the two ends (known to
+    the caller, e.g. a score statistic that is 0 at the estimate), which saves those two
+    evaluations; they broadcast against ``lo``.
+
+    Every call of ``f`` after the first two evaluates only the elements still searching,
+    so the cost falls as elements converge; pass per-element data through ``args`` (not a
+    closure over whole arrays) to get that saving: a closure is called on the full array
+    every time.
 
     References
     ----------
@@ -357,8 +373,8 @@ def solve(
     idx = np.arange(n)
     b = lo.ravel().copy()
     a = hi.ravel().copy()
-    fb = F(b, idx)
-    fa = F(a, idx)
+    fb = F(b, idx) if f_lo is None else np.broadcast_to(np.asarray(f_lo, float), shape).ravel()
+    fa = F(a, idx) if f_hi is None else np.broadcast_to(np.asarray(f_hi, float), shape).ravel()
     current[:] = a
     out = a.copy()
     at_b, at_a = fb == 0, fa == 0

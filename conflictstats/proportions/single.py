@@ -121,20 +121,22 @@ def _p_wald_cc(x, n, z):
     return np.clip(p - h, 0, 1), np.clip(p + h, 0, 1)
 
 
+def _binom_loglik(p, x, n):
+    return special.xlogy(x, p) + special.xlog1py(n - x, -p)
+
+
+def _lr_excess(p, x, n, top, z2):
+    """2[l(x/n) - l(p)] - z²: positive outside the likelihood-ratio interval."""
+    return 2 * (top - _binom_loglik(p, x, n)) - z2
+
+
 def _p_likelihood(x, n, z):
     """Likelihood-ratio interval {p : 2[l(x/n) - l(p)] <= z²} (Newcombe 1998 method 7)."""
+    x, n = np.broadcast_arrays(np.asarray(x, float), np.asarray(n, float))
     phat = x / n
-
-    def loglik(p):
-        return special.xlogy(x, p) + special.xlog1py(n - x, -p)
-
-    top = loglik(phat)
-
-    def excess(p):  # positive outside the interval
-        return 2 * (top - loglik(p)) - z * z
-
-    lo = np.where(x == 0, 0.0, solve(excess, np.zeros_like(phat), phat))
-    hi = np.where(x == n, 1.0, solve(excess, phat, np.ones_like(phat)))
+    args = (x, n, _binom_loglik(phat, x, n), np.full_like(phat, z * z))
+    lo = np.where(x == 0, 0.0, solve(_lr_excess, np.zeros_like(phat), phat, args))
+    hi = np.where(x == n, 1.0, solve(_lr_excess, phat, np.ones_like(phat), args))
     return lo, hi
 
 
