@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from .._numeric import (
+    ALTERNATIVES,
     align,
     binom_twosided_pvalue,
     broadcast,
@@ -52,6 +53,7 @@ from .._validation import (
 )
 from ..results import Estimate, HypothesisTest, aux_field, result
 from .compare import _COMPARE_FUNS
+from .exactbinom import TSMETHODS, exact_limits, exact_pvalue
 from .homogeneity import (
     _enumerate_first_rows,
     _enumerated_pvalue,
@@ -59,7 +61,7 @@ from .homogeneity import (
     _monte_carlo_pvalue,
 )
 from .multinomial import _m_goodman, _m_quesenberry_hurst, _m_sison_glaz
-from .single import _proportion_limits
+from .single import _proportion_limits, _proportion_test
 from .subgroup import SubgroupCount, subgroup_count
 
 __all__ = [
@@ -80,10 +82,12 @@ __all__ = [
     "COUNT_RATIO_METHODS",
     "COMPARE_METHODS",
     "MULTINOMIAL_METHODS",
+    "TSMETHODS",
 ]
 
 PROPORTION_METHODS = (
     "wilson",
+    "exact",
     "wilson-cc",
     "prop.test",
     "clopper-pearson",
@@ -121,10 +125,13 @@ MULTINOMIAL_METHODS = ("sison-glaz", "goodman", "quesenberry-hurst", "dirichlet"
 # ---------------------------------------------------------------------------------------------
 @result
 class ProportionEstimate(Estimate):
-    """A binomial proportion with its interval; adds ``successes`` and ``trials``."""
+    """A binomial proportion with its interval; adds ``successes`` and ``trials``, and, when
+    a ``null`` was tested, the test's ``statistic`` (named by ``statistic_name``)."""
 
     successes: Any = None
     trials: Any = None
+    statistic: Any = None
+    statistic_name: Any = aux_field()
 
 
 @result
@@ -188,43 +195,73 @@ class HomogeneityTest(HypothesisTest):
 # ---------------------------------------------------------------------------------------------
 # one proportion
 # ---------------------------------------------------------------------------------------------
-@pandas_aligned("successes", "trials")
+#: Methods of :func:`proportion_ci` that define a test of ``null=``.
+_PROPORTION_TESTS = ("exact", "clopper-pearson", "mid-p", "wilson", "wald")
+
+
+@pandas_aligned("successes", "trials", "null")
 def proportion_ci(
     successes: Any,
     trials: Any,
     *,
     method: str = "wilson",
     confidence: float = 0.95,
+    tsmethod: str | None = None,
+    null: Any = None,
+    alternative: str = "two-sided",
 ) -> ProportionEstimate:
-    """Confidence interval for a binomial proportion ``successes / trials``.
+    """Confidence interval for a binomial proportion ``successes / trials``, and a test.
 
     Parameters
     ----------
     successes, trials : int or array_like of int
         Counts; they broadcast. ``trials`` must be positive and at least ``successes``.
-    method : {"wilson", "wilson-cc", "prop.test", "clopper-pearson", "jeffreys",
+    method : {"wilson", "exact", "wilson-cc", "prop.test", "clopper-pearson", "jeffreys",
         "agresti-coull", "wald", "mid-p", "wald-cc", "likelihood"}
         Interval method (see Notes).
     confidence : float
         Confidence level, default 0.95.
+    tsmethod : {"central", "minlike", "blaker"}, optional
+        For ``method="exact"`` (or its other name "clopper-pearson") only: how the exact
+        test is made two-sided, and with it the interval that matches the test (Fay 2010;
+        R ``exactci::binom.exact``). "central" (the default) doubles the smaller tail and
+        gives the Clopper-Pearson interval; "minlike" sums the outcomes no more likely than
+        the observed one (R's ``binom.test`` p-value) and gives Sterne's interval;
+        "blaker" adds to the smaller tail the largest tail on the other side that is no
+        larger (Blaker 2000). With "minlike" and "blaker" the p-value is above
+        ``1 - confidence`` for every ``p0`` strictly inside the interval's ends found
+        (the interval is the smallest one holding every ``p0`` the test does not reject);
+        they need ``confidence > 0.5``.
+    null : float or array_like, optional
+        Proportion under the null hypothesis (strictly between 0 and 1). When given, the
+        result carries the test's ``pvalue`` and ``statistic``; methods "exact",
+        "clopper-pearson", "mid-p", "wilson" (the score test) and "wald" define one.
+    alternative : {"two-sided", "larger", "smaller"}
+        Alternative hypothesis of the test, and the side of the interval: "larger" gives
+        ``[low, 1]``, "smaller" ``[0, high]``, each end at level ``confidence`` (exact:
+        the one-sided Clopper-Pearson limit, whatever ``tsmethod``, as exactci).
 
     Returns
     -------
     ProportionEstimate
-        ``estimate`` is ``successes / trials``; ``ci_low``/``ci_high`` the interval.
+        ``estimate`` is ``successes / trials``; ``ci_low``/``ci_high`` the interval; with a
+        ``null``, ``pvalue``, ``statistic`` and ``statistic_name`` ("number of successes"
+        for the exact and mid-p tests, as R's ``binom.test``; "score z" for "wilson", whose
+        square is R's ``prop.test(correct = FALSE)`` X-squared; "Wald z" for "wald").
 
     Raises
     ------
     InputError
-        For negative, fractional or non-finite counts, zero trials, successes above trials or
-        an unknown method.
+        For negative, fractional or non-finite counts, zero trials, successes above trials,
+        an unknown method, ``tsmethod`` or ``alternative``, a ``tsmethod`` with a method
+        other than "exact", a ``null`` outside (0, 1) or given to a method without a test.
 
     Notes
     -----
     "wilson" inverts the score test; "wilson-cc" adds a continuity correction (Newcombe's
     method 4); "prop.test" is R's ``prop.test(x, n)`` interval, whose correction is capped at
     ``|x - n/2|`` and so vanishes at x = n/2 (5 of 10: 0.237 to 0.763, where "wilson-cc" gives
-    0.201 to 0.799); "clopper-pearson"
+    0.201 to 0.799); "exact" (= "clopper-pearson" with the default ``tsmethod``)
     inverts the two one-sided exact binomial tests (beta quantiles); "mid-p" does the same
     counting half the probability of the observed value; "jeffreys" takes the equal-tailed
     Beta(x + 1/2, n - x + 1/2) posterior interval; "agresti-coull" is the Wald interval after
@@ -232,6 +269,12 @@ def proportion_ci(
     by 1/(2n); "likelihood" inverts the likelihood-ratio test. These are Newcombe's (1998)
     seven methods plus Jeffreys and Agresti–Coull. Limits are clipped to
     [0, 1]; an exact-type limit is 0 when x = 0 and 1 when x = n.
+
+    The minlike and Blaker intervals are found exactly (to 1e-13), vectorised: the p-value
+    jumps where an outcome joins or leaves the tail on the far side, and between two jumps
+    it is largest at the ends, so each limit is a root on one piece found by an integer
+    bisection over the pieces (``conflictstats.proportions.exactbinom``). Exactci refines
+    a grid to a tolerance of 1e-5 and rounds to four decimals by default.
 
     Every method assumes ``trials`` independent trials. Deaths are not: they come in events
     (one massacre adds hundreds of deaths, all civilian), so the share of civilians among all
@@ -246,6 +289,12 @@ def proportion_ci(
     comparison of seven methods. Statistics in Medicine 17, 857-872.
     Brown, L. D., Cai, T. T. and DasGupta, A. (2001). Interval estimation for a binomial
     proportion. Statistical Science 16, 101-133.
+    Fay, M. P. (2010). Two-sided exact tests and matching confidence intervals for discrete
+    data. The R Journal 2(1), 53-58.
+    Blaker, H. (2000). Confidence curves and improved exact confidence intervals for
+    discrete distributions. Canadian Journal of Statistics 28, 783-798.
+    Sterne, T. E. (1954). Some remarks on confidence or fiducial limits. Biometrika 41,
+    275-278.
 
     Examples
     --------
@@ -255,23 +304,72 @@ def proportion_ci(
     (0.191, 0.172, 0.21)
     >>> proportion_ci([0, 5], 20, method="clopper-pearson").ci_high.round(3)
     array([0.168, 0.491])
+    >>> r = proportion_ci(3, 10, method="exact", tsmethod="blaker", null=0.05)
+    >>> round(r.ci_low, 4), round(r.ci_high, 4), round(r.pvalue, 4)
+    (0.0873, 0.6194, 0.0115)
     """
     method = check_method(method, PROPORTION_METHODS)
     confidence = as_confidence(confidence)
+    alternative = check_choice(alternative, ALTERNATIVES, "alternative")
+    exact = method in ("exact", "clopper-pearson")
+    if tsmethod is not None:
+        tsmethod = check_choice(tsmethod, TSMETHODS, "tsmethod")
+        if not exact:
+            raise InputError(
+                f"tsmethod is for method='exact' (or 'clopper-pearson'), got method={method!r}"
+            )
+    tsmethod = tsmethod or "central"
+    if tsmethod != "central" and confidence <= 0.5:
+        raise InputError(f"tsmethod={tsmethod!r} needs confidence above 0.5, got {confidence!r}")
     x = as_counts(successes, "successes")
     n = as_counts(trials, "trials", allow_zero=False)
-    x, n = broadcast(successes=x, trials=n)
+    p0 = None
+    if null is not None:
+        if method not in _PROPORTION_TESTS:
+            raise InputError(
+                f"method={method!r} defines no test of null; use one of "
+                + ", ".join(repr(m) for m in _PROPORTION_TESTS)
+            )
+        p0 = as_finite(null, "null")
+        if ((p0 <= 0) | (p0 >= 1)).any():
+            bad = p0[(p0 <= 0) | (p0 >= 1)].flat[0]
+            raise InputError(f"null must lie strictly between 0 and 1, got {bad!r}")
+        x, n, p0 = broadcast(successes=x, trials=n, null=p0)
+    else:
+        x, n = broadcast(successes=x, trials=n)
     check_le(x, n, "successes", "trials")
-    lo, hi = _proportion_limits(x, n, method, confidence)
+    one_sided = alternative != "two-sided"
+    if exact:
+        lo, hi = exact_limits(x, n, 1 - confidence, tsmethod, alternative)
+    else:
+        # a one-sided limit at level c is the two-sided limit at level 2c - 1
+        lo, hi = _proportion_limits(x, n, method, 2 * confidence - 1 if one_sided else confidence)
+        if alternative == "larger":
+            hi = np.ones_like(hi)
+        elif alternative == "smaller":
+            lo = np.zeros_like(lo)
+    stat = pvalue = stat_name = None
+    if p0 is not None:
+        if exact:
+            pvalue = exact_pvalue(x, n, p0, tsmethod, alternative)
+            stat, stat_name = x.astype(float), "number of successes"
+        else:
+            stat, pvalue, stat_name = _proportion_test(x, n, p0, method, alternative)
+    label_method = method if tsmethod == "central" else f"{method}-{tsmethod}"
     return ProportionEstimate(
         estimate=x / n,
         ci_low=lo,
         ci_high=hi,
         confidence=confidence,
-        method=method,
+        method=label_method,
         quantity="proportion",
+        pvalue=pvalue,
+        null=p0,
+        alternative=alternative if p0 is not None else None,
         successes=x,
         trials=n,
+        statistic=stat,
+        statistic_name=stat_name,
     )
 
 

@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from .._numeric import binom_cdf, binom_sf_ge, solve, z_quantile
+from .._numeric import (
+    binom_cdf,
+    binom_logpmf,
+    binom_sf_ge,
+    normal_pvalue,
+    solve,
+    z_quantile,
+)
 
 
 def _p_wald(x, n, z):
@@ -142,6 +149,7 @@ def _p_likelihood(x, n, z):
 
 _PROPORTION_FUNS = {
     "wilson": (_p_wilson, False),
+    "exact": (_p_clopper_pearson, True),
     "wilson-cc": (_p_wilson_cc, False),
     "prop.test": (_p_prop_test, False),
     "clopper-pearson": (_p_clopper_pearson, True),
@@ -160,3 +168,32 @@ def _proportion_limits(x, n, method, confidence):
     if needs_alpha:
         return fun(x, n, z, 1 - confidence)
     return fun(x, n, z)
+
+
+def _proportion_test(x, n, p0, method, alternative):
+    """Test of ``p = p0`` for the non-exact methods: ``(statistic, pvalue, statistic name)``.
+
+    "mid-p": the observed count, with the mid-p value (one tail less half the probability
+    of ``x``; two-sided, twice the smaller one, as exactci ``binom.exact(midp = TRUE)``);
+    "wilson": the score z ``(x - n p0) / sqrt(n p0 (1 - p0))``; "wald": ``(x/n - p0) /
+    sqrt(p (1 - p) / n)`` at the estimate ``p = x/n`` (infinite when ``p`` is 0 or 1 and
+    differs from ``p0``)."""
+    if method == "mid-p":
+        half = 0.5 * np.exp(binom_logpmf(x, n, p0))
+        lower = binom_cdf(x, n, p0) - half
+        upper = binom_sf_ge(x, n, p0) - half
+        if alternative == "larger":
+            p = upper
+        elif alternative == "smaller":
+            p = lower
+        else:
+            p = np.minimum(1.0, 2 * np.minimum(lower, upper))
+        return x.astype(float), p, "number of successes"
+    if method == "wilson":
+        z = (x - n * p0) / np.sqrt(n * p0 * (1 - p0))
+        return z, normal_pvalue(z, alternative), "score z"
+    phat = x / n
+    se = np.sqrt(phat * (1 - phat) / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, (phat - p0) / np.where(se > 0, se, 1.0), np.inf * np.sign(phat - p0))
+    return z, normal_pvalue(z, alternative), "Wald z"
