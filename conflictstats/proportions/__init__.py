@@ -113,7 +113,7 @@ COMPARE_METHODS = {
         "jeffreys-perks",
         "profile-likelihood",
     ),
-    "ratio": ("koopman", "miettinen-nurminen", "katz-log"),
+    "ratio": ("koopman", "miettinen-nurminen", "katz-log", "mover-wilson"),
     "odds-ratio": ("exact-cond", "woolf", "miettinen-nurminen"),
 }
 _DEFAULT_COMPARE = {"difference": "newcombe", "ratio": "koopman", "odds-ratio": "exact-cond"}
@@ -136,21 +136,27 @@ class ProportionEstimate(Estimate):
 
 @result
 class CountRatio(Estimate):
-    """Ratio of two counts over one period (``count1 / count2``), tested against ``null``."""
+    """Ratio of two counts over one period (``count1 / count2``), tested against ``null``;
+    ``statistic`` is the test's statistic, named by ``statistic_name``."""
 
     count1: Any = None
     count2: Any = None
+    statistic: Any = None
+    statistic_name: Any = aux_field()
 
 
 @result
 class ProportionComparison(Estimate):
-    """Difference, ratio or odds ratio of two proportions ``x1/n1`` and ``x2/n2``."""
+    """Difference, ratio or odds ratio of two proportions ``x1/n1`` and ``x2/n2``; where the
+    method defines a test, ``statistic`` is its statistic, named by ``statistic_name``."""
 
     x1: Any = None
     n1: Any = None
     x2: Any = None
     n2: Any = None
     compare: str = "difference"
+    statistic: Any = None
+    statistic_name: Any = aux_field()
 
 
 @result
@@ -411,7 +417,11 @@ def count_ratio(
     Returns
     -------
     CountRatio
-        ``estimate`` = count1 / count2 (``inf`` when count2 = 0), interval and p-value.
+        ``estimate`` = count1 / count2 (``inf`` when count2 = 0), interval, p-value and
+        the test's ``statistic``: ``count1`` for "exact" and "mid-p" (the binomial count, as
+        R's ``binom.test``), the score z for "wilson" (its square is R's ``prop.test(count1,
+        count1 + count2, p, correct = FALSE)`` X-squared), the Wald z of the log ratio for
+        "wald-log"; ``statistic_name`` names it.
 
     Raises
     ------
@@ -464,13 +474,15 @@ def count_ratio(
         # the corrected counts only stand in for the missing log: the interval still runs
         # to the estimate itself (0 or inf), which the corrected one would leave outside it
         lo, hi = np.where(a == 0, 0.0, lo), np.where(b == 0, np.inf, hi)
-        pvalue = normal_pvalue((log_r - np.log(r0)) / se)
+        stat = (log_r - np.log(r0)) / se
+        pvalue, stat_name = normal_pvalue(stat), "Wald z (log ratio)"
     else:
         pmeth = {"exact": "clopper-pearson", "mid-p": "mid-p", "wilson": "wilson"}[method]
         plo, phi = _proportion_limits(a, n, pmeth, confidence)
         with np.errstate(divide="ignore"):
             lo = plo / (1 - plo)
             hi = np.where(phi >= 1, np.inf, phi / np.where(phi >= 1, 0.5, 1 - phi))
+        stat, stat_name = a.astype(float), "count1"
         if method == "exact":
             pvalue = binom_twosided_pvalue(a, n, p0)
         elif method == "mid-p":
@@ -479,7 +491,8 @@ def count_ratio(
             upper = stats.binom.sf(a, n, p0) + half
             pvalue = np.minimum(1.0, 2 * np.minimum(lower, upper))
         else:
-            pvalue = normal_pvalue((a - n * p0) / np.sqrt(n * p0 * (1 - p0)))
+            stat = (a - n * p0) / np.sqrt(n * p0 * (1 - p0))
+            pvalue, stat_name = normal_pvalue(stat), "score z"
     return CountRatio(
         estimate=est,
         ci_low=lo,
@@ -491,6 +504,8 @@ def count_ratio(
         count1=a,
         count2=b,
         null=r0,
+        statistic=stat,
+        statistic_name=stat_name,
     )
 
 
@@ -524,7 +539,8 @@ def compare_proportions(
         ``prop.test(c(x1, x2), c(n1, n2))``: "wald-cc" with the correction capped at
         ``|d| / (1/n1 + 1/n2)`` and the Yates chi-square test (null 0 only; p-value 1 where R's
         is NaN, a table without successes or without failures);
-        ratio: "koopman" (default), "miettinen-nurminen", "katz-log";
+        ratio: "koopman" (default), "miettinen-nurminen", "katz-log", "mover-wilson" (the
+        MOVER-R interval on the two Wilson intervals: Donner & Zou 2012);
         odds-ratio: "exact-cond" (default), "woolf", "miettinen-nurminen".
     null : float or array_like, optional
         Value under the null hypothesis (default 0 for a difference, 1 otherwise): strictly
@@ -539,8 +555,12 @@ def compare_proportions(
         "miettinen-nurminen", "mee" and "koopman", Wald tests for "wald", "katz-log" and "woolf",
         the likelihood-ratio test for "profile-likelihood", the conditional exact test for
         "exact-cond" (Fisher's test when ``null`` is 1). "newcombe", "newcombe-cc",
-        "agresti-caffo", "wald-cc", "haldane" and "jeffreys-perks" are intervals only
-        (``pvalue`` is None).
+        "agresti-caffo", "wald-cc", "haldane", "jeffreys-perks" and "mover-wilson" are
+        intervals only (``pvalue`` is None). With a test, ``statistic`` is its statistic and
+        ``statistic_name`` its name: "score z", "Wald z", "Wald z (log ratio)", "Wald z (log
+        odds ratio)", "X-squared" (the Yates chi-square of "prop.test", as R's
+        ``prop.test``), "signed root likelihood ratio" (its square is the likelihood-ratio
+        chi-square) or "x1 given the margins" (the conditional exact test's statistic).
 
     Raises
     ------
@@ -573,6 +593,12 @@ def compare_proportions(
     binomial parameters for use with small samples. Biometrics 43, 941-950.
     Agresti, A. and Caffo, B. (2000). Simple and effective confidence intervals for
     proportions and differences of proportions. The American Statistician 54, 280-288.
+    Donner, A. and Zou, G. Y. (2012). Closed-form confidence intervals for functions of the
+    normal mean and standard deviation. Statistical Methods in Medical Research 21, 347-359
+    (the MOVER-R ratio limits).
+    Fagerland, M. W., Lydersen, S. and Laake, P. (2015). Recommended confidence intervals for
+    two independent binomial proportions. Statistical Methods in Medical Research 24,
+    224-254.
 
     Examples
     --------
@@ -581,6 +607,13 @@ def compare_proportions(
     >>> r = compare_proportions(30, 159, 308, 1616)
     >>> round(r.estimate, 3), round(r.ci_low, 3), round(r.ci_high, 3)
     (-0.002, -0.059, 0.068)
+    >>> r = compare_proportions(30, 159, 308, 1616, method="miettinen-nurminen")
+    >>> r.statistic_name, round(r.statistic, 3), round(r.pvalue, 3)
+    ('score z', -0.059, 0.953)
+    >>> # epinephrine trial (7 of 34 vs 1 of 34): Fagerland, Lydersen & Laake's example
+    >>> r = compare_proportions(7, 34, 1, 34, compare="ratio", method="mover-wilson")
+    >>> round(r.ci_low, 4), round(r.ci_high, 4)
+    (1.1537, 41.9763)
     """
     compare = check_choice(compare, tuple(COMPARE_METHODS), "compare")
     if method is None:
@@ -607,7 +640,7 @@ def compare_proportions(
     check_le(a, m1, "x1", "n1")
     check_le(b, m2, "x2", "n2")
     fun = _COMPARE_FUNS[(compare, method)]
-    est, lo, hi, p = fun(a, m1, b, m2, z_quantile(confidence), confidence, nul)
+    est, lo, hi, test = fun(a, m1, b, m2, z_quantile(confidence), confidence, nul)
     quantity = {"difference": "difference in proportions", "ratio": "ratio of proportions"}
     return ProportionComparison(
         estimate=est,
@@ -616,13 +649,15 @@ def compare_proportions(
         confidence=confidence,
         method=method,
         quantity=quantity.get(compare, "odds ratio"),
-        pvalue=None if p is None else p,
+        pvalue=None if test is None else test.pvalue,
         x1=a,
         n1=m1,
         x2=b,
         n2=m2,
         null=nul,
         compare=compare,
+        statistic=None if test is None else test.statistic,
+        statistic_name=None if test is None else test.name,
     )
 
 

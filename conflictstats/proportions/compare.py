@@ -1,7 +1,8 @@
 """Interval and test methods for two independent proportions: difference, ratio, odds ratio.
 
 One small function per ``(compare, method)`` pair, each citing its paper and returning
-``(estimate, low, high, pvalue or None)``; score intervals (Miettinen-Nurminen, Mee, Koopman)
+``(estimate, low, high, test)``, ``test`` a :class:`Test` (statistic, p-value, the
+statistic's name) or None for an interval-only method; score intervals (Miettinen-Nurminen, Mee, Koopman)
 and the profile-likelihood interval are found by inverting their statistic with vectorised
 bisection, and the conditional exact odds-ratio interval from the noncentral hypergeometric
 law. :data:`_COMPARE_FUNS` is the dispatch table of
@@ -10,6 +11,8 @@ law. :data:`_COMPARE_FUNS` is the dispatch table of
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import numpy as np
 from scipy import special
 
@@ -17,6 +20,19 @@ from .._numeric import REL_ERR as _REL_ERR
 from .._numeric import normal_pvalue, solve
 from .._validation import InputError
 from .single import _p_wilson, _p_wilson_cc
+
+
+class Test(NamedTuple):
+    """A method's test of ``null``: the statistic, its p-value and the statistic's name."""
+
+    statistic: Any
+    pvalue: Any
+    name: str
+
+
+def _z_test(z, name):
+    """A test whose statistic is standard normal under the null (two-sided p-value)."""
+    return Test(z, normal_pvalue(z), name)
 
 
 def _mn_diff_restricted(p1, p2, n1, n2, delta):
@@ -170,7 +186,7 @@ def _d_score(x1, n1, x2, n2, z, null, factor):
     lo, hi = _invert_score(_score_diff_p, args, d, -1.0, 1.0, z, _identity)
     lo = np.where(d <= -1, -1.0, lo)
     hi = np.where(d >= 1, 1.0, hi)
-    return d, lo, hi, normal_pvalue(_score_diff_p(null, *args))
+    return d, lo, hi, _z_test(_score_diff_p(null, *args), "score z")
 
 
 def _d_newcombe(x1, n1, x2, n2, z, conf, null):
@@ -233,7 +249,7 @@ def _d_prop_test(x1, n1, x2, n2, z, conf, null):
         ):
             stat = stat + np.where(degenerate, 0.0, (np.abs(obs - exp) - yates) ** 2 / exp)
     p = np.where(degenerate, 1.0, special.chdtrc(1, stat))
-    return d, np.maximum(d - width, -1), np.minimum(d + width, 1), p
+    return d, np.maximum(d - width, -1), np.minimum(d + width, 1), Test(stat, p, "X-squared")
 
 
 def _d_agresti_caffo(x1, n1, x2, n2, z, conf, null):
@@ -255,7 +271,8 @@ def _d_wald(x1, n1, x2, n2, z, conf, null):
     with np.errstate(divide="ignore", invalid="ignore"):
         zz = np.where(se > 0, (d - null) / np.where(se > 0, se, 1), np.inf * np.sign(d - null))
     p = np.where((se == 0) & (d == null), 1.0, normal_pvalue(zz))
-    return d, np.clip(d - z * se, -1, 1), np.clip(d + z * se, -1, 1), p
+    zz = np.where((se == 0) & (d == null), 0.0, zz)
+    return d, np.clip(d - z * se, -1, 1), np.clip(d + z * se, -1, 1), Test(zz, p, "Wald z")
 
 
 def _newcombe_quadratic(p1, p2, n1, n2, z, psi):
@@ -307,7 +324,7 @@ def _d_profile(x1, n1, x2, n2, z, conf, null):
     lo, hi = _invert_score(_lr_signed_root, args, d, -1.0, 1.0, z, _identity)
     lo = np.where(d <= -1, -1.0, lo)
     hi = np.where(d >= 1, 1.0, hi)
-    return d, lo, hi, normal_pvalue(_lr_signed_root(null, *args))
+    return d, lo, hi, _z_test(_lr_signed_root(null, *args), "signed root likelihood ratio")
 
 
 def _lr_signed_root(delta, x1, n1, x2, n2, p1, p2, top):
@@ -337,7 +354,7 @@ def _r_score(x1, n1, x2, n2, z, null, factor):
     hi = np.where(x2 == 0, np.inf, hi)
     if np.isnan(est).any():
         raise InputError("x1 and x2 are both 0: the ratio of two zero proportions is undefined")
-    return est, lo, hi, normal_pvalue(_score_ratio(x1, n1, x2, n2, null, factor))
+    return est, lo, hi, _z_test(_score_ratio(x1, n1, x2, n2, null, factor), "score z")
 
 
 def _r_koopman(x1, n1, x2, n2, z, conf, null):
@@ -368,7 +385,33 @@ def _r_katz(x1, n1, x2, n2, z, conf, null):
         est = np.where(x2 == 0, np.inf, (x1 / n1) / np.where(x2 == 0, 1.0, x2 / n2))
     low = np.where(x1 == 0, 0.0, np.exp(log_r - z * se))
     high = np.where(x2 == 0, np.inf, np.exp(log_r + z * se))
-    return est, low, high, normal_pvalue((log_r - np.log(null)) / se)
+    return est, low, high, _z_test((log_r - np.log(null)) / se, "Wald z (log ratio)")
+
+
+def _r_mover_wilson(x1, n1, x2, n2, z, conf, null):
+    """MOVER-R interval for p1/p2 built on the two Wilson intervals (Donner & Zou 2012;
+    Fagerland, Lydersen & Laake 2015): the ratios r where the MOVER limits of p1 - r p2
+    reach 0, a Fieller-type quadratic whose variance terms are recovered from the Wilson
+    limits (l1, u1) and (l2, u2). The lower limit is 0 where its quadratic has no real
+    root, and the upper limit infinite where it has none or it is negative (as
+    ``contingencytables::MOVER_R_Wilson_CI_ratio_2x2``). An interval only."""
+    if ((x1 == 0) & (x2 == 0)).any():
+        raise InputError("x1 and x2 are both 0: the ratio of two zero proportions is undefined")
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = _p_wilson(x1, n1, z)
+    l2, u2 = _p_wilson(x2, n2, z)
+    pp = p1 * p2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = (pp - np.sqrt(pp * pp - l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2))) / (
+            u2 * (2 * p2 - u2)
+        )
+        hi = (pp + np.sqrt(pp * pp - u1 * l2 * (2 * p1 - u1) * (2 * p2 - l2))) / (
+            l2 * (2 * p2 - l2)
+        )
+        est = np.where(x2 == 0, np.inf, p1 / np.where(x2 == 0, 1.0, p2))
+    lo = np.maximum(np.where(np.isnan(lo), 0.0, lo), 0.0)
+    hi = np.where(np.isnan(hi) | (hi < 0), np.inf, hi)
+    return est, lo, hi, None
 
 
 def _o_woolf(x1, n1, x2, n2, z, conf, null):
@@ -381,7 +424,7 @@ def _o_woolf(x1, n1, x2, n2, z, conf, null):
         np.exp(log_or),
         np.exp(log_or - z * se),
         np.exp(log_or + z * se),
-        normal_pvalue((log_or - np.log(null)) / se),
+        _z_test((log_or - np.log(null)) / se, "Wald z (log odds ratio)"),
     )
 
 
@@ -399,7 +442,7 @@ def _o_mn(x1, n1, x2, n2, z, conf, null):
     lo, hi = _invert_score(_score_or_psi, (x1, n1, x2, n2, factor), mid, -50.0, 50.0, z, np.exp)
     lo = np.where(est == 0, 0.0, lo)
     hi = np.where(np.isinf(est), np.inf, hi)
-    return est, lo, hi, normal_pvalue(_score_or(x1, n1, x2, n2, null, factor))
+    return est, lo, hi, _z_test(_score_or(x1, n1, x2, n2, null, factor), "score z")
 
 
 #: Largest support (summed over tables) the conditional exact odds ratio enumerates (~2 GB of
@@ -453,7 +496,7 @@ def _o_exact(x1, n1, x2, n2, z, conf, null):
     d = _cond_dens(np.log(null), logd, uu, valid)
     d_obs = np.sum(np.where(uu == xs, d, 0), axis=-1)
     p = np.sum(np.where(d <= d_obs[..., None] * _REL_ERR, d, 0), axis=-1)
-    return est, lo, hi, np.minimum(p, 1.0)
+    return est, lo, hi, Test(x1.astype(float), np.minimum(p, 1.0), "x1 given the margins")
 
 
 def _cond_dens(log_psi, logd, uu, valid):
@@ -492,6 +535,7 @@ _COMPARE_FUNS = {
     ("ratio", "koopman"): _r_koopman,
     ("ratio", "miettinen-nurminen"): _r_mn,
     ("ratio", "katz-log"): _r_katz,
+    ("ratio", "mover-wilson"): _r_mover_wilson,
     ("odds-ratio", "exact-cond"): _o_exact,
     ("odds-ratio", "woolf"): _o_woolf,
     ("odds-ratio", "miettinen-nurminen"): _o_mn,
