@@ -364,7 +364,10 @@ def solve(
 
     def F(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
         if args:
-            sub = [v if e is None else e[idx] for v, e in zip(args, per_element)]
+            if idx.size == n:  # every element still searching, in order: no copies
+                sub = [v if e is None else e for v, e in zip(args, per_element)]
+            else:
+                sub = [v if e is None else e[idx] for v, e in zip(args, per_element)]
             return np.asarray(f(x, *sub), dtype=float).reshape(-1)
         full = current.copy()
         full[idx] = x
@@ -395,7 +398,8 @@ def solve(
         a, fa = xt, ft
         use_a = np.abs(fa) < np.abs(fb)
         xm, fm = np.where(use_a, a, b), np.where(use_a, fa, fb)
-        current[idx] = xm
+        if not args:  # the closure sees converged elements at their current best
+            current[idx] = xm
         with np.errstate(divide="ignore", invalid="ignore"):
             tl = (2 * xrtol * np.abs(xm) + xatol) / np.abs(b - c)
             done = (fm == 0) | (tl > 0.5) | ~np.isfinite(tl)
@@ -407,10 +411,12 @@ def solve(
             )
         t = np.where(quad & np.isfinite(tq), tq, 0.5)
         t = np.minimum(np.maximum(t, tl), 1 - tl)
-        out[idx[done]] = xm[done]
-        live = ~done
-        a, b, c, fa, fb, fc, t, idx = (v[live] for v in (a, b, c, fa, fb, fc, t, idx))
-    out[idx] = current[idx]
+        if done.any():
+            out[idx[done]] = xm[done]
+            live = ~done
+            a, b, c, fa, fb, fc, t, idx = (v[live] for v in (a, b, c, fa, fb, fc, t, idx))
+            xm = xm[live]
+    out[idx] = xm if args else current[idx]
     return out.reshape(shape)
 
 
