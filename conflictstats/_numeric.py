@@ -387,6 +387,7 @@ def solve(
     a, b, fa, fb, idx = a[keep], b[keep], fa[keep], fb[keep], idx[keep]
     c, fc = a.copy(), fa.copy()
     t = np.full(a.shape, 0.5)
+    xm = a.copy()  # each element's best point so far (the hi end until it moves)
     for _ in range(maxiter):
         if idx.size == 0:
             break
