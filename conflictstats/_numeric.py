@@ -311,6 +311,10 @@ def t_pvalue(t: Any, df: Any) -> np.ndarray:
     return 2 * special.stdtr(np.asarray(df, dtype=float), -np.abs(np.asarray(t, dtype=float)))
 
 
+#: Elements per block of :func:`solve` (with ``args``): 2^15 doubles are 256 kB an array.
+_SOLVE_BLOCK = 1 << 15
+
+
 def solve(
     f,
     lo,
@@ -360,6 +364,22 @@ def solve(
             per_element.append(v.reshape(n, *v.shape[len(shape) :]))
         else:
             per_element.append(None)
+    if args and n > _SOLVE_BLOCK:
+        # blocks small enough for the working arrays to stay in cache: about a third faster
+        # at a million elements than one pass over the whole arrays
+        lo_f, hi_f = lo.reshape(-1), hi.reshape(-1)
+        ends = [None if v is None else np.broadcast_to(np.asarray(v, float), shape).reshape(-1)
+                for v in (f_lo, f_hi)]  # fmt: skip
+        out = np.empty(n)
+        for start in range(0, n, _SOLVE_BLOCK):
+            sl = slice(start, start + _SOLVE_BLOCK)
+            sub = tuple(v if e is None else e[sl] for v, e in zip(args, per_element))
+            out[sl] = solve(
+                f, lo_f[sl], hi_f[sl], sub, xatol=xatol, xrtol=xrtol, maxiter=maxiter,
+                f_lo=None if ends[0] is None else ends[0][sl],
+                f_hi=None if ends[1] is None else ends[1][sl],
+            )  # fmt: skip
+        return out.reshape(shape)
     current = hi.ravel().copy()
 
     def F(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
