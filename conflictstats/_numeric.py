@@ -313,8 +313,21 @@ def t_pvalue(t: Any, df: Any) -> np.ndarray:
     return 2 * special.stdtr(np.asarray(df, dtype=float), -np.abs(np.asarray(t, dtype=float)))
 
 
+#: Elements per block of :func:`solve` (with ``args``): 2^15 doubles are 256 kB an array.
+_SOLVE_BLOCK = 1 << 15
+
+
 def solve(
-    f, lo, hi, args: tuple = (), *, xatol: float = 1e-14, xrtol: float = 1e-13, maxiter: int = 200
+    f,
+    lo,
+    hi,
+    args: tuple = (),
+    *,
+    xatol: float = 1e-14,
+    xrtol: float = 1e-13,
+    maxiter: int = 200,
+    f_lo: Any = None,
+    f_hi: Any = None,
 ) -> np.ndarray:
     """Vectorised bracketed root of ``f`` between ``lo`` and ``hi``, element by element.
 
@@ -328,7 +341,14 @@ def solve(
     arguments pass unchanged. Without ``args`` (a closure over whole arrays) ``f`` gets the
     full array of current points every time, converged elements held at their roots.
     An element whose bracket holds no sign change ends at ``hi``; one where ``f`` is 0 at an
-    end ends there.
+    end ends there. ``f_lo`` and ``f_hi``, when given, are ``f`` at the two ends (known to
+    the caller, e.g. a score statistic that is 0 at the estimate), which saves those two
+    evaluations; they broadcast against ``lo``.
+
+    Every call of ``f`` after the first two evaluates only the elements still searching,
+    so the cost falls as elements converge; pass per-element data through ``args`` (not a
+    closure over whole arrays) to get that saving: a closure is called on the full array
+    every time.
 
     References
     ----------
@@ -346,11 +366,30 @@ def solve(
             per_element.append(v.reshape(n, *v.shape[len(shape) :]))
         else:
             per_element.append(None)
+    if args and n > _SOLVE_BLOCK:
+        # blocks small enough for the working arrays to stay in cache: about a third faster
+        # at a million elements than one pass over the whole arrays
+        lo_f, hi_f = lo.reshape(-1), hi.reshape(-1)
+        ends = [None if v is None else np.broadcast_to(np.asarray(v, float), shape).reshape(-1)
+                for v in (f_lo, f_hi)]  # fmt: skip
+        out = np.empty(n)
+        for start in range(0, n, _SOLVE_BLOCK):
+            sl = slice(start, start + _SOLVE_BLOCK)
+            sub = tuple(v if e is None else e[sl] for v, e in zip(args, per_element))
+            out[sl] = solve(
+                f, lo_f[sl], hi_f[sl], sub, xatol=xatol, xrtol=xrtol, maxiter=maxiter,
+                f_lo=None if ends[0] is None else ends[0][sl],
+                f_hi=None if ends[1] is None else ends[1][sl],
+            )  # fmt: skip
+        return out.reshape(shape)
     current = hi.ravel().copy()
 
     def F(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
         if args:
-            sub = [v if e is None else e[idx] for v, e in zip(args, per_element)]
+            if idx.size == n:  # every element still searching, in order: no copies
+                sub = [v if e is None else e for v, e in zip(args, per_element)]
+            else:
+                sub = [v if e is None else e[idx] for v, e in zip(args, per_element)]
             return np.asarray(f(x, *sub), dtype=float).reshape(-1)
         full = current.copy()
         full[idx] = x
@@ -359,8 +398,8 @@ def solve(
     idx = np.arange(n)
     b = lo.ravel().copy()
     a = hi.ravel().copy()
-    fb = F(b, idx)
-    fa = F(a, idx)
+    fb = F(b, idx) if f_lo is None else np.broadcast_to(np.asarray(f_lo, float), shape).ravel()
+    fa = F(a, idx) if f_hi is None else np.broadcast_to(np.asarray(f_hi, float), shape).ravel()
     current[:] = a
     out = a.copy()
     at_b, at_a = fb == 0, fa == 0
@@ -370,6 +409,7 @@ def solve(
     a, b, fa, fb, idx = a[keep], b[keep], fa[keep], fb[keep], idx[keep]
     c, fc = a.copy(), fa.copy()
     t = np.full(a.shape, 0.5)
+    xm = a.copy()  # each element's best point so far (the hi end until it moves)
     for _ in range(maxiter):
         if idx.size == 0:
             break
@@ -381,7 +421,8 @@ def solve(
         a, fa = xt, ft
         use_a = np.abs(fa) < np.abs(fb)
         xm, fm = np.where(use_a, a, b), np.where(use_a, fa, fb)
-        current[idx] = xm
+        if not args:  # the closure sees converged elements at their current best
+            current[idx] = xm
         with np.errstate(divide="ignore", invalid="ignore"):
             tl = (2 * xrtol * np.abs(xm) + xatol) / np.abs(b - c)
             done = (fm == 0) | (tl > 0.5) | ~np.isfinite(tl)
@@ -393,10 +434,12 @@ def solve(
             )
         t = np.where(quad & np.isfinite(tq), tq, 0.5)
         t = np.minimum(np.maximum(t, tl), 1 - tl)
-        out[idx[done]] = xm[done]
-        live = ~done
-        a, b, c, fa, fb, fc, t, idx = (v[live] for v in (a, b, c, fa, fb, fc, t, idx))
-    out[idx] = current[idx]
+        if done.any():
+            out[idx[done]] = xm[done]
+            live = ~done
+            a, b, c, fa, fb, fc, t, idx = (v[live] for v in (a, b, c, fa, fb, fc, t, idx))
+            xm = xm[live]
+    out[idx] = xm if args else current[idx]
     return out.reshape(shape)
 
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from .._numeric import binom_midp_limits, solve, z_quantile
+from .._numeric import (
+    binom_cdf,
+    binom_logpmf,
+    binom_midp_limits,
+    binom_sf_ge,
+    normal_pvalue,
+    solve,
+    z_quantile,
+)
 
 
 def _p_wald(x, n, z):
@@ -101,25 +109,28 @@ def _p_wald_cc(x, n, z):
     return np.clip(p - h, 0, 1), np.clip(p + h, 0, 1)
 
 
+def _binom_loglik(p, x, n):
+    return special.xlogy(x, p) + special.xlog1py(n - x, -p)
+
+
+def _lr_excess(p, x, n, top, z2):
+    """2[l(x/n) - l(p)] - z²: positive outside the likelihood-ratio interval."""
+    return 2 * (top - _binom_loglik(p, x, n)) - z2
+
+
 def _p_likelihood(x, n, z):
     """Likelihood-ratio interval {p : 2[l(x/n) - l(p)] <= z²} (Newcombe 1998 method 7)."""
+    x, n = np.broadcast_arrays(np.asarray(x, float), np.asarray(n, float))
     phat = x / n
-
-    def loglik(p):
-        return special.xlogy(x, p) + special.xlog1py(n - x, -p)
-
-    top = loglik(phat)
-
-    def excess(p):  # positive outside the interval
-        return 2 * (top - loglik(p)) - z * z
-
-    lo = np.where(x == 0, 0.0, solve(excess, np.zeros_like(phat), phat))
-    hi = np.where(x == n, 1.0, solve(excess, phat, np.ones_like(phat)))
+    args = (x, n, _binom_loglik(phat, x, n), np.full_like(phat, z * z))
+    lo = np.where(x == 0, 0.0, solve(_lr_excess, np.zeros_like(phat), phat, args))
+    hi = np.where(x == n, 1.0, solve(_lr_excess, phat, np.ones_like(phat), args))
     return lo, hi
 
 
 _PROPORTION_FUNS = {
     "wilson": (_p_wilson, False),
+    "exact": (_p_clopper_pearson, True),
     "wilson-cc": (_p_wilson_cc, False),
     "prop.test": (_p_prop_test, False),
     "clopper-pearson": (_p_clopper_pearson, True),
@@ -138,3 +149,32 @@ def _proportion_limits(x, n, method, confidence):
     if needs_alpha:
         return fun(x, n, z, 1 - confidence)
     return fun(x, n, z)
+
+
+def _proportion_test(x, n, p0, method, alternative):
+    """Test of ``p = p0`` for the non-exact methods: ``(statistic, pvalue, statistic name)``.
+
+    "mid-p": the observed count, with the mid-p value (one tail less half the probability
+    of ``x``; two-sided, twice the smaller one, as exactci ``binom.exact(midp = TRUE)``);
+    "wilson": the score z ``(x - n p0) / sqrt(n p0 (1 - p0))``; "wald": ``(x/n - p0) /
+    sqrt(p (1 - p) / n)`` at the estimate ``p = x/n`` (infinite when ``p`` is 0 or 1 and
+    differs from ``p0``)."""
+    if method == "mid-p":
+        half = 0.5 * np.exp(binom_logpmf(x, n, p0))
+        lower = binom_cdf(x, n, p0) - half
+        upper = binom_sf_ge(x, n, p0) - half
+        if alternative == "larger":
+            p = upper
+        elif alternative == "smaller":
+            p = lower
+        else:
+            p = np.minimum(1.0, 2 * np.minimum(lower, upper))
+        return x.astype(float), p, "number of successes"
+    if method == "wilson":
+        z = (x - n * p0) / np.sqrt(n * p0 * (1 - p0))
+        return z, normal_pvalue(z, alternative), "score z"
+    phat = x / n
+    se = np.sqrt(phat * (1 - phat) / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, (phat - p0) / np.where(se > 0, se, 1.0), np.inf * np.sign(phat - p0))
+    return z, normal_pvalue(z, alternative), "Wald z"
