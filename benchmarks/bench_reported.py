@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from test_reported import PHRASES  # noqa: E402
 
 from conflictstats.reported import _read_cached, parse_figure  # noqa: E402
-from conflictstats.reported.phrase import _read_tail  # noqa: E402
+from conflictstats.reported._units import _read_tail  # noqa: E402
 
 TEXTS = [(p[0], p[1]) for p in PHRASES]
 FLOOR = re.compile(r"(?:(about|around|nearly|up to|at least) )?(\d[\d,]*(?:\.\d+)?) ?(.*)", re.I)

@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from .._validation import InputError, as_rng, check_choice
-from .phrase import _FRACTION_WORDS, read_phrase
+from ._vocab import _FRACTION_WORDS
+from .phrase import read_phrase
 from .rules import (
     DEFAULT_RULES,
     MODELS,
