@@ -117,12 +117,15 @@ class Phrase:
     such as ``"dozens"``, ``"range"`` or ``"about range"``); ``first`` and ``second`` the
     numbers as written (``second`` for a range); ``base`` the base of a share ("of 308");
     ``unit`` and ``per`` the unit words and the rate's time unit; ``rounding`` a unit stated
-    as "(rounded to N)". ``reader`` keeps the position for error messages.
+    as "(rounded to N)". ``reader`` keeps the position for error messages; the one-pass reader
+    leaves it None and keeps the normalised text (``norm``), from which :meth:`fail` makes one.
     """
 
-    __slots__ = ("text", "key", "first", "second", "base", "unit", "per", "rounding", "reader")
+    __slots__ = (
+        "text", "key", "first", "second", "base", "unit", "per", "rounding", "reader", "norm"
+    )  # fmt: skip
 
-    def __init__(self, text, key, first, second, base, unit, per, rounding, reader) -> None:
+    def __init__(self, text, key, first, second, base, unit, per, rounding, reader, norm=None):
         self.text = text
         self.key = key
         self.first = first
@@ -132,9 +135,13 @@ class Phrase:
         self.per = per
         self.rounding = rounding
         self.reader = reader
+        self.norm = norm
 
     def fail(self, what: str) -> ReportedFigureError:
-        return self.reader.fail(what)
+        reader = self.reader
+        if reader is None:
+            reader = _Reader(self.norm, self.text)
+        return reader.fail(what)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -79,10 +79,10 @@ def read_phrase(text: str) -> Phrase:
         text = text.replace("\u2013", "-").replace("\u2014", "-")
     text, stated_rounding = _stated_rounding(text, original)
     text = text.strip().rstrip(",;:.").strip()
-    if stated_rounding is None and text[:1].isalnum():
-        fast = _fast_read(text, original) or _fast_vague(text, original)
-        if fast is not None:
-            return fast
+    fast = _fast_read(text, original) or _fast_vague(text, original)
+    if fast is not None:
+        fast.rounding = stated_rounding
+        return fast
     r = _Reader(text, original)
     if not text:
         raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")
