@@ -25,10 +25,53 @@ from ._vocab import (
     _SHARE_WORDS,
     _SMALL,
     _TENS,
+    _TIME_UNITS,
     _TOKEN_SPLIT,
     _UNIT_CHARS,
     _UNITS,
 )
+
+#: The longest rate _PER_RE matches ("/ a single fortnights"): it starts no earlier than that
+#: from the end of the tail.
+_PER_LONGEST = 2 + len("a single ") + max(map(len, _TIME_UNITS)) + 1 + 8
+
+#: How a tail with a rate ends (lower case): a time unit, in the plural too, or an adverb.
+_PER_ENDINGS = tuple(_TIME_UNITS) + tuple(u + "s" for u in _TIME_UNITS) + tuple(_ADVERBS)
+
+
+# Plain unit words (lower-cased ASCII letters and single spaces) pass every check
+# of _read_tail unless one of them is a connective, an article, a word of a qualifier, a number
+# or share word, a rate word ("a day", "per"), "or" ("or more") or a scale word: these send the
+# words through the checks one by one. It finds more than the checks refuse ("people in
+# camps"), never less.
+_SUSPECT_WORDS = (
+    _NOT_UNITS
+    | _DANGLING
+    | {w for q in _PREFIX_OF for w in q.split(" ")}
+    | set(_SMALL)
+    | set(_TENS)
+    | _SHARE_WORDS
+    | {"or"}
+)
+
+
+def _unit_names() -> dict[str, str]:
+    """Every spelling of the units with a canonical name (lower case), from _UNITS."""
+    sq = ["sq", "sq.", "sq ", "sq. "]
+    forms = [f"{s}km" for s in sq] + [f"{s}mi{e}" for s in sq for e in ("", "le", "les")]
+    forms += ["square kilometres", "square kilometers", "square km", "km2", "km\u00b2"]
+    forms += ["km", "kms", "kilometre", "kilometres", "kilometer", "kilometers"]
+    forms += ["square mile", "square miles", "mi2", "mi", "mile", "miles"]
+    names = {}
+    for form in forms:
+        for pattern, name in _UNITS:
+            if pattern.match(form):
+                names[form] = name
+                break
+    return names
+
+
+_UNIT_NAMES = _unit_names()
 
 
 @lru_cache(maxsize=4096)
@@ -36,12 +79,30 @@ def _read_tail(tail: str) -> tuple[str | None, str | None, str | None]:
     """Read the words after the figure into (unit, per, error); a pure function of the words.
 
     ``error`` names what is wrong with them (None when they read), for the caller to raise
-    with the phrase and the position.
+    with the phrase and the position. Most tails are plain unit words ("fighters", "sq km"):
+    a few string tests clear them (``_SUSPECT_WORDS``), and only a suspect tail goes through the
+    checks one by one.
     """
-    unit_words, per = _read_per(tail)
+    ascii_ = tail.isascii()
+    if ascii_ and not tail.lower().endswith(_PER_ENDINGS):
+        unit_words, per = tail, None  # no rate: _PER_RE needs one of these endings
+    else:
+        unit_words, per = _read_per(tail)
     unit_words = unit_words.strip()
     if unit_words[:3].lower() == "of ":
         unit_words = unit_words[3:].lstrip()
+    if not unit_words:
+        return None, per, None
+    if ascii_:
+        lowered = unit_words.lower()
+        if (
+            lowered.replace(" ", "").isalpha()
+            and "  " not in lowered
+            and "thousand" not in lowered
+            and "illion" not in lowered
+            and _SUSPECT_WORDS.isdisjoint(lowered.split(" "))
+        ):
+            return _UNIT_NAMES.get(lowered, unit_words), per, None
     if _DIGIT_WORD.search(unit_words):
         return unit_words, per, "unexpected number after the figure"
     if per is not None and _RATE_INSIDE.search(unit_words.lower()):
@@ -53,7 +114,7 @@ def _read_tail(tail: str) -> tuple[str | None, str | None, str | None]:
 
 def _read_per(tail: str) -> tuple[str, str | None]:
     """Split the words after the number into (unit words, per)."""
-    m = _PER_RE.search(tail)
+    m = _PER_RE.search(tail, max(0, len(tail) - _PER_LONGEST))  # a rate ends the tail
     if not m:
         return tail, None
     head = tail[: m.start()]

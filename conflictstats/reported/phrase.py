@@ -75,9 +75,11 @@ def read_phrase(text: str) -> Phrase:
         raise ReportedFigureError(f"text must be a string, got {text!r}")
     original = text
     text = " ".join(text.split())  # linear; every reader below sees single spaces
-    if "\u2013" in text or "\u2014" in text:
+    if not text.isascii():
         text = text.replace("\u2013", "-").replace("\u2014", "-")
-    text, stated_rounding = _stated_rounding(text, original)
+    stated_rounding = None
+    if text[-1:] == ")":
+        text, stated_rounding = _stated_rounding(text, original)
     text = text.strip().rstrip(",;:.").strip()
     fast = _fast_read(text, original) or _fast_vague(text, original)
     if fast is not None:
