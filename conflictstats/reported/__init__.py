@@ -521,13 +521,18 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
     if base is not None:
         value, low, high = value * base, low * base, high * base
         u = None if u is None else u * base
-    fields = _FIELDS.copy()  # source, date and quote stay None
+    fields = _FIELDS.copy()  # what stays None (source, date, quote, ...) is not written
     fields["value"] = float(value)
     fields["low"] = float(low)
     fields["high"] = float(high)
     fields["qualifier"] = phrase.key
-    fields["rounding"] = None if u is None else float(u)
-    fields["unit"] = phrase.unit or ("share" if share and base is None else None)
+    if u is not None:
+        fields["rounding"] = float(u)
+    unit = phrase.unit
+    if unit:
+        fields["unit"] = unit
+    elif share and base is None:
+        fields["unit"] = "share"
     fields["per"] = phrase.per
     fields["text"] = phrase.text
     if first.vague is None:
@@ -536,21 +541,27 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
         fields["scale"] = first.value
     if second is not None:
         fields["stated_high"] = second.value
-    fields["base"] = base
+    if base is not None:
+        fields["base"] = base
     fields["closed"] = rule.closed
-    fields["cap"] = cap
+    if cap is not None:
+        fields["cap"] = cap
     fields["model"] = rule.model
-    fields["rules"] = rules_name
-    fields["share"] = share
-    fields["share_low"] = share_low
-    fields["share_high"] = share_high
-    return _new_figure(fields)
+    if rules_name != "default":
+        fields["rules"] = rules_name
+    if share:
+        fields["share"] = True
+        fields["share_low"] = share_low
+        fields["share_high"] = share_high
+    fig = object.__new__(ReportedFigure)
+    fig.__dict__.update(fields)
+    return fig
 
 
 #: Every field of a ReportedFigure, with the values _read leaves alone (copying it is
 #: cheaper than writing all 22).
 _FIELDS = dict.fromkeys(f.name for f in dataclasses.fields(ReportedFigure))
-_FIELDS["scale"] = 1.0
+_FIELDS.update(scale=1.0, rules="default", share=False)
 
 
 #: Phrases repeat (a table of events says "dozens" a thousand times): the figure a phrase and

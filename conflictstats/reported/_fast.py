@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 
-from ._numbers import Phrase, _Number, _trailing_unit, _unit_of_value, _unscaled, granularity
+from ._numbers import Phrase, _Number, _unit_of_value, _unscaled, granularity
 from ._units import _read_tail
 from ._vocab import (
     _A_SCALES,
@@ -58,8 +58,8 @@ def _alt(words, end: str = _B) -> str:
 
 _Q = _alt(_PREFIX_OF)
 _RP = rf"(?:between|from){_B}"
-_NUMERAL = r"\d[\d,]*(?:\.\d+|)"  # separators checked after the match (_SEPARATED)
-_SEPARATED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# a numeral ends where the general reader's does, or the phrase is not read here ("1,00")
+_NUMERAL = r"(?:(?=\d{1,3},)\d{1,3}(?:,\d\d\d)+|\d+)(?:\.\d+|)(?![\d,])"
 # the general reader's scale words and suffixes; their case is checked on the original text
 _SC = rf"(?:[kmb]|mn|mln|bn|tn| (?:bn|mn|mln|tn)| ?(?:thousand|million|billion|trillion)s?){_B}"
 _PC = rf" ?(?:%|per ?cent{_B})"
@@ -133,17 +133,20 @@ def _scale(written: str) -> float | None:
 def _numeral(digits: str, scale: float | None, percent: str | None) -> _Number | None:
     """A numeral as :func:`conflictstats.reported._numbers._read_numeral` reads it."""
     if "," in digits:
-        if _SEPARATED.fullmatch(digits) is None:
-            return None  # "1234,567", "1,00": the general reader refuses them
-        value = float(digits.replace(",", ""))
+        digits = digits.replace(",", "")
+    value = float(digits)
+    # the unit of the last significant digit, as _trailing_unit gives it
+    point = digits.find(".")
+    if point >= 0:
+        unit = 10.0 ** (point + 1 - len(digits))
     else:
-        value = float(digits)
-    unit = _trailing_unit(digits)
+        stripped = digits.rstrip("0")
+        unit = 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
     if scale is not None:
         value, unit = value * scale, unit * scale
     if not value < MAX_NUMBER:
         return None  # too large: the general reader says so
-    u = granularity(value, unit)
+    u = granularity(value, unit) if unit >= 10 else unit
     if percent:
         return _Number(value / 100, u / 100, False, True)
     return _Number(value, u, scale is not None)

@@ -80,10 +80,11 @@ def read_phrase(text: str) -> Phrase:
     stated_rounding = None
     if text[-1:] == ")":
         text, stated_rounding = _stated_rounding(text, original)
-    text = text.strip().rstrip(",;:.").strip()
+    text = text.rstrip(",;:.").rstrip()  # no space leads: split and join removed it
     fast = _fast_read(text, original) or _fast_vague(text, original)
     if fast is not None:
-        fast.rounding = stated_rounding
+        if stated_rounding is not None:
+            fast.rounding = stated_rounding
         return fast
     r = _Reader(text, original)
     if not text:
