@@ -1,9 +1,9 @@
 """Benchmark: reading reported figures, against the floor of one compiled regex pass.
 
-    python benchmarks/bench_reported.py             # about half a minute
+    python benchmarks/bench_reported.py             # about ten seconds
     python benchmarks/bench_reported.py --quick     # a few seconds (smoke test)
 
-(a) ``parse_figure`` over the distinct phrases of the table of ``tests/test_reported.py`` (92
+(a) ``parse_figure`` over the distinct phrases of the table of ``tests/test_reported.py`` (93
     phrase and option pairs: numerals, number words, ranges, vague words, shares, rates):
     "cold", every cache of the reader cleared before every phrase (each phrase read from
     scratch, as in a table without repeats; the time includes clearing the caches, printed
@@ -14,9 +14,10 @@
 (c) ``extract_figures`` on a 10,000-word text of wire-style paragraphs, cold (caches cleared
     before each run; the paragraphs repeat, so phrases repeat within a run) and warm.
 
-Each timing is the best of several repeats of CPU time (``time.process_time``), which a machine
-shared with other jobs disturbs less than wall-clock time; the modes are timed in turn within
-each repeat, so that a change in the machine's load falls on all of them.
+Each timing is the least of many short timings (one pass over the phrases, about a
+millisecond) of CPU time (``time.process_time``), which a machine shared with other jobs
+disturbs less than wall-clock time; the modes are timed in turn, so that a change in the
+machine's load falls on all of them.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="few repeats (smoke test)")
     args = parser.parse_args(argv)
-    passes, repeat, extract_repeat = (2, 2, 1) if args.quick else (30, 9, 5)
+    # one pass a timing, many timings: the least is the speed with the fewest interruptions
+    passes, repeat, extract_repeat = (1, 3, 1) if args.quick else (1, 400, 7)
     phrases = distinct_phrases()
     texts = [t for t, _ in phrases]
 
@@ -77,10 +79,11 @@ def main(argv=None) -> None:
                 match(text)
 
     modes = {"cold": cold, "warm": warm, "floor": floor, "clearing": clearing}
-    warm()
     best = dict.fromkeys(modes, float("inf"))
     for _ in range(repeat):
         for name, fn in modes.items():
+            if name == "warm":
+                warm()  # fill the caches that the cold pass emptied
             t = time.process_time()
             fn()
             best[name] = min(best[name], time.process_time() - t)

@@ -13,8 +13,9 @@ A figure's :meth:`ReportedFigure.sample` draws from a sampling model on its inte
 carries into derived quantities.
 
 This module holds the figure and :func:`parse_figure`; the rule table lives in
-``reported.rules`` and the phrase tokenizer (number words included) in ``reported.phrase``,
-and the public names of both are importable from here.
+``reported.rules`` and the phrase reader in ``reported.phrase`` (with its private parts:
+``_vocab``, ``_numbers``, ``_units`` and the one-pass reader ``_fast``), and the public names of
+both are importable from here.
 """
 
 from __future__ import annotations

@@ -104,10 +104,7 @@ assert list(_FAST.groupindex) == _FAST_GROUPS  # the order _fast_read unpacks th
 _VS = "(?:hundreds|hundred|thousands|thousand|millions|million)"
 _FAST_VAGUE = re.compile(
     rf"(?:(?=[a-z~])(?P<q>{_Q}) ?|)(?:(?P<f>{_alt(_FRACTIONS)})|(?P<v>{_alt(_VAGUE)})"
-    rf"(?:(?P<vs>(?: of)? {_VS}{_B})|(?!(?: of)? {_VS}{_B})))"
-    + _POST
-    + _OF
-    + _TAIL
+    rf"(?:(?P<vs>(?: of)? {_VS}{_B})|(?!(?: of)? {_VS}{_B})))" + _POST + _OF + _TAIL
 )
 _VAGUE_GROUPS = "q f v vs post plus pron bn bs tail".split()
 assert list(_FAST_VAGUE.groupindex) == _VAGUE_GROUPS
