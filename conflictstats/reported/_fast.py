@@ -17,9 +17,10 @@ that every error message comes from one place. A property test checks the agreem
 The general reader reads each part greedily and never gives it back. The expression here may
 backtrack, but only into readings that come to None: the qualifiers are prefix-free and never
 start a number; a shorter numeral leaves a digit, comma or point that nothing after a number
-matches; a suffix, scale word or percent sign is either taken or not there (``(?!...)``); a run of number
-words is matched atomically (``(?=(?P<w>...))(?P=w)``: a lookahead does not backtrack); what
-else could be left for the unit words ("or more", "of them") the unit reader refuses. Word ends are tested as the general reader tests them.
+matches; a suffix, scale word or percent sign is either taken or not there (``(?!...)``); a
+run of number words is matched atomically (``(?=(?P<w>...))(?P=w)``: a lookahead does not
+backtrack); what else could be left for the unit words ("or more", "of them") the unit reader
+refuses. Word ends are tested as the general reader tests them.
 """
 
 from __future__ import annotations
