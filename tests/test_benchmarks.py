@@ -12,7 +12,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 # the smallest arguments that run every code path of each script
 SMOKE = {
     "bench_mse.py": [],
-    "bench_reported.py": [],
+    "bench_reported.py": ["--quick"],
     "bench_countglm.py": ["--series", "2", "--number", "1", "--repeat", "1"],
     "bench_fatalities.py": [
         "--events",
