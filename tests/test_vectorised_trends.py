@@ -438,3 +438,23 @@ def test_wide_panel_on_the_dask_engine_equals_numpy():
     there = panel.fit_trends(wide[["c", "a", "b"]], engine="dask", npartitions=2)
     assert there.series.tolist() == here.series.tolist()
     np.testing.assert_allclose(there.estimate, here.estimate, rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.period_range("2018-01", periods=12, freq="M").delete([3, 4, 5]),
+        pd.Index([1, 2, 3, 7, 8, 9, 10, 11, 12]),
+        pd.to_datetime([f"2018-{m:02d}-15" for m in (1, 2, 3, 7, 8, 9, 10, 11, 12)]),
+    ],
+    ids=["months", "numbers", "dates"],
+)
+def test_a_gap_in_the_time_index_is_refused_where_spacing_matters(index):
+    # the values are taken as consecutive steps: a Series with months 4-6 missing must not be
+    # fitted as if month 7 followed month 3 (it was, silently, for a numeric index)
+    s = pd.Series(np.arange(9) + 5, index=index)
+    for fn in (trends.fit_trend, trends.sen_slope, trends.find_changepoints):
+        with pytest.raises(InputError, match=r"not evenly spaced in time: \S+ is followed by"):
+            fn(s)
+    # Mann-Kendall uses the order alone
+    assert trends.mann_kendall(s).pvalue == trends.mann_kendall(s.to_numpy()).pvalue

@@ -75,7 +75,7 @@ FAMILIES = ("poisson", "quasi-poisson", "negbin")
 
 # pandas in, pandas out: a Series with times in its index is read in time order (the
 # algorithms in trends.nonparametric take the values as given)
-mann_kendall = in_time_order(_mann_kendall)
+mann_kendall = in_time_order(_mann_kendall, spaced=False)
 sen_slope = in_time_order(_sen_slope)
 
 

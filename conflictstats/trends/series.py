@@ -32,7 +32,9 @@ def _text_times(index: pd.Index) -> pd.DatetimeIndex | None:
         return None
 
 
-def _ordered(counts: Any, name: str = "counts", *, text: bool = False) -> tuple[Any, Any]:
+def _ordered(
+    counts: Any, name: str = "counts", *, text: bool = False, spaced: bool = True
+) -> tuple[Any, Any]:
     """A Series put in time order, and the labels its per-month outputs carry.
 
     pandas in, pandas out for one series: the labels say when each value was counted, so a
@@ -40,7 +42,10 @@ def _ordered(counts: Any, name: str = "counts", *, text: bool = False) -> tuple[
     ``text=True`` text that reads as dates, such as ``"2018-09"``) is sorted by its index
     (stably) before anything is computed: rows in another order give the same answer. An
     index that repeats a time point or misses one (NaT, NaN) cannot order the values and is
-    refused naming the label. Any other index (text labels) keeps the order given.
+    refused naming the label. Any other index (text labels) keeps the order given. With
+    ``spaced`` (the default) the time points must also be evenly spaced (consecutive months,
+    or equal steps of other dates and numbers), since the functions take the values as
+    consecutive steps: a gap is refused naming the labels on either side of it.
 
     Returns ``(counts, index)``: the (sorted) Series, and its index; anything that is not a
     Series is returned as it is, with ``None``.
@@ -70,20 +75,57 @@ def _ordered(counts: Any, name: str = "counts", *, text: bool = False) -> tuple[
             f"{name} has two values at {index[i]!r} in its index: one value per time point "
             f"(sum repeated ones first, e.g. {name}.groupby(level=0).sum())"
         )
-    if key.is_monotonic_increasing:
-        return counts, index
-    order = np.asarray(key.argsort(kind="stable"))
-    counts = counts.iloc[order]
-    return counts, counts.index
+    if not key.is_monotonic_increasing:
+        order = np.asarray(key.argsort(kind="stable"))
+        counts = counts.iloc[order]
+        index = counts.index
+        key = key[order]
+    if spaced:
+        gap = _first_gap(key)
+        if gap is not None:
+            raise InputError(
+                f"{name} is not evenly spaced in time: {_show(index[gap])} is followed by "
+                f"{_show(index[gap + 1])}; the values are taken as consecutive time steps, so give "
+                "every step (fill empty months with 0)"
+            )
+    return counts, index
 
 
-def in_time_order(fn):
+def _show(label: Any) -> str:
+    """A time label as a reader writes it (a midnight Timestamp as its date)."""
+    if isinstance(label, pd.Timestamp) and label == label.normalize():
+        return str(label.date())
+    return str(label)
+
+
+def _first_gap(key: Any) -> int | None:
+    """Position of the first time point not followed by the next step (``None``: none).
+
+    Months (a PeriodIndex, or dates one per month) must be consecutive; other dates and
+    numbers must be evenly spaced.
+    """
+    if len(key) < 2:
+        return None
+    if isinstance(key, pd.DatetimeIndex):
+        months = key.to_period("M")
+        key = months if not months.has_duplicates else key
+    if isinstance(key, pd.PeriodIndex):
+        step = np.diff(key.asi8)
+        bad = step != 1
+    else:
+        step = np.diff(key.asi8 if isinstance(key, pd.DatetimeIndex) else np.asarray(key, float))
+        bad = step != step[0]
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def in_time_order(fn, *, spaced: bool = True):
     """Decorator: the first argument (``counts``) of a one-series function, if a Series with
-    times in its index, is put in time order first (:func:`_ordered`)."""
+    times in its index, is put in time order first (:func:`_ordered`); ``spaced=False`` for a
+    function that uses the order alone (Mann-Kendall), where gaps do not matter."""
 
     @functools.wraps(fn)
     def wrapper(counts: Any, *args: Any, **kwargs: Any) -> Any:
-        return fn(_ordered(counts)[0], *args, **kwargs)
+        return fn(_ordered(counts, spaced=spaced)[0], *args, **kwargs)
 
     return wrapper
 
