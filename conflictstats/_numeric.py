@@ -646,7 +646,7 @@ def exact_twosided_pvalue(x, theta, tsmethod="minlike", *, n=None, rel_err=REL_E
         i = np.flatnonzero(x > theta)  # cut-off below: outcomes 0..c-1 at or under thr
         if i.size:
             th, t = theta[i], thr[i]
-            c = int_search(lambda k, j: pois_logpmf(k, th[j]) > t[j], -1.0, np.floor(th) + 1)
+            c = int_search(lambda k, j: pois_logpmf(k, th[j]) > t[j], np.full_like(th, -1.0), np.floor(th) + 1)
             pval[i] = _dcdf(c - 1, th, None) + up[i]
         return np.minimum(1.0, pval).reshape(shape)
     if tsmethod != "blaker":
@@ -667,7 +667,7 @@ def exact_twosided_pvalue(x, theta, tsmethod="minlike", *, n=None, rel_err=REL_E
     if i.size:
         th, u, xi = theta[i], up[i] * rel_err, x[i]
         ni = None if nn is None else nn[i]
-        c = int_search(lambda k, j: _dcdf(k, th[j], _sub(ni, j)) > u[j], -1.0, xi)
+        c = int_search(lambda k, j: _dcdf(k, th[j], _sub(ni, j)) > u[j], np.full_like(xi, -1.0), xi)
         pval[i] = up[i] + _dcdf(c - 1, th, ni)
     return np.minimum(1.0, pval).reshape(shape)
 
