@@ -512,7 +512,7 @@ def compare_rates(
     [0.206, 0.002]
     >>> b = compare_rates(10, 20000, 2, 17887, tsmethod="blaker")
     >>> round(b.pvalue, 4), round(b.ci_low, 3), round(b.ci_high, 2), b.statistic
-    (0.0421, 1.034, 29.25, 10.0)
+    (0.0421, 1.069, 28.47, 10.0)
     """
     compare = check_choice(compare, ("ratio", "difference"), "compare")
     allowed = RATIO_METHODS if compare == "ratio" else DIFFERENCE_METHODS
