@@ -5,8 +5,8 @@
 # exact R call. exactci's intervals are computed with tol = 1e-10 (binomControl for the
 # two-sample test; exactpoissonCI's own tol for one sample, whose poisson.exact uses 1e-5).
 # Gu et al.'s tests: their statistics written out in R from the paper's formulas, p-values
-# from pnorm, intervals by uniroot on the statistic (no published example values were
-# found to check against; see the README).
+# from pnorm, intervals by uniroot on the statistic (the paper gives p-values, not
+# intervals; its two examples' p-values for every statistic are in rates.R's published cases).
 suppressPackageStartupMessages(library(exactci))
 
 num <- function(x) {
