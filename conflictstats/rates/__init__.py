@@ -849,6 +849,8 @@ def claim_check(
         difference is not significant even for Poisson counts, and 0 for a one-sided
         alternative when the rates differ the other way. ``smallest_nonsignificant``: the
         smallest grid value at which it is not significant (``None`` if significant at all).
+        Out of the table, ``statistic`` (the z at each dispersion, the Poisson one divided by
+        its square root) and ``statistic_name``.
 
     Raises
     ------
@@ -943,4 +945,6 @@ def claim_check(
         dispersion=phi,
         critical_dispersion=critical,
         smallest_nonsignificant=float(nonsig.min()) if nonsig.size else None,
+        statistic=z1 / np.sqrt(phi),
+        statistic_name="z (score)" if method == "score" else "z (Wald, log ratio)",
     )
