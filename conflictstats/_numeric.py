@@ -622,6 +622,14 @@ def exact_twosided_pvalue(x, theta, tsmethod="minlike", *, n=None, rel_err=REL_E
     data. The R Journal 2(1), 53-58.
     Blaker, H. (2000). Confidence curves and improved exact confidence intervals for
     discrete distributions. Canadian Journal of Statistics 28, 783-798.
+
+    Examples
+    --------
+    >>> from conflictstats._numeric import exact_twosided_pvalue
+    >>> [round(float(exact_twosided_pvalue(10, 5.0, m)), 4) for m in TSMETHODS]
+    [0.0637, 0.0386, 0.0386]
+    >>> round(float(exact_twosided_pvalue(3, 0.5, "blaker", n=10)), 4)
+    0.3438
     """
     x, theta = np.broadcast_arrays(np.asarray(x, float), np.asarray(theta, float))
     shape = x.shape
@@ -646,7 +654,9 @@ def exact_twosided_pvalue(x, theta, tsmethod="minlike", *, n=None, rel_err=REL_E
         i = np.flatnonzero(x > theta)  # cut-off below: outcomes 0..c-1 at or under thr
         if i.size:
             th, t = theta[i], thr[i]
-            c = int_search(lambda k, j: pois_logpmf(k, th[j]) > t[j], np.full_like(th, -1.0), np.floor(th) + 1)
+            c = int_search(
+                lambda k, j: pois_logpmf(k, th[j]) > t[j], np.full_like(th, -1.0), np.floor(th) + 1
+            )
             pval[i] = _dcdf(c - 1, th, None) + up[i]
         return np.minimum(1.0, pval).reshape(shape)
     if tsmethod != "blaker":
@@ -711,6 +721,14 @@ def exact_matching_ci(x, a, tsmethod="minlike", *, n=None):
     ----------
     Fay, M. P. (2010). Two-sided exact tests and matching confidence intervals for discrete
     data. The R Journal 2(1), 53-58.
+
+    Examples
+    --------
+    >>> from conflictstats._numeric import exact_matching_ci
+    >>> [round(float(v), 4) for v in exact_matching_ci(10, 0.05, "blaker")]
+    [5.1226, 18.0679]
+    >>> [round(float(v), 4) for v in exact_matching_ci(18, 0.05, "minlike", n=99)]
+    [0.1146, 0.2719]
     """
     x = np.asarray(x, float)
     shape = x.shape

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 from conftest import load_reference
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conflictstats._numeric import exact_matching_ci, exact_twosided_pvalue
@@ -147,6 +147,7 @@ levels = st.sampled_from([0.8, 0.9, 0.95, 0.99])
 rules = st.sampled_from(["central", "minlike", "blaker"])
 
 
+@settings(max_examples=30)
 @given(counts, counts, st.floats(0.2, 5.0), levels, rules)
 def test_two_sample_interval_holds_estimate(x1, x2, t, conf, ts):
     if x1 + x2 == 0:
@@ -156,6 +157,7 @@ def test_two_sample_interval_holds_estimate(x1, x2, t, conf, ts):
     assert 0 <= r.pvalue <= 1
 
 
+@settings(max_examples=30)
 @given(counts, counts, levels, rules)
 def test_two_sample_matching_on_a_grid(x1, x2, conf, ts):
     """Nulls outside the interval are rejected at 1 - confidence and its ends are not; a
@@ -178,6 +180,7 @@ def test_two_sample_matching_on_a_grid(x1, x2, conf, ts):
         assert np.all(pe > a - 1e-6)
 
 
+@settings(max_examples=30)
 @given(counts, st.floats(0.5, 20.0), levels, rules)
 def test_one_sample_matching_on_a_grid(x, t, conf, ts):
     r = rate_ci(x, t, tsmethod=ts, confidence=conf)
@@ -203,3 +206,14 @@ def test_gu_intervals_invert_their_tests(x1, x2, method, conf):
     if ends:
         p = compare_rates(x1, 1.0, x2, 1.0, null=ends, method=method, confidence=conf).pvalue
         np.testing.assert_allclose(p, 1 - conf, rtol=1e-6)
+
+
+def test_claim_check_statistic_gives_its_pvalues():
+    from scipy import stats
+
+    from conflictstats.rates import claim_check
+
+    for method in ("score", "wald"):
+        cc = claim_check(75, 11, 60, 12, method=method)
+        np.testing.assert_allclose(cc.pvalue, 2 * stats.norm.sf(np.abs(cc.statistic)))
+        assert cc.statistic_name.startswith("z")
