@@ -104,7 +104,8 @@ for (country, measure), y in series.items():
         }
     )
     means = cp.segments["mean"].to_numpy()
-    for i, row in cp.to_frame().iterrows():
+    # the frame is indexed by each break's month (y's labels): count the breaks by position
+    for i, (_, row) in enumerate(cp.to_frame().iterrows()):
         break_rows.append(
             {
                 "country": country,

@@ -10,17 +10,28 @@ path in ``CONFLICTSTATS_INPUT_LOG``.
 SIGINT and SIGTERM end the analysis with ``SystemExit`` (exit status 128 + the signal), so
 ``finally`` blocks run and a figure or table being written is dropped whole rather than left
 half-written (see :func:`conflictstats.repro.atomic_path`).
+
+The analysis also ends (as on SIGTERM) when the ``conflictstats run`` or ``check`` that
+started it dies, even by SIGKILL, which cannot be forwarded: see :func:`_die_with_parent`.
 """
 
 from __future__ import annotations
 
 import atexit
+import ctypes
 import json
 import os
 import runpy
 import signal
 import sys
+import threading
+import time
 from pathlib import Path
+
+#: Environment variable holding the pid of the ``conflictstats`` process that started us.
+PARENT_ENV = "CONFLICTSTATS_PARENT_PID"
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+_POLL_SECONDS = 0.5
 
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
 
@@ -143,6 +154,41 @@ def _stop_on_signals() -> None:
         signal.signal(s, handler)
 
 
+def _die_with_parent() -> None:
+    """Get SIGTERM when the process named in ``CONFLICTSTATS_PARENT_PID`` dies.
+
+    On Linux the kernel sends it (``prctl(PR_SET_PDEATHSIG, SIGTERM)``, set here in the child;
+    ``subprocess``'s ``preexec_fn`` is not safe with the runner's worker threads). It is sent
+    when the *thread* that started us ends, and ``run``'s workers wait for their child in
+    the thread that started it. On other POSIX systems a daemon thread polls ``getppid()``
+    every half second. Either way, a parent that died before this was set up (we were
+    re-parented already) ends the analysis at once. Not on Windows, where a killed ``run``
+    can still leave its analysis running (end it with the task manager).
+    """
+    parent = os.environ.get(PARENT_ENV)
+    if not parent or not hasattr(os, "getppid") or sys.platform == "win32":
+        return
+    parent_pid = int(parent)
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent_pid:  # the parent died before the death signal was set
+        os.kill(os.getpid(), signal.SIGTERM)
+        return
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent_pid:
+                time.sleep(_POLL_SECONDS)
+            os.kill(os.getpid(), signal.SIGTERM)
+
+        threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1:
@@ -151,6 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     root = Path.cwd()
     reads: set[str] = set()
     _stop_on_signals()
+    _die_with_parent()
     log = os.environ.get("CONFLICTSTATS_INPUT_LOG")
 
     def dump() -> None:

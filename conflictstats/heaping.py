@@ -18,8 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
+from ._numeric import label
 from ._validation import InputError, as_confidence, as_counts
 from .results import Estimate, HypothesisTest, aux_field, result
 
@@ -131,8 +133,12 @@ def round_number_test(values: Any, *, base: Any = 10, confidence: float = 0.95) 
 
     Parameters
     ----------
-    values : array_like of int
-        Non-negative whole-number counts; 1-D, or 2-D with one data set per row.
+    values : array_like of int, pandas.Series or pandas.DataFrame
+        Non-negative whole-number counts; 1-D, or 2-D with one data set per row. A Series is
+        one data set (its labels play no part: the test is over all its values). A DataFrame
+        holds one data set per row: the result's first axis is labelled by its index
+        (``to_frame()``, ``series()``); transpose a frame with one column per source first.
+        Nothing is aligned, as there is one argument.
     base : int, sequence of int or "ladder"
         The base (10: multiples of 10), several bases, or ``"ladder"`` for 5, 10, 50, 100,
         500, ... up to the largest value (:data:`DEFAULT_BASES`).
@@ -217,12 +223,13 @@ def round_number_test(values: Any, *, base: Any = 10, confidence: float = 0.95) 
         "base": np.broadcast_to(bases if scalar else b, np.shape(share)),
     }
     out = {key: (v.item() if np.ndim(v) == 0 else np.asarray(v)) for key, v in out.items()}
-    return RoundNumberTest(
+    result = RoundNumberTest(
         confidence=confidence,
         method="exact binomial (one-sided), Clopper-Pearson CI",
         quantity="share of multiples",
         **out,
     )
+    return label(result, values.index if isinstance(values, pd.DataFrame) else None)
 
 
 def _whipple_level(w: np.ndarray) -> Any:
@@ -237,9 +244,12 @@ def digit_preference(values: Any) -> DigitPreference:
 
     Parameters
     ----------
-    values : array_like of int
+    values : array_like of int, pandas.Series or pandas.DataFrame
         Non-negative whole-number counts; 1-D, or 2-D with one data set per row. Only values
-        of 10 or more are used (a one-digit value's last digit is the value itself).
+        of 10 or more are used (a one-digit value's last digit is the value itself). A
+        Series is one data set (one test, no labels); a DataFrame holds one data set per
+        row and labels the result by its index (transpose a frame with one column per
+        source first). Nothing is aligned, as there is one argument.
 
     Returns
     -------
@@ -299,7 +309,7 @@ def digit_preference(values: Any) -> DigitPreference:
     def out(v):
         return v.item() if np.ndim(v) == 0 else np.asarray(v, dtype=float)
 
-    return DigitPreference(
+    result = DigitPreference(
         statistic=out(chi2),
         pvalue=out(pvalue),
         df=9.0,
@@ -310,3 +320,4 @@ def digit_preference(values: Any) -> DigitPreference:
         level=_whipple_level(whipple),
         digit_counts=counts.astype(float),
     )
+    return label(result, values.index if isinstance(values, pd.DataFrame) else None)

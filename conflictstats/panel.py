@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import countglm
-from ._numeric import normal_pvalue, t_pvalue, t_quantile, z_quantile
+from ._numeric import align, normal_pvalue, t_pvalue, t_quantile, z_quantile
 from ._validation import (
     InputError,
     as_confidence,
@@ -102,10 +102,10 @@ class _Spec:
 def fit_trends(
     df: Any,
     *,
-    series: str,
-    time: str,
-    count: str,
-    exposure: str | None = None,
+    series: str | None = None,
+    time: str | None = None,
+    count: str | None = None,
+    exposure: Any = None,
     family: str = "poisson",
     seasonality: str | None = None,
     missing: str = "raise",
@@ -122,16 +122,32 @@ def fit_trends(
 
     Parameters
     ----------
-    df : pandas.DataFrame or dask.dataframe.DataFrame
+    df : pandas.DataFrame, pandas.Series or dask.dataframe.DataFrame
         One row per series and time point (long format). A series may start after the
         panel's first time point and end before its last; what a time point absent *inside*
-        a series means is the caller's to say, with ``missing``.
-    series, time, count : str
-        Column names: the series label (country, province, grid cell), the time (datetimes
-        or pandas Periods, or plain numbers) and the non-negative whole-number count.
-    exposure : str, optional
-        Column of positive exposures (days in the month, population); enters as an offset
-        ``log(exposure)``, so coefficients describe rates per unit of exposure.
+        a series means is the caller's to say, with ``missing``. Without ``series``,
+        ``time`` and ``count``, two more shapes are read (pandas only):
+
+        * a **wide** DataFrame: the index holds the times, each column is a series and
+          its column label names it in the result (the ``series`` column is named after
+          ``df.columns.name``, else ``"series"``). A missing cell (NaN) is a time point
+          absent from that series (see ``missing``);
+        * a **Series** with a two-level index (series, time), such as
+          ``events.groupby(["province", "month"]).size()``: the level names (else
+          ``"series"``, ``"time"``) and the Series's name (else ``"count"``) name the
+          columns.
+    series, time, count : str, optional
+        Column names (long format): the series label (country, province, grid cell), the
+        time (datetimes or pandas Periods, or plain numbers) and the non-negative
+        whole-number count. Give all three, or none for a wide DataFrame or a Series.
+    exposure : str, pandas.DataFrame or pandas.Series, optional
+        Positive exposures (days in the month, population); enters as an offset
+        ``log(exposure)``, so coefficients describe rates per unit of exposure. Long
+        format: a column name. Wide ``df``: a DataFrame of the same shape, or a Series
+        indexed by time (one exposure per time point, for every series). Series ``df``: a
+        Series with the same (series, time) index. Aligned by label: the labels must be
+        the same as ``df``'s (in any order), else an ``AlignmentError`` names ``df`` and
+        ``exposure`` and the labels found in only one of them.
     family : {"poisson", "quasi-poisson", "negbin"}
         ``"poisson"``: Poisson maximum likelihood. ``"quasi-poisson"``: the same
         coefficients, SEs scaled by the Pearson dispersion. ``"negbin"``: NB2 with its own
@@ -187,7 +203,8 @@ def fit_trends(
     -------
     pandas.DataFrame
         One row per series and coefficient, series sorted, in the column order of
-        :data:`COLUMNS`: ``series`` (named after the ``series`` column), ``term``
+        :data:`COLUMNS`: ``series`` (named after the ``series`` column; for a wide df it
+        holds the column labels, for a Series the labels of its first level), ``term``
         (``intercept``, ``trend``, ``month[Feb]`` ... ``month[Dec]``), ``estimate``, ``se``,
         ``ci_low``, ``ci_high``, ``pvalue`` (Wald test of 0), ``confidence``, ``family``,
         ``method`` (``"wald-z"``, or ``"wald-t"`` for quasi-Poisson), ``dispersion`` (1 for
@@ -203,6 +220,9 @@ def fit_trends(
         ``"raise"`` or ``"zero"``: a series has two rows in one month (or period), numeric
         times are not whole numbers, or ``"zero"`` would fill rows of a panel with an
         ``exposure`` column. A ``ValueError`` (:class:`InputError`) subclass.
+    AlignmentError
+        A wide df (or Series) and its ``exposure`` with different labels. An
+        :class:`InputError`.
     InputError
         If a column is missing, a count is negative, fractional or not finite, an exposure
         is not positive, a (series, time) pair repeats, the time column is neither datetimes
@@ -304,10 +324,18 @@ def fit_trends(
     tol = float(as_finite(tol, "tol"))
     if not 0 < tol < 1:
         raise InputError(f"tol must lie in (0, 1), got {tol!r}")
+    if series is None and time is None and count is None:
+        df, series, time, count, exposure = _to_long(df, exposure)
     names = {"series": series, "time": time, "count": count}
     if exposure is not None:
         names["exposure"] = exposure
     for arg, col in names.items():
+        if col is None:
+            raise InputError(
+                f"{arg} is missing: give series, time and count (column names of a "
+                "long-format df), or none of them for a wide df (index = time, one column "
+                "per series) or a Series indexed by (series, time)"
+            )
         if not isinstance(col, str):
             raise InputError(f"{arg} must be a column name (str), got {col!r}")
     if series in COLUMNS[1:]:
@@ -339,6 +367,77 @@ def fit_trends(
 
 
 # -- input -------------------------------------------------------------------------------------
+def _to_long(df: Any, exposure: Any) -> tuple[pd.DataFrame, str, str, str, str | None]:
+    """A wide DataFrame (index: time, columns: series) or a Series indexed by (series, time)
+    as the long table ``fit_trends`` fits, with an exposure of the same shape aligned on it
+    by label. Returns the table and its series, time, count and exposure column names."""
+    if isinstance(exposure, str):
+        raise InputError(
+            f"exposure={exposure!r} is a column name, which needs a long-format df with "
+            "series, time and count; for a wide df or a Series give the exposures themselves"
+        )
+    if isinstance(df, pd.Series):
+        if df.index.nlevels != 2:
+            raise InputError(
+                "a Series df needs a two-level index (series, time), got "
+                f"{df.index.nlevels} level(s); or pass a long-format DataFrame with series, "
+                "time and count"
+            )
+        series, time = (n if n is not None else d for n, d in zip(df.index.names, _DEFAULT))
+        count = df.name if isinstance(df.name, str) else "count"
+        if exposure is not None and not isinstance(exposure, pd.Series):
+            raise InputError(
+                f"exposure must be a Series indexed like df, got {type(exposure).__name__}"
+            )
+        _, aligned = align(df=df, exposure=exposure)
+        cols = {series: df.index.get_level_values(0), time: df.index.get_level_values(1)}
+        long = pd.DataFrame({**cols, count: aligned["df"]})
+    elif isinstance(df, pd.DataFrame):
+        if df.columns.nlevels != 1 or df.index.nlevels != 1:
+            raise InputError(
+                "a wide df needs one level of column labels (the series) and one of index "
+                "labels (the times)"
+            )
+        series = df.columns.name if isinstance(df.columns.name, str) else "series"
+        time = df.index.name if isinstance(df.index.name, str) else "time"
+        count = "count"
+        if exposure is not None and not isinstance(exposure, (pd.Series, pd.DataFrame)):
+            raise InputError(
+                "exposure must be a DataFrame like df or a Series indexed by time, got "
+                f"{type(exposure).__name__}"
+            )
+        _, aligned = align(df=df, exposure=exposure)
+        grid = {
+            series: df.columns.take(np.tile(np.arange(df.shape[1]), len(df.index))),
+            time: df.index.repeat(df.shape[1]),
+            count: aligned["df"].reshape(-1),
+        }
+        if series == time or count in (series, time):
+            raise InputError(
+                f"the wide df's index and columns are named {time!r} and {series!r}; give "
+                "them different names, neither 'count'"
+            )
+        long = pd.DataFrame(grid)
+    else:
+        raise InputError(
+            "series, time and count are needed unless df is a wide pandas DataFrame or a "
+            f"Series indexed by (series, time); got {type(df).__name__}"
+        )
+    name = None
+    if exposure is not None:
+        name = "exposure" if "exposure" not in (series, time, count) else "_exposure"
+        values = np.asarray(aligned["exposure"], dtype=float)
+        if isinstance(df, pd.DataFrame) and values.ndim == 1:  # one per time point
+            values = np.repeat(values[:, None], df.shape[1], axis=1)
+        long[name] = values.reshape(-1)
+    # a missing cell of a wide frame is a time point absent from that series
+    long = long[~pd.isna(long[count])].reset_index(drop=True)
+    return long, series, time, count, name
+
+
+_DEFAULT = ("series", "time")
+
+
 def _check_columns(columns: Any, names: dict[str, str]) -> None:
     for arg, col in names.items():
         if col not in columns:

@@ -626,6 +626,8 @@ def _run_one(script: Path, root: Path, outdir: Path, children: _Children) -> Scr
                 "MPLBACKEND": "Agg",
                 "PYTHONHASHSEED": "0",
                 "SOURCE_DATE_EPOCH": "0",
+                # the child ends itself when this process dies, even by SIGKILL (_runner)
+                "CONFLICTSTATS_PARENT_PID": str(os.getpid()),
             }
         )
         start = time.perf_counter()

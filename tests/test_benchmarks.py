@@ -12,7 +12,7 @@ BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
 # the smallest arguments that run every code path of each script
 SMOKE = {
     "bench_mse.py": [],
-    "bench_reported.py": [],
+    "bench_reported.py": ["--quick"],
     "bench_countglm.py": ["--series", "2", "--number", "1", "--repeat", "1"],
     "bench_fatalities.py": [
         "--events",
@@ -27,9 +27,25 @@ SMOKE = {
         "1",
     ],
     "bench_panel.py": ["--series", "20", "--months", "24", "--subsample", "5", "--repeat", "1"],
-    "bench_proportions.py": ["--n-sg", "20", "--sg-sample", "5", "--n-cp", "100"],
+    "bench_proportions.py": [
+        "--n-sg",
+        "20",
+        "--sg-sample",
+        "5",
+        "--n-cp",
+        "100",
+        "--n-midp",
+        "100",
+        "--n-score",
+        "500",
+        "--sm-sample",
+        "20",
+        "--repeat",
+        "1",
+    ],
     "bench_rates.py": ["--quick"],
     "bench_scale.py": ["--n", "300", "--n-cp", "200"],
+    "bench_sen.py": ["--sizes", "50", "400"],
     "bench_lcmcr.py": ["--n-iter", "100", "--r-iter", "1000", "--chains", "2", "--repeat", "1"],
 }
 

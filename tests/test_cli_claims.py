@@ -231,3 +231,16 @@ def test_claim_bad_input(capsys, claim, message):
 def test_claim_bad_periods(capsys):
     code, _, err = run(capsys, "claim", CLAIM, "--periods", "0", "12")
     assert code == 2 and "periods1" in err
+
+
+def test_claim_reads_figures_under_every_rule_set(capsys):
+    # the sensitivity rule sets are offered by `figures` and must be by `claim` too
+    phrase = "about 7,000 fighters compared with 6,000"
+    readings = {}
+    for rule_set in ("default", "narrow", "wide", "acled"):
+        code, out, err = run(capsys, "claim", phrase, "--rule-set", rule_set)
+        assert code == 0, err
+        readings[rule_set] = re.search(r"-> about 7,000 in \[([\d,.]+), ([\d,.]+)\]", out).groups()
+    assert readings["default"] == ("6,500", "7,500")
+    low = {k: float(v[0].replace(",", "")) for k, v in readings.items()}
+    assert low["wide"] < low["default"] < low["narrow"]

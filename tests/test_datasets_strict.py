@@ -198,3 +198,45 @@ def test_monthly_totals_past_int64_are_an_error_not_a_wrapped_negative():
         monthly_counts(events, measure="best")
     events["best"] = [1, 2]
     assert monthly_counts(events, measure="best")["best"].tolist() == [3]
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"end": "2018"}, "end='2018' is not a month"),
+        ({"start": "Sept 2018"}, "start='Sept 2018' is not a month"),
+        ({"start": "2018/09"}, "start='2018/09' is not a month"),
+        ({"end": "2018-13"}, "end='2018-13' is not a valid date"),
+        ({"end": 2018}, "end=2018 is not a month"),
+        ({"start": pd.Period("2018Q3", freq="Q")}, "is not a monthly period"),
+    ],
+)
+def test_monthly_counts_refuses_a_loose_month(kw, message):
+    # pandas reads "2018" as January 2018: end="2018" would silently cut the year to one month
+    from conflictstats.datasets import monthly_counts
+
+    events = pd.DataFrame(
+        {"event_date": pd.to_datetime(["2018-01-05", "2018-06-01"]), "fatalities": [1, 2]}
+    )
+    events.attrs["source"] = "acled"
+    with pytest.raises(DataError, match=message):
+        monthly_counts(events, **kw)
+
+
+def test_monthly_counts_accepts_months_dates_and_periods():
+    import datetime
+
+    from conflictstats.datasets import monthly_counts
+
+    events = pd.DataFrame(
+        {"event_date": pd.to_datetime(["2018-01-05", "2018-06-01"]), "fatalities": [1, 2]}
+    )
+    events.attrs["source"] = "acled"
+    for start, end in [
+        ("2018-01", "2018-12"),
+        ("2018-01-31", "2018-12-01"),
+        (datetime.date(2018, 1, 9), pd.Timestamp("2018-12-31")),
+        (pd.Period("2018-01", freq="M"), pd.Period("2018-12", freq="M")),
+    ]:
+        out = monthly_counts(events, start=start, end=end)
+        assert len(out) == 12

@@ -327,7 +327,7 @@ def test_composition_with_a_zero_part():
         (lambda: pr.proportion_ci(np.nan, 10), "finite"),
         (lambda: pr.proportion_ci(-1, 10), "non-negative"),
         (lambda: pr.proportion_ci(11, 10), "must not exceed"),
-        (lambda: pr.proportion_ci(1, 10, method="exact"), "wilson"),
+        (lambda: pr.proportion_ci(1, 10, method="exakt"), "wilson"),
         (lambda: pr.proportion_ci(1, 10, confidence=95), "confidence"),
         (lambda: pr.count_ratio(0, 0), "count1 \\+ count2"),
         (lambda: pr.count_ratio(3, 4, null=0), "null"),

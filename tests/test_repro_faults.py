@@ -172,6 +172,68 @@ def test_killed_run_leaves_whole_files_a_valid_manifest_and_check_names_the_stal
     ), check.stdout
 
 
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux")
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigkilled_run_takes_its_analyses_with_it(tmp_path, jobs):
+    # issue 17: SIGKILL cannot be forwarded, and left the analysis running and writing into
+    # figures/; the analyses now end themselves (as on SIGTERM) when `run` dies
+    project = _fault_project(tmp_path)
+    assert cli(project, "run", "--jobs", str(jobs)).returncode == 0
+    figures = project / "figures"
+    before = {p: p.read_bytes() for p in figures.rglob("*") if p.is_file()}
+    (project / "data" / "fault" / "n.txt").write_text("2\n")
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    expect = {"b"} if jobs == 1 else {"b", "c"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "conflictstats.cli", "run", "--jobs", str(jobs)],
+        cwd=project,
+        env={**os.environ, "FAULT_MARKERS": str(markers)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    pids: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while {p.name for p in markers.iterdir()} != expect:
+            assert proc.poll() is None, "run ended before the analyses blocked"
+            assert time.monotonic() < deadline, "the analyses never reached the blocking write"
+            time.sleep(0.05)
+        time.sleep(0.2)  # the marker is written before the pid: let it land
+        pids = [int(p.read_text()) for p in markers.iterdir()]
+        assert all(_alive(pid) for pid in pids)
+        proc.kill()
+        proc.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        survivors = [pid for pid in pids if _alive(pid)]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        for pid in pids:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert not survivors, f"analyses still running after `run` was SIGKILLed: {survivors}"
+    # nothing is written into figures/ afterwards, and what is there is whole
+    settled = _snapshot(figures)
+    time.sleep(2)
+    assert _snapshot(figures) == settled
+    assert not [p for p in settled if Path(p).name.startswith(".")], settled
+    for svg in figures.rglob("*.svg"):
+        ET.parse(svg)
+    assert (figures / "b_slow.svg").read_bytes() == before[figures / "b_slow.svg"]
+
+
 def test_atomic_path_keeps_the_old_file_when_the_write_fails(tmp_path):
     target = tmp_path / "fig.svg"
     target.write_text("old")

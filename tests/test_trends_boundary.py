@@ -81,3 +81,16 @@ def test_quasi_poisson_exact_fits_are_refused_or_flagged():
     assert flat["estimate"].isna().all() and flat["pvalue"].isna().all()
     assert flat["reason"].str.contains("dispersion 0").all()
     assert table[table["unit"] == "rising"]["pvalue"].notna().all()
+
+
+def test_tiny_fitted_means_that_the_data_pin_down_are_not_separated():
+    # twenty zeros then two ones: the first fitted means are ~1e-10 but the MLE exists (R's
+    # glm converges to it), so no coefficient is flagged, no month is set to 0 and every band
+    # is finite (the months were once shown as "0 to —")
+    ref = REF["near_separation"]
+    fit = fit_trend(ref["counts"], family="poisson")
+    c = fit.coefficients
+    assert not c.boundary.any()
+    np.testing.assert_allclose(c.estimate, ref["estimate"], rtol=1e-6)
+    np.testing.assert_allclose(c.se, ref["se"], rtol=1e-5)
+    assert np.isfinite(fit.ci_high).all() and (fit.estimate > 0).all()

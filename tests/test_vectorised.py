@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conflictstats import InputError, mse, proportions, rates
@@ -248,6 +248,10 @@ def _check_result(out: Any) -> None:
 def test_valid_input_gives_finite_ordered_results_indexed_like_the_input(case, data):
     rows = data.draw(st.lists(case.row, min_size=1, max_size=4), label="rows")
     options = data.draw(case.options, label="options")
+    if options.get("method") == "exact-cond" and options.get("compare") == "odds-ratio":
+        # the exact odds ratio enumerates x1 given the margins and refuses, by name, past 2e7
+        # values (tested in test_proportions); the property is for what it accepts
+        assume(sum(r[1] + r[3] for r in rows) < 10**6)
     columns = _frame(rows, case.args)
     out = case.call(columns, options)
     _check_values(case, out)

@@ -301,7 +301,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--rule-set",
         default="default",
-        choices=("default", "acled"),
+        choices=("default", "narrow", "wide", "acled"),
         help="qualifier rules to read the figures with (default: %(default)s)",
     )
     p.set_defaults(func=_cmd_claim)

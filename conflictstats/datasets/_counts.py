@@ -187,6 +187,31 @@ def involving(
 # ---------------------------------------------------------------------------------------------
 # monthly counts
 # ---------------------------------------------------------------------------------------------
+_MONTH = re.compile(r"\d{4}-\d{2}(-\d{2})?")
+
+
+def _month(value: Any, name: str) -> pd.Period:
+    """A month from ``'YYYY-MM'``, ``'YYYY-MM-DD'``, a date, a Timestamp or a monthly Period.
+
+    Anything looser is refused rather than guessed: pandas reads ``'2018'`` as January 2018,
+    which would silently cut an ``end='2018'`` series to one month.
+    """
+    if isinstance(value, str):
+        if not _MONTH.fullmatch(value.strip()):
+            raise DataError(f"{name}={value!r} is not a month: give 'YYYY-MM' or 'YYYY-MM-DD'")
+        try:
+            return pd.Period(value.strip(), freq="M")
+        except ValueError:
+            raise DataError(f"{name}={value!r} is not a valid date") from None
+    if isinstance(value, pd.Period):
+        if value.freqstr != "M":
+            raise DataError(f"{name}={value!r} is not a monthly period")
+        return value
+    if hasattr(value, "year") and hasattr(value, "month"):  # date, datetime, Timestamp
+        return pd.Period(year=value.year, month=value.month, freq="M")
+    raise DataError(f"{name}={value!r} is not a month: give 'YYYY-MM' or 'YYYY-MM-DD'")
+
+
 def monthly_counts(
     events: pd.DataFrame,
     *,
@@ -212,7 +237,9 @@ def monthly_counts(
         ``"fatalities"`` is ``best``; for ACLED ``"best"`` and ``"fatalities"`` are its one
         figure and ``"low"``/``"high"`` do not exist.
     start, end : str or date, optional
-        First and last month (default: the months of the first and last event). Events outside
+        First and last month as ``'YYYY-MM'``, ``'YYYY-MM-DD'``, a date or a monthly
+        ``pandas.Period`` (default: the months of the first and last event); a looser string
+        such as ``'2018'`` is refused rather than read as January. Events outside
         are left out.
     shape : {"long", "wide"}
         ``"long"`` (default): one row per group and month, ready for
@@ -297,8 +324,8 @@ def monthly_counts(
         pos = int(np.argmax(np.asarray(stamps.isna())))
         raise DataError(f"missing date in event {pos} (0-based position)", column=date_col)
     months = pd.PeriodIndex(stamps, freq="M")
-    first = pd.Period(start, freq="M") if start is not None else months.min()
-    last = pd.Period(end, freq="M") if end is not None else months.max()
+    first = _month(start, "start") if start is not None else months.min()
+    last = _month(end, "end") if end is not None else months.max()
     if pd.isna(first) or pd.isna(last):
         raise DataError("no events, and no start and end months to fill")
     if last < first:

@@ -7,7 +7,8 @@ of the total, and how much the lists overlap tells how much they all missed. Two
   variance and Chao's log-normal interval (vectorised over arrays of list sizes);
 * :func:`loglinear` — three or more lists: every hierarchical (or graphical, decomposable,
   stepwise-searched) log-linear model, fitted together by batched Newton passes, the
-  unobserved cell per model with a profile-likelihood interval, and an information-criterion
+  unobserved cell per model (Poisson and conditional multinomial maximum likelihood) with a
+  profile-likelihood interval, R's glm coefficients per model, and an information-criterion
   weighted average;
 * :func:`bma` — three to six lists: Madigan and York's Bayesian model averaging over every
   decomposable graphical model, the posterior of the total in closed form on a grid (as R's
@@ -33,7 +34,7 @@ from .bma import BMAEstimate, bma
 from .diagnostics import ConvergenceWarning
 from .histories import capture_histories
 from .lcmcr import LatentClassEstimate, lcmcr
-from .loglin import CRITERIA, LoglinearEstimate, loglinear
+from .loglin import BIC_N, CRITERIA, LoglinearEstimate, loglinear
 from .strata import STRATIFIED_METHODS, StratifiedEstimate, check_strata, stratified
 from .twolist import TWO_LIST_INTERVALS, TWO_LIST_METHODS, TwoListEstimate, two_list
 
@@ -52,6 +53,7 @@ __all__ = [
     "TWO_LIST_METHODS",
     "TWO_LIST_INTERVALS",
     "CRITERIA",
+    "BIC_N",
     "LatentClassEstimate",
     "lcmcr",
     "ConvergenceWarning",

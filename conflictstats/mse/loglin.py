@@ -21,6 +21,8 @@ from .profile import ProfileJob, poisson_fits, profile_intervals
 from .twolist import _lognormal_interval
 
 CRITERIA = ("bic", "aic")
+#: Sample sizes for the BIC's log n: the number of people observed, or the number of cells.
+BIC_N = ("observed", "cells")
 #: Model spaces of graphical models: the interactions are the cliques of a graph on the lists.
 GRAPH_SPACES = ("graphical", "decomposable", "stepwise")
 _MAX_MODELS = 4096
@@ -32,17 +34,20 @@ class LoglinearEstimate(Estimate):
 
     ``estimate``/``ci_low``/``ci_high`` are the information-criterion weighted average and its
     interval; ``models`` is the per-model table (one row per hierarchical model, best first);
+    :meth:`coefficients` gives a model's coefficients as R's ``summary(glm(...))`` does;
     ``lists`` maps the model letters to the list names; ``histories`` the observed
-    capture-history counts.
+    capture-history counts; ``bic_n`` the BIC's sample size (``"observed"`` or ``"cells"``).
     """
 
     observed: Any = None
     se: Any = None
     best_model: str = ""
     criterion: str = aux_field("bic")
+    bic_n: str = aux_field("observed")
     models: Any = aux_field()
     lists: Any = aux_field()
     histories: Any = aux_field()
+    fits: Any = aux_field()
 
     def model(self, name: str) -> pd.Series:
         """The row of :attr:`models` for the model called ``name`` (e.g. ``"[AB][C]"``)."""
@@ -50,6 +55,60 @@ class LoglinearEstimate(Estimate):
         if name not in table.index:
             raise InputError(f"unknown model {name!r}; fitted: " + ", ".join(table.index))
         return table.loc[name]
+
+    def coefficients(self, model: str | None = None) -> pd.DataFrame:
+        """A model's coefficients as R's ``coef(summary(glm(...)))`` gives them.
+
+        Parameters
+        ----------
+        model : str, optional
+            A model of :attr:`models` in bracket notation (``"[AB][C]"``); default the best
+            model (:attr:`best_model`). ``"all"`` stacks every fitted model, with a ``model``
+            column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by R's term names (``"(Intercept)"``, the list names, ``"A:B"`` for
+            interactions; see :func:`loglinear`), with columns ``estimate``, ``se``, ``z``,
+            ``pvalue`` (two-sided, normal) and ``note``. A term whose cells are all zero has
+            its estimate at ``-inf`` (R's glm stops at a large negative number with a huge
+            standard error) and no se, z or p-value; its ``note`` says so.
+
+        Raises
+        ------
+        InputError
+            An unknown model, or one with no fit (not identifiable).
+
+        Examples
+        --------
+        >>> from conflictstats.mse import loglinear
+        >>> hav = {"001": 63, "010": 55, "011": 18, "100": 69, "101": 17, "110": 21, "111": 28}
+        >>> r = loglinear(hav, models=["[AB][C]"])
+        >>> r.coefficients("[AB][C]").round(4)[["estimate", "se"]]
+                     estimate      se
+        term
+        (Intercept)    4.9767  0.1966
+        A             -0.8832  0.1964
+        B             -1.0471  0.2016
+        C             -0.8336  0.1509
+        A:B            0.4846  0.2696
+        """
+        fits = self.fits or {}
+        if model == "all":
+            frames = [self.coefficients(m).reset_index() for m in self.models["model"] if m in fits]
+            table = pd.concat(frames, keys=[m for m in self.models["model"] if m in fits])
+            table = table.reset_index(level=0, names="model").reset_index(drop=True)
+            return table[["model", "term", "estimate", "se", "z", "pvalue", "note"]]
+        name = self.best_model if model is None else model
+        if name not in fits:
+            known = list(self.models["model"])
+            if name not in known:
+                raise InputError(f"model: unknown model {name!r}; fitted: " + ", ".join(known))
+            raise InputError(
+                f"model: {name!r} has no fit ({self.model(name)['note']}), so no coefficients"
+            )
+        return _coefficient_table(fits[name], list(self.lists.values()))
 
 
 Term = tuple[int, ...]
@@ -188,6 +247,45 @@ def _parse_model(spec: Any, k: int) -> frozenset[Term]:
     return _closure(out)
 
 
+_R_RESERVED = frozenset(
+    "if else repeat while function for next break TRUE FALSE NULL Inf NaN NA NA_integer_ "
+    "NA_real_ NA_character_ NA_complex_ in".split()
+)
+
+
+def _r_name(name: str) -> str:
+    """A list name as R writes it in a formula's term labels: backquoted unless syntactic."""
+    syntactic = re.fullmatch(r"(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*|\.", name) is not None
+    return name if syntactic and name not in _R_RESERVED else f"`{name}`"
+
+
+def _coefficient_table(fit: dict[str, Any], names) -> pd.DataFrame:
+    """R's coef(summary(glm)) for one model: estimates, se, z and p-values by R term name."""
+    r_names = [_r_name(str(m)) for m in names]
+    terms = ["(Intercept)", *r_names]
+    terms += [":".join(r_names[i] for i in t) for t in fit["order_terms"]]
+    cols = fit["cols"]
+    est = np.full(len(terms), -math.inf)
+    se = np.full(len(terms), math.nan)
+    est[cols] = fit["beta"]
+    with np.errstate(invalid="ignore"):
+        se[cols] = np.sqrt(np.diag(fit["cov"]))
+        z = est / se
+    p = 2 * stats.norm.sf(np.abs(z))
+    note = np.where(
+        cols,
+        "",
+        "zero margin: estimate at -inf (R's glm stops at a large negative value with a huge se)",
+    )
+    if not fit["converged"]:
+        note = np.where(cols, "did not converge", note)
+    frame = pd.DataFrame(
+        {"estimate": est, "se": se, "z": z, "pvalue": p, "note": note},
+        index=pd.Index(terms, name="term"),
+    )
+    return frame
+
+
 def _design(patterns: np.ndarray, terms: Sequence[Term]) -> np.ndarray:
     """Intercept, main effects and interaction products (0/1 coding, as R's glm on 0/1)."""
     cols = [np.ones(len(patterns)), *patterns.T.astype(float)]
@@ -266,6 +364,8 @@ def _finish_model(prep, fit, n, X_full_fn, criterion_n):
     y_fit, zero_margins = prep["y_fit"], prep["zero_margins"]
     beta, cov00, converged = fit["beta"], fit["cov00"], fit["converged"]
     llf, deviance = fit["llf"], fit["deviance"]
+    if beta is not None and np.all(np.isfinite(beta)):
+        row["_coef"] = (prep, fit)
     missing = math.exp(beta[0]) if beta is not None and beta[0] < 700 else math.inf
     ok = (
         beta is not None
@@ -337,8 +437,9 @@ def _add_intervals(rows: list[dict[str, Any]], n: float, confidence: float) -> N
                 with np.errstate(all="ignore"):
                     intervals += profile_intervals([r["_job"]], n, confidence)
             except (np.linalg.LinAlgError, FloatingPointError, ValueError, IndexError):
-                intervals.append((np.nan, np.nan))
-    for r, (low, high) in zip(todo, intervals, strict=True):
+                intervals.append((np.nan, np.nan, np.nan))
+    for r, (nhat, low, high) in zip(todo, intervals, strict=True):
+        r["estimate_multinomial"] = nhat if np.isfinite(nhat) else np.nan
         if np.isfinite(low) and (np.isfinite(high) or high == math.inf):
             r.update(ci_low=low, ci_high=high)
         else:
@@ -350,6 +451,10 @@ def _add_intervals(rows: list[dict[str, Any]], n: float, confidence: float) -> N
         r.pop("_job", None)
 
 
+def _check_bic_n(bic_n: Any) -> str:
+    return check_choice(bic_n, BIC_N, "bic_n")
+
+
 def loglinear(
     histories: Any,
     *,
@@ -357,6 +462,7 @@ def loglinear(
     models: Any = "all",
     criterion: str = "bic",
     confidence: float = 0.95,
+    bic_n: str = "observed",
     count_column: str = "count",
 ) -> LoglinearEstimate:
     """Population size from three or more overlapping lists by log-linear models.
@@ -385,6 +491,11 @@ def loglinear(
         Information criterion for ranking and weighting the models.
     confidence : float
         Confidence level, default 0.95.
+    bic_n : {"observed", "cells"}
+        The BIC's sample size: ``"observed"`` (default) takes log n, n the number of people
+        observed, as Rcapture and the capture-recapture literature do; ``"cells"`` takes the
+        log of the number of observed cells (2^k - 1, zero cells included), as R's ``BIC()``
+        on the cell GLM does. The two rank models differently when n is large.
     count_column : str
         Count column of a pattern DataFrame.
 
@@ -393,9 +504,13 @@ def loglinear(
     LoglinearEstimate
         The weighted average total with its interval; ``models`` (DataFrame, best first): per
         model the interactions, parameters, deviance and its df and p-value, AIC, BIC, the
-        estimated unobserved count ``missing``, the total ``estimate`` with its ``se`` and
-        profile-likelihood ``ci_low``/``ci_high``, the ``weight``, ``status`` ("ok",
-        "boundary" or "no estimate") and a ``note``.
+        estimated unobserved count ``missing``, the total ``estimate`` (Poisson maximum
+        likelihood, R ``closedp``'s "abundance") with its ``se`` and profile-likelihood
+        ``ci_low``/``ci_high``, the conditional multinomial maximum-likelihood total
+        ``estimate_multinomial`` (Rcapture ``closedpCI.t``'s "abundance"), the ``weight``,
+        ``status`` ("ok", "boundary" or "no estimate") and a ``note``. Each model's
+        coefficients: ``result.coefficients("[AB][C]")`` (see
+        :meth:`LoglinearEstimate.coefficients`).
 
     Raises
     ------
@@ -410,10 +525,27 @@ def loglinear(
     Each model is a Poisson GLM for the observed cells, log μ = β0 + Σ βᵢxᵢ + Σ β_T ∏_{i∈T} xᵢ
     (x = 0/1 list membership); the unobserved cell (on no list) is exp(β0) and the total is
     n + exp(β0) (Fienberg 1972). Its variance is exp(β0) + exp(2β0)·var(β0) (Cormack 1989).
+    The coefficients are R's ``glm(count ~ A + B + C + A:B + ..., family = poisson)`` on the
+    observed cells with 0/1 numeric list columns named as the lists: the same estimates,
+    standard errors (inverse Fisher information), z and two-sided normal p-values, and R's
+    term names (``"(Intercept)"``, the list names, interactions joined by ``:`` in the
+    lists' order, ordered by degree, non-syntactic names in backquotes).
+
     The profile-likelihood interval is {N : 2[ℓ(N̂) - ℓ(N)] ≤ χ²₁}, ℓ the multinomial
     log-likelihood maximised over the model's parameters for a fixed N, found by fitting the
-    model to the complete table with N - n in the unobserved cell (Cormack 1992). BIC uses
-    log n, n the number observed. Weights are exp(-Δ/2) normalised over models with an
+    model to the complete table with N - n in the unobserved cell (Cormack 1992); its
+    maximiser (continuous in N) is the conditional multinomial maximum-likelihood estimate,
+    ``estimate_multinomial``, a little below the Poisson one. Rcapture's ``closedpCI.t``
+    reports the same maximiser, found by ``optimize`` to 1e-4 and with Stirling's formula for
+    the factorials above N = 100: its value differs from this exact one by about 1e-5
+    relative (Baillargeon and Rivest 2007). Restricted to whole numbers, the likelihood's
+    maximiser (Sanathanan 1972) is, the profile being unimodal, one of the two integers
+    around it. The maximum and both ends of every model are solved together by Newton steps
+    in (log(N - n), β) jointly, whose quadratic model of the profile has closed-form slope
+    and curvature in N (Venzon and Moolgavkar 1988), with a bracketed search as fallback.
+
+    The BIC is -2ℓ + p log m with m = n, the number observed (``bic_n="observed"``), or the
+    number of cells (``bic_n="cells"``). Weights are exp(-Δ/2) normalised over models with an
     estimate; the average's variance is [Σ w √(var + (N̂ - N̄)²)]² (Buckland et al. 1997)
     and its interval is log-normal on N̄ - n (Chao 1987). A model with a zero margin for
     one of its interactions has that parameter at -inf: it is fitted, flagged "boundary" and
@@ -436,6 +568,12 @@ def loglinear(
     capture-recapture models to epidemiological data. Statistics in Medicine 20, 3123-3157.
     Edwards, D. and Havranek, T. (1985). A fast procedure for model search in multidimensional
     contingency tables. Biometrika 72, 339-351.
+    Sanathanan, L. (1972). Estimating the size of a multinomial population. Annals of
+    Mathematical Statistics 43, 142-152.
+    Baillargeon, S. and Rivest, L.-P. (2007). Rcapture: loglinear models for capture-recapture
+    in R. Journal of Statistical Software 19(5), 1-31.
+    Venzon, D. J. and Moolgavkar, S. H. (1988). A method for computing profile-likelihood-based
+    confidence intervals. Applied Statistics 37, 87-94.
 
     Examples
     --------
@@ -446,8 +584,21 @@ def loglinear(
     ('[AB][AC][BC]', 1313, 0.94)
     >>> round(r.estimate), r.observed
     (1262, 271.0)
+    >>> row = r.model("[AB][AC][BC]")     # Poisson and conditional multinomial N-hat
+    >>> print(round(row["estimate"], 1), round(row["estimate_multinomial"], 1))
+    1312.8 1286.0
+    >>> r.coefficients("[A][B][C]").round(3)
+                 estimate     se       z  pvalue note
+    term
+    (Intercept)     4.766  0.159  30.058     0.0
+    A              -0.630  0.136  -4.622     0.0
+    B              -0.781  0.136  -5.746     0.0
+    C              -0.734  0.136  -5.397     0.0
+    >>> loglinear(hav, bic_n="cells").best_model  # log(7 cells), as R's BIC() on the cell glm
+    '[AB][AC][BC]'
     """
     criterion = check_choice(criterion, CRITERIA, "criterion")
+    bic_n = _check_bic_n(bic_n)
     confidence = as_confidence(confidence)
     table = capture_histories(histories, count_column=count_column)
     names = table.attrs["lists"]
@@ -503,13 +654,30 @@ def loglinear(
     def full_design(terms):
         return _design(full_patterns, terms)
 
+    # R's BIC() on the cell GLM takes log(nobs), nobs the number of cells (2^k - 1 with the
+    # zero cells); Rcapture and the capture-recapture literature take log(n), n observed
+    criterion_n = n if bic_n == "observed" else float(len(y))
     if isinstance(models, str) and models == "stepwise":
         rows = _stepwise(
-            lambda terms: _fit_models(terms, patterns, y, n, full_design, n), k, criterion
+            lambda terms: _fit_models(terms, patterns, y, n, full_design, criterion_n),
+            k,
+            criterion,
         )
     else:
-        rows = _fit_models(model_terms, patterns, y, n, full_design, n)
+        rows = _fit_models(model_terms, patterns, y, n, full_design, criterion_n)
     _add_intervals(rows, n, confidence)
+    fits = {}
+    for r in rows:
+        coef = r.pop("_coef", None)
+        if coef is not None:  # the tables are built when asked for
+            prep, fit = coef
+            fits[r["model"]] = {
+                "order_terms": prep["order_terms"],
+                "cols": prep["cols"],
+                "beta": fit["beta"],
+                "cov": fit["cov"],
+                "converged": fit["converged"],
+            }
     frame = pd.DataFrame(rows)
     usable = frame["status"] != "no estimate"
     if not usable.any():
@@ -538,9 +706,12 @@ def loglinear(
         "se",
         "ci_low",
         "ci_high",
+        "estimate_multinomial",
         "status",
         "note",
     ]
+    if "estimate_multinomial" not in frame:
+        frame["estimate_multinomial"] = np.nan
     frame = frame[columns]
 
     ok = frame[frame["weight"] > 0]
@@ -560,7 +731,9 @@ def loglinear(
         se=math.sqrt(var),
         best_model=str(frame["model"].iloc[0]),
         criterion=criterion,
+        bic_n=bic_n,
         models=frame,
         lists=dict(zip(_LETTERS[:k], names, strict=True)),
         histories=table,
+        fits=fits,
     )

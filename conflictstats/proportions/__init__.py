@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from .._numeric import (
+    ALTERNATIVES,
     align,
     binom_twosided_pvalue,
     broadcast,
@@ -52,6 +53,7 @@ from .._validation import (
 )
 from ..results import Estimate, HypothesisTest, aux_field, result
 from .compare import _COMPARE_FUNS
+from .exactbinom import TSMETHODS, exact_limits, exact_pvalue
 from .homogeneity import (
     _enumerate_first_rows,
     _enumerated_pvalue,
@@ -59,7 +61,7 @@ from .homogeneity import (
     _monte_carlo_pvalue,
 )
 from .multinomial import _m_goodman, _m_quesenberry_hurst, _m_sison_glaz
-from .single import _proportion_limits
+from .single import _proportion_limits, _proportion_test
 from .subgroup import SubgroupCount, subgroup_count
 
 __all__ = [
@@ -80,10 +82,12 @@ __all__ = [
     "COUNT_RATIO_METHODS",
     "COMPARE_METHODS",
     "MULTINOMIAL_METHODS",
+    "TSMETHODS",
 ]
 
 PROPORTION_METHODS = (
     "wilson",
+    "exact",
     "wilson-cc",
     "prop.test",
     "clopper-pearson",
@@ -109,7 +113,7 @@ COMPARE_METHODS = {
         "jeffreys-perks",
         "profile-likelihood",
     ),
-    "ratio": ("koopman", "miettinen-nurminen", "katz-log"),
+    "ratio": ("koopman", "miettinen-nurminen", "katz-log", "mover-wilson"),
     "odds-ratio": ("exact-cond", "woolf", "miettinen-nurminen"),
 }
 _DEFAULT_COMPARE = {"difference": "newcombe", "ratio": "koopman", "odds-ratio": "exact-cond"}
@@ -121,29 +125,38 @@ MULTINOMIAL_METHODS = ("sison-glaz", "goodman", "quesenberry-hurst", "dirichlet"
 # ---------------------------------------------------------------------------------------------
 @result
 class ProportionEstimate(Estimate):
-    """A binomial proportion with its interval; adds ``successes`` and ``trials``."""
+    """A binomial proportion with its interval; adds ``successes`` and ``trials``, and, when
+    a ``null`` was tested, the test's ``statistic`` (named by ``statistic_name``)."""
 
     successes: Any = None
     trials: Any = None
+    statistic: Any = None
+    statistic_name: Any = aux_field()
 
 
 @result
 class CountRatio(Estimate):
-    """Ratio of two counts over one period (``count1 / count2``), tested against ``null``."""
+    """Ratio of two counts over one period (``count1 / count2``), tested against ``null``;
+    ``statistic`` is the test's statistic, named by ``statistic_name``."""
 
     count1: Any = None
     count2: Any = None
+    statistic: Any = None
+    statistic_name: Any = aux_field()
 
 
 @result
 class ProportionComparison(Estimate):
-    """Difference, ratio or odds ratio of two proportions ``x1/n1`` and ``x2/n2``."""
+    """Difference, ratio or odds ratio of two proportions ``x1/n1`` and ``x2/n2``; where the
+    method defines a test, ``statistic`` is its statistic, named by ``statistic_name``."""
 
     x1: Any = None
     n1: Any = None
     x2: Any = None
     n2: Any = None
     compare: str = "difference"
+    statistic: Any = None
+    statistic_name: Any = aux_field()
 
 
 @result
@@ -188,43 +201,73 @@ class HomogeneityTest(HypothesisTest):
 # ---------------------------------------------------------------------------------------------
 # one proportion
 # ---------------------------------------------------------------------------------------------
-@pandas_aligned("successes", "trials")
+#: Methods of :func:`proportion_ci` that define a test of ``null=``.
+_PROPORTION_TESTS = ("exact", "clopper-pearson", "mid-p", "wilson", "wald")
+
+
+@pandas_aligned("successes", "trials", "null")
 def proportion_ci(
     successes: Any,
     trials: Any,
     *,
     method: str = "wilson",
     confidence: float = 0.95,
+    tsmethod: str | None = None,
+    null: Any = None,
+    alternative: str = "two-sided",
 ) -> ProportionEstimate:
-    """Confidence interval for a binomial proportion ``successes / trials``.
+    """Confidence interval for a binomial proportion ``successes / trials``, and a test.
 
     Parameters
     ----------
     successes, trials : int or array_like of int
         Counts; they broadcast. ``trials`` must be positive and at least ``successes``.
-    method : {"wilson", "wilson-cc", "prop.test", "clopper-pearson", "jeffreys",
+    method : {"wilson", "exact", "wilson-cc", "prop.test", "clopper-pearson", "jeffreys",
         "agresti-coull", "wald", "mid-p", "wald-cc", "likelihood"}
         Interval method (see Notes).
     confidence : float
         Confidence level, default 0.95.
+    tsmethod : {"central", "minlike", "blaker"}, optional
+        For ``method="exact"`` (or its other name "clopper-pearson") only: how the exact
+        test is made two-sided, and with it the interval that matches the test (Fay 2010;
+        R ``exactci::binom.exact``). "central" (the default) doubles the smaller tail and
+        gives the Clopper-Pearson interval; "minlike" sums the outcomes no more likely than
+        the observed one (R's ``binom.test`` p-value) and gives Sterne's interval;
+        "blaker" adds to the smaller tail the largest tail on the other side that is no
+        larger (Blaker 2000). With "minlike" and "blaker" the p-value is above
+        ``1 - confidence`` for every ``p0`` strictly inside the interval's ends found
+        (the interval is the smallest one holding every ``p0`` the test does not reject);
+        they need ``confidence > 0.5``.
+    null : float or array_like, optional
+        Proportion under the null hypothesis (strictly between 0 and 1). When given, the
+        result carries the test's ``pvalue`` and ``statistic``; methods "exact",
+        "clopper-pearson", "mid-p", "wilson" (the score test) and "wald" define one.
+    alternative : {"two-sided", "larger", "smaller"}
+        Alternative hypothesis of the test, and the side of the interval: "larger" gives
+        ``[low, 1]``, "smaller" ``[0, high]``, each end at level ``confidence`` (exact:
+        the one-sided Clopper-Pearson limit, whatever ``tsmethod``, as exactci).
 
     Returns
     -------
     ProportionEstimate
-        ``estimate`` is ``successes / trials``; ``ci_low``/``ci_high`` the interval.
+        ``estimate`` is ``successes / trials``; ``ci_low``/``ci_high`` the interval; with a
+        ``null``, ``pvalue``, ``statistic`` and ``statistic_name`` ("number of successes"
+        for the exact and mid-p tests, as R's ``binom.test``; "score z" for "wilson", whose
+        square is R's ``prop.test(correct = FALSE)`` X-squared; "Wald z" for "wald").
 
     Raises
     ------
     InputError
-        For negative, fractional or non-finite counts, zero trials, successes above trials or
-        an unknown method.
+        For negative, fractional or non-finite counts, zero trials, successes above trials,
+        an unknown method, ``tsmethod`` or ``alternative``, a ``tsmethod`` with a method
+        other than "exact", a ``null`` outside (0, 1) or given to a method without a test.
 
     Notes
     -----
     "wilson" inverts the score test; "wilson-cc" adds a continuity correction (Newcombe's
     method 4); "prop.test" is R's ``prop.test(x, n)`` interval, whose correction is capped at
     ``|x - n/2|`` and so vanishes at x = n/2 (5 of 10: 0.237 to 0.763, where "wilson-cc" gives
-    0.201 to 0.799); "clopper-pearson"
+    0.201 to 0.799); "exact" (= "clopper-pearson" with the default ``tsmethod``)
     inverts the two one-sided exact binomial tests (beta quantiles); "mid-p" does the same
     counting half the probability of the observed value; "jeffreys" takes the equal-tailed
     Beta(x + 1/2, n - x + 1/2) posterior interval; "agresti-coull" is the Wald interval after
@@ -232,6 +275,12 @@ def proportion_ci(
     by 1/(2n); "likelihood" inverts the likelihood-ratio test. These are Newcombe's (1998)
     seven methods plus Jeffreys and Agresti–Coull. Limits are clipped to
     [0, 1]; an exact-type limit is 0 when x = 0 and 1 when x = n.
+
+    The minlike and Blaker intervals are found exactly (to 1e-13), vectorised: the p-value
+    jumps where an outcome joins or leaves the tail on the far side, and between two jumps
+    it is largest at the ends, so each limit is a root on one piece found by an integer
+    bisection over the pieces (``conflictstats.proportions.exactbinom``). Exactci refines
+    a grid to a tolerance of 1e-5 and rounds to four decimals by default.
 
     Every method assumes ``trials`` independent trials. Deaths are not: they come in events
     (one massacre adds hundreds of deaths, all civilian), so the share of civilians among all
@@ -246,6 +295,12 @@ def proportion_ci(
     comparison of seven methods. Statistics in Medicine 17, 857-872.
     Brown, L. D., Cai, T. T. and DasGupta, A. (2001). Interval estimation for a binomial
     proportion. Statistical Science 16, 101-133.
+    Fay, M. P. (2010). Two-sided exact tests and matching confidence intervals for discrete
+    data. The R Journal 2(1), 53-58.
+    Blaker, H. (2000). Confidence curves and improved exact confidence intervals for
+    discrete distributions. Canadian Journal of Statistics 28, 783-798.
+    Sterne, T. E. (1954). Some remarks on confidence or fiducial limits. Biometrika 41,
+    275-278.
 
     Examples
     --------
@@ -255,23 +310,72 @@ def proportion_ci(
     (0.191, 0.172, 0.21)
     >>> proportion_ci([0, 5], 20, method="clopper-pearson").ci_high.round(3)
     array([0.168, 0.491])
+    >>> r = proportion_ci(3, 10, method="exact", tsmethod="blaker", null=0.05)
+    >>> round(r.ci_low, 4), round(r.ci_high, 4), round(r.pvalue, 4)
+    (0.0873, 0.6194, 0.0115)
     """
     method = check_method(method, PROPORTION_METHODS)
     confidence = as_confidence(confidence)
+    alternative = check_choice(alternative, ALTERNATIVES, "alternative")
+    exact = method in ("exact", "clopper-pearson")
+    if tsmethod is not None:
+        tsmethod = check_choice(tsmethod, TSMETHODS, "tsmethod")
+        if not exact:
+            raise InputError(
+                f"tsmethod is for method='exact' (or 'clopper-pearson'), got method={method!r}"
+            )
+    tsmethod = tsmethod or "central"
+    if tsmethod != "central" and confidence <= 0.5:
+        raise InputError(f"tsmethod={tsmethod!r} needs confidence above 0.5, got {confidence!r}")
     x = as_counts(successes, "successes")
     n = as_counts(trials, "trials", allow_zero=False)
-    x, n = broadcast(successes=x, trials=n)
+    p0 = None
+    if null is not None:
+        if method not in _PROPORTION_TESTS:
+            raise InputError(
+                f"method={method!r} defines no test of null; use one of "
+                + ", ".join(repr(m) for m in _PROPORTION_TESTS)
+            )
+        p0 = as_finite(null, "null")
+        if ((p0 <= 0) | (p0 >= 1)).any():
+            bad = p0[(p0 <= 0) | (p0 >= 1)].flat[0]
+            raise InputError(f"null must lie strictly between 0 and 1, got {bad!r}")
+        x, n, p0 = broadcast(successes=x, trials=n, null=p0)
+    else:
+        x, n = broadcast(successes=x, trials=n)
     check_le(x, n, "successes", "trials")
-    lo, hi = _proportion_limits(x, n, method, confidence)
+    one_sided = alternative != "two-sided"
+    if exact:
+        lo, hi = exact_limits(x, n, 1 - confidence, tsmethod, alternative)
+    else:
+        # a one-sided limit at level c is the two-sided limit at level 2c - 1
+        lo, hi = _proportion_limits(x, n, method, 2 * confidence - 1 if one_sided else confidence)
+        if alternative == "larger":
+            hi = np.ones_like(hi)
+        elif alternative == "smaller":
+            lo = np.zeros_like(lo)
+    stat = pvalue = stat_name = None
+    if p0 is not None:
+        if exact:
+            pvalue = exact_pvalue(x, n, p0, tsmethod, alternative)
+            stat, stat_name = x.astype(float), "number of successes"
+        else:
+            stat, pvalue, stat_name = _proportion_test(x, n, p0, method, alternative)
+    label_method = method if tsmethod == "central" else f"{method}-{tsmethod}"
     return ProportionEstimate(
         estimate=x / n,
         ci_low=lo,
         ci_high=hi,
         confidence=confidence,
-        method=method,
+        method=label_method,
         quantity="proportion",
+        pvalue=pvalue,
+        null=p0,
+        alternative=alternative if p0 is not None else None,
         successes=x,
         trials=n,
+        statistic=stat,
+        statistic_name=stat_name,
     )
 
 
@@ -313,7 +417,11 @@ def count_ratio(
     Returns
     -------
     CountRatio
-        ``estimate`` = count1 / count2 (``inf`` when count2 = 0), interval and p-value.
+        ``estimate`` = count1 / count2 (``inf`` when count2 = 0), interval, p-value and
+        the test's ``statistic``: ``count1`` for "exact" and "mid-p" (the binomial count, as
+        R's ``binom.test``), the score z for "wilson" (its square is R's ``prop.test(count1,
+        count1 + count2, p, correct = FALSE)`` X-squared), the Wald z of the log ratio for
+        "wald-log"; ``statistic_name`` names it.
 
     Raises
     ------
@@ -366,13 +474,15 @@ def count_ratio(
         # the corrected counts only stand in for the missing log: the interval still runs
         # to the estimate itself (0 or inf), which the corrected one would leave outside it
         lo, hi = np.where(a == 0, 0.0, lo), np.where(b == 0, np.inf, hi)
-        pvalue = normal_pvalue((log_r - np.log(r0)) / se)
+        stat = (log_r - np.log(r0)) / se
+        pvalue, stat_name = normal_pvalue(stat), "Wald z (log ratio)"
     else:
         pmeth = {"exact": "clopper-pearson", "mid-p": "mid-p", "wilson": "wilson"}[method]
         plo, phi = _proportion_limits(a, n, pmeth, confidence)
         with np.errstate(divide="ignore"):
             lo = plo / (1 - plo)
             hi = np.where(phi >= 1, np.inf, phi / np.where(phi >= 1, 0.5, 1 - phi))
+        stat, stat_name = a.astype(float), "count1"
         if method == "exact":
             pvalue = binom_twosided_pvalue(a, n, p0)
         elif method == "mid-p":
@@ -381,7 +491,8 @@ def count_ratio(
             upper = stats.binom.sf(a, n, p0) + half
             pvalue = np.minimum(1.0, 2 * np.minimum(lower, upper))
         else:
-            pvalue = normal_pvalue((a - n * p0) / np.sqrt(n * p0 * (1 - p0)))
+            stat = (a - n * p0) / np.sqrt(n * p0 * (1 - p0))
+            pvalue, stat_name = normal_pvalue(stat), "score z"
     return CountRatio(
         estimate=est,
         ci_low=lo,
@@ -393,6 +504,8 @@ def count_ratio(
         count1=a,
         count2=b,
         null=r0,
+        statistic=stat,
+        statistic_name=stat_name,
     )
 
 
@@ -426,7 +539,8 @@ def compare_proportions(
         ``prop.test(c(x1, x2), c(n1, n2))``: "wald-cc" with the correction capped at
         ``|d| / (1/n1 + 1/n2)`` and the Yates chi-square test (null 0 only; p-value 1 where R's
         is NaN, a table without successes or without failures);
-        ratio: "koopman" (default), "miettinen-nurminen", "katz-log";
+        ratio: "koopman" (default), "miettinen-nurminen", "katz-log", "mover-wilson" (the
+        MOVER-R interval on the two Wilson intervals: Donner & Zou 2012);
         odds-ratio: "exact-cond" (default), "woolf", "miettinen-nurminen".
     null : float or array_like, optional
         Value under the null hypothesis (default 0 for a difference, 1 otherwise): strictly
@@ -441,8 +555,12 @@ def compare_proportions(
         "miettinen-nurminen", "mee" and "koopman", Wald tests for "wald", "katz-log" and "woolf",
         the likelihood-ratio test for "profile-likelihood", the conditional exact test for
         "exact-cond" (Fisher's test when ``null`` is 1). "newcombe", "newcombe-cc",
-        "agresti-caffo", "wald-cc", "haldane" and "jeffreys-perks" are intervals only
-        (``pvalue`` is None).
+        "agresti-caffo", "wald-cc", "haldane", "jeffreys-perks" and "mover-wilson" are
+        intervals only (``pvalue`` is None). With a test, ``statistic`` is its statistic and
+        ``statistic_name`` its name: "score z", "Wald z", "Wald z (log ratio)", "Wald z (log
+        odds ratio)", "X-squared" (the Yates chi-square of "prop.test", as R's
+        ``prop.test``), "signed root likelihood ratio" (its square is the likelihood-ratio
+        chi-square) or "x1 given the margins" (the conditional exact test's statistic).
 
     Raises
     ------
@@ -475,6 +593,12 @@ def compare_proportions(
     binomial parameters for use with small samples. Biometrics 43, 941-950.
     Agresti, A. and Caffo, B. (2000). Simple and effective confidence intervals for
     proportions and differences of proportions. The American Statistician 54, 280-288.
+    Donner, A. and Zou, G. Y. (2012). Closed-form confidence intervals for functions of the
+    normal mean and standard deviation. Statistical Methods in Medical Research 21, 347-359
+    (the MOVER-R ratio limits).
+    Fagerland, M. W., Lydersen, S. and Laake, P. (2015). Recommended confidence intervals for
+    two independent binomial proportions. Statistical Methods in Medical Research 24,
+    224-254.
 
     Examples
     --------
@@ -483,6 +607,13 @@ def compare_proportions(
     >>> r = compare_proportions(30, 159, 308, 1616)
     >>> round(r.estimate, 3), round(r.ci_low, 3), round(r.ci_high, 3)
     (-0.002, -0.059, 0.068)
+    >>> r = compare_proportions(30, 159, 308, 1616, method="miettinen-nurminen")
+    >>> r.statistic_name, round(r.statistic, 3), round(r.pvalue, 3)
+    ('score z', -0.059, 0.953)
+    >>> # epinephrine trial (7 of 34 vs 1 of 34): Fagerland, Lydersen & Laake's example
+    >>> r = compare_proportions(7, 34, 1, 34, compare="ratio", method="mover-wilson")
+    >>> round(r.ci_low, 4), round(r.ci_high, 4)
+    (1.1537, 41.9763)
     """
     compare = check_choice(compare, tuple(COMPARE_METHODS), "compare")
     if method is None:
@@ -509,7 +640,7 @@ def compare_proportions(
     check_le(a, m1, "x1", "n1")
     check_le(b, m2, "x2", "n2")
     fun = _COMPARE_FUNS[(compare, method)]
-    est, lo, hi, p = fun(a, m1, b, m2, z_quantile(confidence), confidence, nul)
+    est, lo, hi, test = fun(a, m1, b, m2, z_quantile(confidence), confidence, nul)
     quantity = {"difference": "difference in proportions", "ratio": "ratio of proportions"}
     return ProportionComparison(
         estimate=est,
@@ -518,13 +649,15 @@ def compare_proportions(
         confidence=confidence,
         method=method,
         quantity=quantity.get(compare, "odds ratio"),
-        pvalue=None if p is None else p,
+        pvalue=None if test is None else test.pvalue,
         x1=a,
         n1=m1,
         x2=b,
         n2=m2,
         null=nul,
         compare=compare,
+        statistic=None if test is None else test.statistic,
+        statistic_name=None if test is None else test.name,
     )
 
 

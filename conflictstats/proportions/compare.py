@@ -1,7 +1,8 @@
 """Interval and test methods for two independent proportions: difference, ratio, odds ratio.
 
 One small function per ``(compare, method)`` pair, each citing its paper and returning
-``(estimate, low, high, pvalue or None)``; score intervals (Miettinen-Nurminen, Mee, Koopman)
+``(estimate, low, high, test)``, ``test`` a :class:`Test` (statistic, p-value, the
+statistic's name) or None for an interval-only method; score intervals (Miettinen-Nurminen, Mee, Koopman)
 and the profile-likelihood interval are found by inverting their statistic with vectorised
 bisection, and the conditional exact odds-ratio interval from the noncentral hypergeometric
 law. :data:`_COMPARE_FUNS` is the dispatch table of
@@ -10,6 +11,8 @@ law. :data:`_COMPARE_FUNS` is the dispatch table of
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import numpy as np
 from scipy import special
 
@@ -17,6 +20,19 @@ from .._numeric import REL_ERR as _REL_ERR
 from .._numeric import normal_pvalue, solve
 from .._validation import InputError
 from .single import _p_wilson, _p_wilson_cc
+
+
+class Test(NamedTuple):
+    """A method's test of ``null``: the statistic, its p-value and the statistic's name."""
+
+    statistic: Any
+    pvalue: Any
+    name: str
+
+
+def _z_test(z, name):
+    """A test whose statistic is standard normal under the null (two-sided p-value)."""
+    return Test(z, normal_pvalue(z), name)
 
 
 def _mn_diff_restricted(p1, p2, n1, n2, delta):
@@ -38,7 +54,11 @@ def _mn_diff_restricted(p1, p2, n1, n2, delta):
 
 
 def _score_diff(x1, n1, x2, n2, delta, factor):
-    p1, p2 = x1 / n1, x2 / n2
+    return _score_diff_p(delta, x1 / n1, x2 / n2, n1, n2, factor)
+
+
+def _score_diff_p(delta, p1, p2, n1, n2, factor):
+    """The score statistic for p1 - p2 = delta, from the observed proportions."""
     pt1, pt2 = _mn_diff_restricted(p1, p2, n1, n2, delta)
     var = (pt1 * (1 - pt1) / n1 + pt2 * (1 - pt2) / n2) * factor
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -58,6 +78,10 @@ def _ratio_restricted(x1, n1, x2, n2, phi):
     return pt1, np.clip(pt2, 0, 1)
 
 
+def _score_ratio_phi(phi, x1, n1, x2, n2, factor):
+    return _score_ratio(x1, n1, x2, n2, phi, factor)
+
+
 def _score_ratio(x1, n1, x2, n2, phi, factor):
     p1, p2 = x1 / n1, x2 / n2
     pt1, pt2 = _ratio_restricted(x1, n1, x2, n2, phi)
@@ -66,6 +90,10 @@ def _score_ratio(x1, n1, x2, n2, phi, factor):
     with np.errstate(divide="ignore", invalid="ignore"):
         zz = num / np.sqrt(var)
     return np.where(var > 0, zz, _signed_inf(num))
+
+
+def _identity(t):
+    return t
 
 
 def _signed_inf(v):
@@ -89,6 +117,10 @@ def _or_restricted(x1, n1, x2, n2, psi):
     return np.clip(np.nan_to_num(pt1), 0, 1), pt2
 
 
+def _score_or_psi(psi, x1, n1, x2, n2, factor):
+    return _score_or(x1, n1, x2, n2, psi, factor)
+
+
 def _score_or(x1, n1, x2, n2, psi, factor):
     pt1, pt2 = _or_restricted(x1, n1, x2, n2, psi)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -97,11 +129,41 @@ def _score_or(x1, n1, x2, n2, psi, factor):
     return np.where(np.isfinite(zz), zz, _signed_inf(x1 - n1 * pt1))
 
 
-def _invert_score(score, est_t, lo_t, hi_t, z, to_param):
-    """Invert a decreasing score statistic on a transformed scale: limits where score = ±z."""
-    lo = solve(lambda t: score(to_param(t)) - z, lo_t, est_t)
-    hi = solve(lambda t: score(to_param(t)) + z, est_t, hi_t)
-    return to_param(lo), to_param(hi)
+def _invert_score(score, args, est_t, lo_t, hi_t, z, to_param):
+    """Invert a decreasing score statistic on a transformed scale: the limits where
+    ``score(to_param(t), *args)`` is +z (lower) and -z (upper).
+
+    Both limits are found in one call of the shared root finder on the two brackets
+    ``[lo_t, est_t]`` and ``[est_t, hi_t]`` stacked end to end; each step evaluates the
+    statistic only at the elements still searching (``args`` are subset with them). The
+    statistic is 0 at the estimate and infinite (or beyond z) at the far ends, so the ends
+    are not evaluated: a limit whose far end does not reach z ends at that end."""
+    est_t, lo_t, hi_t = np.broadcast_arrays(est_t, lo_t, hi_t)
+    shape = est_t.shape
+    m = est_t.size
+
+    def stack(v):
+        v = np.broadcast_to(np.asarray(v, float), shape).reshape(-1)
+        return np.concatenate([v, v])
+
+    target = np.repeat([z, -z], m)
+    sargs = tuple(stack(a) for a in args)
+
+    def f(t, target, *a):
+        return score(to_param(t), *a) - target
+
+    ends = np.concatenate([lo_t.reshape(-1), hi_t.reshape(-1), est_t.reshape(-1)])
+    at = f(
+        ends, np.concatenate([target, np.zeros(m)]), *(np.concatenate([a, a[:m]]) for a in sargs)
+    )
+    lo = np.concatenate([lo_t.reshape(-1), est_t.reshape(-1)])
+    hi = np.concatenate([est_t.reshape(-1), hi_t.reshape(-1)])
+    f_lo = np.concatenate([at[:m], at[2 * m :] + z])
+    f_hi = np.concatenate([at[2 * m :] - z, at[m : 2 * m]])
+    t = solve(f, lo, hi, (target, *sargs), f_lo=f_lo, f_hi=f_hi)
+    # a far end where the statistic stays within z: the interval reaches that end
+    t[:m] = np.where(np.sign(f_lo[:m]) == np.sign(f_hi[:m]), lo[:m], t[:m])
+    return to_param(t[:m].reshape(shape)), to_param(t[m:].reshape(shape))
 
 
 def _newcombe_hybrid(x1, n1, x2, n2, z, single):
@@ -118,15 +180,13 @@ def _newcombe_hybrid(x1, n1, x2, n2, z, single):
 
 def _d_score(x1, n1, x2, n2, z, null, factor):
     """Score interval and test for p1 - p2 with the restricted-MLE variance times ``factor``."""
-    d = x1 / n1 - x2 / n2
-
-    def score(delta):
-        return _score_diff(x1, n1, x2, n2, delta, factor)
-
-    lo, hi = _invert_score(score, d, -np.ones_like(d), np.ones_like(d), z, lambda t: t)
+    p1, p2 = x1 / n1, x2 / n2
+    d = p1 - p2
+    args = (p1, p2, n1, n2, factor)
+    lo, hi = _invert_score(_score_diff_p, args, d, -1.0, 1.0, z, _identity)
     lo = np.where(d <= -1, -1.0, lo)
     hi = np.where(d >= 1, 1.0, hi)
-    return d, lo, hi, normal_pvalue(score(null))
+    return d, lo, hi, _z_test(_score_diff_p(null, *args), "score z")
 
 
 def _d_newcombe(x1, n1, x2, n2, z, conf, null):
@@ -189,7 +249,7 @@ def _d_prop_test(x1, n1, x2, n2, z, conf, null):
         ):
             stat = stat + np.where(degenerate, 0.0, (np.abs(obs - exp) - yates) ** 2 / exp)
     p = np.where(degenerate, 1.0, special.chdtrc(1, stat))
-    return d, np.maximum(d - width, -1), np.minimum(d + width, 1), p
+    return d, np.maximum(d - width, -1), np.minimum(d + width, 1), Test(stat, p, "X-squared")
 
 
 def _d_agresti_caffo(x1, n1, x2, n2, z, conf, null):
@@ -211,7 +271,8 @@ def _d_wald(x1, n1, x2, n2, z, conf, null):
     with np.errstate(divide="ignore", invalid="ignore"):
         zz = np.where(se > 0, (d - null) / np.where(se > 0, se, 1), np.inf * np.sign(d - null))
     p = np.where((se == 0) & (d == null), 1.0, normal_pvalue(zz))
-    return d, np.clip(d - z * se, -1, 1), np.clip(d + z * se, -1, 1), p
+    zz = np.where((se == 0) & (d == null), 0.0, zz)
+    return d, np.clip(d - z * se, -1, 1), np.clip(d + z * se, -1, 1), Test(zz, p, "Wald z")
 
 
 def _newcombe_quadratic(p1, p2, n1, n2, z, psi):
@@ -259,16 +320,19 @@ def _d_profile(x1, n1, x2, n2, z, conf, null):
     d = p1 - p2
     top = _binom_ll(x1, n1, p1) + _binom_ll(x2, n2, p2)
 
-    def signed_root(delta):
-        pt1, pt2 = _mn_diff_restricted(p1, p2, n1, n2, delta)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            lr = 2 * (top - _binom_ll(x1, n1, pt1) - _binom_ll(x2, n2, pt2))
-        return np.sign(d - delta) * np.sqrt(np.maximum(lr, 0))
-
-    lo, hi = _invert_score(signed_root, d, -np.ones_like(d), np.ones_like(d), z, lambda t: t)
+    args = (x1, n1, x2, n2, p1, p2, top)
+    lo, hi = _invert_score(_lr_signed_root, args, d, -1.0, 1.0, z, _identity)
     lo = np.where(d <= -1, -1.0, lo)
     hi = np.where(d >= 1, 1.0, hi)
-    return d, lo, hi, normal_pvalue(signed_root(null))
+    return d, lo, hi, _z_test(_lr_signed_root(null, *args), "signed root likelihood ratio")
+
+
+def _lr_signed_root(delta, x1, n1, x2, n2, p1, p2, top):
+    """Signed root of the likelihood-ratio statistic for p1 - p2 = delta."""
+    pt1, pt2 = _mn_diff_restricted(p1, p2, n1, n2, delta)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lr = 2 * (top - _binom_ll(x1, n1, pt1) - _binom_ll(x2, n2, pt2))
+    return np.sign(p1 - p2 - delta) * np.sqrt(np.maximum(lr, 0))
 
 
 def _haldane(x1, n1, x2, n2):
@@ -283,17 +347,14 @@ def _r_score(x1, n1, x2, n2, z, null, factor):
     with np.errstate(divide="ignore", invalid="ignore"):
         est = np.where(x2 == 0, np.where(x1 == 0, np.nan, np.inf), p1 / np.where(x2 == 0, 1, p2))
 
-    def score(phi):
-        return _score_ratio(x1, n1, x2, n2, phi, factor)
-
     # bracket on the log scale; the estimate itself may be 0 or inf
     mid = np.log(np.clip(np.where(np.isfinite(est), est, 1e12), 1e-12, 1e12))
-    lo, hi = _invert_score(score, mid, np.full_like(mid, -50.0), np.full_like(mid, 50.0), z, np.exp)
+    lo, hi = _invert_score(_score_ratio_phi, (x1, n1, x2, n2, factor), mid, -50.0, 50.0, z, np.exp)
     lo = np.where(x1 == 0, 0.0, lo)
     hi = np.where(x2 == 0, np.inf, hi)
     if np.isnan(est).any():
         raise InputError("x1 and x2 are both 0: the ratio of two zero proportions is undefined")
-    return est, lo, hi, normal_pvalue(score(null))
+    return est, lo, hi, _z_test(_score_ratio(x1, n1, x2, n2, null, factor), "score z")
 
 
 def _r_koopman(x1, n1, x2, n2, z, conf, null):
@@ -324,7 +385,33 @@ def _r_katz(x1, n1, x2, n2, z, conf, null):
         est = np.where(x2 == 0, np.inf, (x1 / n1) / np.where(x2 == 0, 1.0, x2 / n2))
     low = np.where(x1 == 0, 0.0, np.exp(log_r - z * se))
     high = np.where(x2 == 0, np.inf, np.exp(log_r + z * se))
-    return est, low, high, normal_pvalue((log_r - np.log(null)) / se)
+    return est, low, high, _z_test((log_r - np.log(null)) / se, "Wald z (log ratio)")
+
+
+def _r_mover_wilson(x1, n1, x2, n2, z, conf, null):
+    """MOVER-R interval for p1/p2 built on the two Wilson intervals (Donner & Zou 2012;
+    Fagerland, Lydersen & Laake 2015): the ratios r where the MOVER limits of p1 - r p2
+    reach 0, a Fieller-type quadratic whose variance terms are recovered from the Wilson
+    limits (l1, u1) and (l2, u2). The lower limit is 0 where its quadratic has no real
+    root, and the upper limit infinite where it has none or it is negative (as
+    ``contingencytables::MOVER_R_Wilson_CI_ratio_2x2``). An interval only."""
+    if ((x1 == 0) & (x2 == 0)).any():
+        raise InputError("x1 and x2 are both 0: the ratio of two zero proportions is undefined")
+    p1, p2 = x1 / n1, x2 / n2
+    l1, u1 = _p_wilson(x1, n1, z)
+    l2, u2 = _p_wilson(x2, n2, z)
+    pp = p1 * p2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lo = (pp - np.sqrt(pp * pp - l1 * u2 * (2 * p1 - l1) * (2 * p2 - u2))) / (
+            u2 * (2 * p2 - u2)
+        )
+        hi = (pp + np.sqrt(pp * pp - u1 * l2 * (2 * p1 - u1) * (2 * p2 - l2))) / (
+            l2 * (2 * p2 - l2)
+        )
+        est = np.where(x2 == 0, np.inf, p1 / np.where(x2 == 0, 1.0, p2))
+    lo = np.maximum(np.where(np.isnan(lo), 0.0, lo), 0.0)
+    hi = np.where(np.isnan(hi) | (hi < 0), np.inf, hi)
+    return est, lo, hi, None
 
 
 def _o_woolf(x1, n1, x2, n2, z, conf, null):
@@ -337,7 +424,7 @@ def _o_woolf(x1, n1, x2, n2, z, conf, null):
         np.exp(log_or),
         np.exp(log_or - z * se),
         np.exp(log_or + z * se),
-        normal_pvalue((log_or - np.log(null)) / se),
+        _z_test((log_or - np.log(null)) / se, "Wald z (log odds ratio)"),
     )
 
 
@@ -351,14 +438,11 @@ def _o_mn(x1, n1, x2, n2, z, conf, null):
     if (((x1 + x2) == 0) | ((x1 + x2) == n1 + n2)).any():
         raise InputError("the odds ratio is undefined when x1 + x2 is 0 or n1 + n2")
 
-    def score(psi):
-        return _score_or(x1, n1, x2, n2, psi, factor)
-
     mid = np.log(np.clip(est, 1e-12, 1e12))
-    lo, hi = _invert_score(score, mid, np.full_like(mid, -50.0), np.full_like(mid, 50.0), z, np.exp)
+    lo, hi = _invert_score(_score_or_psi, (x1, n1, x2, n2, factor), mid, -50.0, 50.0, z, np.exp)
     lo = np.where(est == 0, 0.0, lo)
     hi = np.where(np.isinf(est), np.inf, hi)
-    return est, lo, hi, normal_pvalue(score(null))
+    return est, lo, hi, _z_test(_score_or(x1, n1, x2, n2, null, factor), "score z")
 
 
 #: Largest support (summed over tables) the conditional exact odds ratio enumerates (~2 GB of
@@ -397,34 +481,43 @@ def _o_exact(x1, n1, x2, n2, z, conf, null):
     logd = np.where(valid, logd, -np.inf)
     xs = x1[..., None]
 
-    def dens(log_psi):
-        lp = logd + np.asarray(log_psi)[..., None] * uu
-        lp = lp - lp.max(axis=-1, keepdims=True)
-        e = np.where(valid, np.exp(lp), 0.0)
-        return e / e.sum(axis=-1, keepdims=True)
-
-    def upper(log_psi):  # P(U >= x), increasing in psi
-        return np.sum(np.where(uu >= xs, dens(log_psi), 0), axis=-1)
-
-    def lower(log_psi):  # P(U <= x), decreasing in psi
-        return np.sum(np.where(uu <= xs, dens(log_psi), 0), axis=-1)
-
-    def mean(log_psi):
-        return np.sum(dens(log_psi) * uu, axis=-1)
-
     alpha = 1 - conf
     big = np.full(x1.shape, 60.0)
     at_lo, at_hi = x1 == lo_s, x1 == hi_s
-    est = np.exp(solve(lambda t: mean(t) - x1, -big, big))
+    # each search evaluates only the tables still searching: the grids ride along in args
+    grid = (logd, uu, valid, np.broadcast_to(xs, uu.shape))
+    est = np.exp(solve(_cond_mean_excess, -big, big, (*grid, x1)))
     est = np.where(at_lo, 0.0, np.where(at_hi, np.inf, est))
-    lo = np.exp(solve(lambda t: upper(t) - alpha / 2, -big, big))
-    hi = np.exp(solve(lambda t: lower(t) - alpha / 2, -big, big))
+    half = np.full(x1.shape, alpha / 2)
+    lo = np.exp(solve(_cond_upper_excess, -big, big, (*grid, half)))
+    hi = np.exp(solve(_cond_lower_excess, -big, big, (*grid, half)))
     lo = np.where(at_lo, 0.0, lo)
     hi = np.where(at_hi, np.inf, hi)
-    d = dens(np.log(null))
+    d = _cond_dens(np.log(null), logd, uu, valid)
     d_obs = np.sum(np.where(uu == xs, d, 0), axis=-1)
     p = np.sum(np.where(d <= d_obs[..., None] * _REL_ERR, d, 0), axis=-1)
-    return est, lo, hi, np.minimum(p, 1.0)
+    return est, lo, hi, Test(x1.astype(float), np.minimum(p, 1.0), "x1 given the margins")
+
+
+def _cond_dens(log_psi, logd, uu, valid):
+    """The noncentral hypergeometric law on its support grid (last axis) at log odds ratio
+    ``log_psi``."""
+    lp = logd + np.asarray(log_psi)[..., None] * uu
+    lp = lp - lp.max(axis=-1, keepdims=True)
+    e = np.where(valid, np.exp(lp), 0.0)
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def _cond_mean_excess(log_psi, logd, uu, valid, xs, x):  # E(U) - x, increasing in psi
+    return np.sum(_cond_dens(log_psi, logd, uu, valid) * uu, axis=-1) - x
+
+
+def _cond_upper_excess(log_psi, logd, uu, valid, xs, target):  # P(U >= x) - target, increasing
+    return np.sum(np.where(uu >= xs, _cond_dens(log_psi, logd, uu, valid), 0), axis=-1) - target
+
+
+def _cond_lower_excess(log_psi, logd, uu, valid, xs, target):  # P(U <= x) - target, decreasing
+    return np.sum(np.where(uu <= xs, _cond_dens(log_psi, logd, uu, valid), 0), axis=-1) - target
 
 
 _COMPARE_FUNS = {
@@ -442,6 +535,7 @@ _COMPARE_FUNS = {
     ("ratio", "koopman"): _r_koopman,
     ("ratio", "miettinen-nurminen"): _r_mn,
     ("ratio", "katz-log"): _r_katz,
+    ("ratio", "mover-wilson"): _r_mover_wilson,
     ("odds-ratio", "exact-cond"): _o_exact,
     ("odds-ratio", "woolf"): _o_woolf,
     ("odds-ratio", "miettinen-nurminen"): _o_mn,

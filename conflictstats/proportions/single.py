@@ -11,7 +11,15 @@ from __future__ import annotations
 import numpy as np
 from scipy import special, stats
 
-from .._numeric import binom_cdf, binom_sf_ge, solve, z_quantile
+from .._numeric import (
+    binom_cdf,
+    binom_logpmf,
+    binom_midp_limits,
+    binom_sf_ge,
+    normal_pvalue,
+    solve,
+    z_quantile,
+)
 
 
 def _p_wald(x, n, z):
@@ -88,30 +96,10 @@ def _p_agresti_coull(x, n, z):
 
 def _p_mid_p(x, n, z, alpha):
     """Mid-p exact interval (Lancaster 1961; Newcombe 1998 method 6): the roots of the two
-    mid-p tails, all elements at once by the vectorised bracketed root finder, each call
-    evaluating only the elements still searching (``args``). Each limit is bracketed by the
-    Clopper-Pearson limit (outside) and the same limit at x -/+ 1 (inside), since the mid-p
-    tail lies between the tails at x and at x -/+ 1."""
-    x, n = np.broadcast_arrays(np.asarray(x, float), np.asarray(n, float))
-
-    # P(X > x) + P(X = x)/2 is the mean of P(X >= x) and P(X >= x + 1): two regularised
-    # incomplete beta functions, no pmf (whose gammaln form loses digits at large n)
-    def upper_tail(p, x, n):  # increasing in p
-        return 0.5 * (binom_sf_ge(x, n, p) + binom_sf_ge(x + 1, n, p)) - alpha / 2
-
-    def lower_tail(p, x, n):  # P(X < x) + P(X = x)/2, decreasing in p
-        return 0.5 * (binom_cdf(x - 1, n, p) + binom_cdf(x, n, p)) - alpha / 2
-
-    a = alpha / 2
-    xs, ns = np.maximum(x, 1), np.maximum(n, 1)
-    cp_lo = special.betaincinv(xs, ns - xs + 1, a)  # P(X >= x) = a
-    in_lo = np.where(x >= n, 1.0, special.betaincinv(xs + 1, np.maximum(ns - xs, 1e-300), a))
-    xh = np.minimum(x, n - 1)
-    cp_hi = special.betaincinv(xh + 1, np.maximum(ns - xh, 1e-300), 1 - a)  # P(X <= x) = a
-    in_hi = np.where(x <= 0, 0.0, special.betaincinv(np.maximum(xh, 1e-300), ns - xh + 1, 1 - a))
-    lo = np.where(x == 0, 0.0, solve(upper_tail, cp_lo, in_lo, (x, n)))
-    hi = np.where(x == n, 1.0, solve(lower_tail, in_hi, cp_hi, (x, n)))
-    return lo, hi
+    mid-p tails ``P(X > x) + P(X = x)/2 = alpha/2`` and mirror, all elements at once
+    (:func:`conflictstats._numeric.binom_midp_limits`: Newton on the log-odds from Wilson's
+    limits, a few regularised incomplete beta functions per element)."""
+    return binom_midp_limits(x, n, alpha / 2)
 
 
 def _p_wald_cc(x, n, z):
@@ -121,25 +109,28 @@ def _p_wald_cc(x, n, z):
     return np.clip(p - h, 0, 1), np.clip(p + h, 0, 1)
 
 
+def _binom_loglik(p, x, n):
+    return special.xlogy(x, p) + special.xlog1py(n - x, -p)
+
+
+def _lr_excess(p, x, n, top, z2):
+    """2[l(x/n) - l(p)] - z²: positive outside the likelihood-ratio interval."""
+    return 2 * (top - _binom_loglik(p, x, n)) - z2
+
+
 def _p_likelihood(x, n, z):
     """Likelihood-ratio interval {p : 2[l(x/n) - l(p)] <= z²} (Newcombe 1998 method 7)."""
+    x, n = np.broadcast_arrays(np.asarray(x, float), np.asarray(n, float))
     phat = x / n
-
-    def loglik(p):
-        return special.xlogy(x, p) + special.xlog1py(n - x, -p)
-
-    top = loglik(phat)
-
-    def excess(p):  # positive outside the interval
-        return 2 * (top - loglik(p)) - z * z
-
-    lo = np.where(x == 0, 0.0, solve(excess, np.zeros_like(phat), phat))
-    hi = np.where(x == n, 1.0, solve(excess, phat, np.ones_like(phat)))
+    args = (x, n, _binom_loglik(phat, x, n), np.full_like(phat, z * z))
+    lo = np.where(x == 0, 0.0, solve(_lr_excess, np.zeros_like(phat), phat, args))
+    hi = np.where(x == n, 1.0, solve(_lr_excess, phat, np.ones_like(phat), args))
     return lo, hi
 
 
 _PROPORTION_FUNS = {
     "wilson": (_p_wilson, False),
+    "exact": (_p_clopper_pearson, True),
     "wilson-cc": (_p_wilson_cc, False),
     "prop.test": (_p_prop_test, False),
     "clopper-pearson": (_p_clopper_pearson, True),
@@ -158,3 +149,32 @@ def _proportion_limits(x, n, method, confidence):
     if needs_alpha:
         return fun(x, n, z, 1 - confidence)
     return fun(x, n, z)
+
+
+def _proportion_test(x, n, p0, method, alternative):
+    """Test of ``p = p0`` for the non-exact methods: ``(statistic, pvalue, statistic name)``.
+
+    "mid-p": the observed count, with the mid-p value (one tail less half the probability
+    of ``x``; two-sided, twice the smaller one, as exactci ``binom.exact(midp = TRUE)``);
+    "wilson": the score z ``(x - n p0) / sqrt(n p0 (1 - p0))``; "wald": ``(x/n - p0) /
+    sqrt(p (1 - p) / n)`` at the estimate ``p = x/n`` (infinite when ``p`` is 0 or 1 and
+    differs from ``p0``)."""
+    if method == "mid-p":
+        half = 0.5 * np.exp(binom_logpmf(x, n, p0))
+        lower = binom_cdf(x, n, p0) - half
+        upper = binom_sf_ge(x, n, p0) - half
+        if alternative == "larger":
+            p = upper
+        elif alternative == "smaller":
+            p = lower
+        else:
+            p = np.minimum(1.0, 2 * np.minimum(lower, upper))
+        return x.astype(float), p, "number of successes"
+    if method == "wilson":
+        z = (x - n * p0) / np.sqrt(n * p0 * (1 - p0))
+        return z, normal_pvalue(z, alternative), "score z"
+    phat = x / n
+    se = np.sqrt(phat * (1 - phat) / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(se > 0, (phat - p0) / np.where(se > 0, se, 1.0), np.inf * np.sign(phat - p0))
+    return z, normal_pvalue(z, alternative), "Wald z"

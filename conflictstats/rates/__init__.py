@@ -802,6 +802,7 @@ def compare_series(
 _CLAIM_METHODS = ("score", "wald")
 
 
+@pandas_aligned("dispersion")
 def claim_check(
     rate1,
     periods1,
@@ -823,13 +824,17 @@ def claim_check(
     Parameters
     ----------
     rate1, rate2 : float
-        Reported rates per period (e.g. per month), non-negative; not both 0.
+        Reported rates per period (e.g. per month), non-negative; not both 0. Single
+        numbers: a pandas Series (or any sequence) is refused, as there is one claim.
     periods1, periods2 : float
-        Number of periods (months) each rate covers, positive.
-    dispersion : float or sequence of float, default (1, 2, 5, 10, 20)
+        Number of periods (months) each rate covers, positive; single numbers.
+    dispersion : float, sequence of float or pandas.Series, default (1, 2, 5, 10, 20)
         Dispersion values (variance / mean of a count) to evaluate, positive. Add any
         reference value (say, the dispersion observed in event data) to the grid to see
-        the claim at that value.
+        the claim at that value. A Series's labels name the grid values (``"ACLED
+        2018"``): the result carries them as its ``index`` (``to_frame()`` and ``series()``
+        are indexed by them). It is the only argument with one value per element, so there
+        is nothing to align it with.
     method : {"score", "wald"}
         ``"score"``: score test and Wilson-type interval on the conditional binomial with
         the variance multiplied by the dispersion; ``"wald"``: log-ratio Wald with
@@ -926,7 +931,7 @@ def claim_check(
     critical = float(max(zs, 0.0) ** 2 / zc**2)
     nonsig = phi[pval >= a]
     with np.errstate(divide="ignore"):
-        est = (x1 / n1) / (x2 / n2)
+        est = np.divide(x1 / n1, x2 / n2)  # inf, not ZeroDivisionError, when rate2 is 0
     return ClaimCheck(
         estimate=np.full(phi.shape, est),
         ci_low=low,

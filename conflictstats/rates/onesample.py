@@ -15,7 +15,7 @@ from .._numeric import (
     exact_matching_ci,
     exact_twosided_pvalue,
     normal_pvalue,
-    solve,
+    pois_midp_limits,
     z_quantile,
 )
 
@@ -28,22 +28,9 @@ def _rate_exact(x, a):
 
 
 def _rate_midp(x, a):
-    """Mid-p (Lancaster 1961, JASA 56:223): P(X > x) + P(X = x)/2 = a/2 and mirror."""
-    el, eh = _rate_exact(x, a)
-
-    def f_low(mu, x):
-        return special.pdtrc(x, mu) + 0.5 * stats.poisson.pmf(x, mu) - a / 2
-
-    def f_high(mu, x):
-        below = special.pdtr(np.maximum(x - 1, 0), mu)
-        return np.where(x > 0, below, 0.0) + 0.5 * stats.poisson.pmf(x, mu) - a / 2
-
-    pos = x > 0
-    low = np.zeros_like(x)
-    if pos.any():
-        low[pos] = solve(f_low, el[pos], x[pos], (x[pos],))
-    high = solve(f_high, np.maximum(x, 1e-300), eh, (x,))
-    return low, high
+    """Mid-p (Lancaster 1961, JASA 56:223): P(X > x) + P(X = x)/2 = a/2 and mirror, all
+    elements at once (:func:`conflictstats._numeric.pois_midp_limits`)."""
+    return pois_midp_limits(x, a / 2)
 
 
 def _rate_score(x, a):

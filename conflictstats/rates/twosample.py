@@ -17,6 +17,7 @@ from scipy import special, stats
 
 from .._numeric import (
     binom_cdf,
+    binom_midp_limits,
     binom_sf_ge,
     exact_matching_ci,
     exact_twosided_pvalue,
@@ -90,7 +91,8 @@ def _ratio_midp(x1, t1, x2, t2, r0, alternative, a):
 
     Mid-p value ``P(X < x) + P(X = x)/2`` (and mirror) under the conditional binomial;
     two-sided: twice the smaller tail, capped at 1. The interval solves the mid-p tail
-    equations for ``p`` (bracketed by Clopper-Pearson) and maps ``p`` to ``R``.
+    equations for ``p`` (:func:`conflictstats._numeric.binom_midp_limits`, all rows at once)
+    and maps ``p`` to ``R``.
     """
     n = x1 + x2
     p0 = t1 * r0 / (t1 * r0 + t2)
@@ -102,24 +104,11 @@ def _ratio_midp(x1, t1, x2, t2, r0, alternative, a):
     else:
         pval = np.minimum(1.0, 2 * np.minimum(low_tail, up_tail))
     al = a if alternative != "two-sided" else a / 2
-    cpl = np.where(x1 > 0, special.betaincinv(np.maximum(x1, 1e-300), n - x1 + 1, al), 0.0)
-    cph = np.where(x1 < n, special.betaincinv(x1 + 1, np.maximum(n - x1, 1e-300), 1 - al), 1.0)
-    phat = x1 / n
-
-    def f_low(p, x, n):  # upper mid-p tail minus al: increasing in p
-        return _midp_tails(x, n, p)[1] - al
-
-    def f_high(p, x, n):  # lower mid-p tail minus al: decreasing in p
-        return _midp_tails(x, n, p)[0] - al
-
-    plow = np.zeros_like(phat)
-    phigh = np.ones_like(phat)
-    m = x1 > 0
-    if m.any() and alternative != "smaller":
-        plow[m] = solve(f_low, cpl[m], phat[m], (x1[m], n[m]))
-    m = x1 < n
-    if m.any() and alternative != "larger":
-        phigh[m] = solve(f_high, phat[m], cph[m], (x1[m], n[m]))
+    plow, phigh = binom_midp_limits(x1, n, al)
+    if alternative == "larger":
+        phigh = np.ones_like(phigh)
+    elif alternative == "smaller":
+        plow = np.zeros_like(plow)
     return _p_to_ratio(plow, t1, t2), _p_to_ratio(phigh, t1, t2), pval
 
 

@@ -13,8 +13,9 @@ A figure's :meth:`ReportedFigure.sample` draws from a sampling model on its inte
 carries into derived quantities.
 
 This module holds the figure and :func:`parse_figure`; the rule table lives in
-``reported.rules`` and the phrase tokenizer (number words included) in ``reported.phrase``,
-and the public names of both are importable from here.
+``reported.rules`` and the phrase reader in ``reported.phrase`` (with its private parts:
+``_vocab``, ``_numbers``, ``_units`` and the one-pass reader ``_fast``), and the public names of
+both are importable from here.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from typing import Any
 import numpy as np
 
 from .._validation import InputError, as_rng, check_choice
-from .phrase import _FRACTION_WORDS, read_phrase
+from ._units import _read_tail
+from ._vocab import _FRACTION_WORDS
+from .phrase import read_phrase
 from .rules import (
     DEFAULT_RULES,
     MODELS,
@@ -485,9 +488,12 @@ def parse_figure(
     if rules is None or isinstance(rules, str):
         if not isinstance(text, str):
             raise ReportedFigureError(f"text must be a string, got {text!r}")
-        fields = dict(_read_cached(text, rules, rounding))
+        fig = _read_cached(text, rules, rounding)
     else:
-        fields = _read(text, rules, rounding)
+        fig = _read(text, rules, rounding)
+    if unit is None and per is None and source is None and date is None and quote is None:
+        return fig  # frozen: the figure a phrase reads to can be shared
+    fields = dict(fig.__dict__)
     if unit is not None:
         fields["unit"] = unit
     if per is not None:
@@ -496,51 +502,79 @@ def parse_figure(
     return _new_figure(fields)
 
 
-def _read(text: str, rules: Any, rounding: float | None) -> dict[str, Any]:
-    """The fields of a figure that come from the phrase and the rules (no metadata)."""
-    table, rules_name = compile_rules(rules)
+_DEFAULT_TABLE = compile_rules(None)[0]
+
+
+def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
+    """The figure a phrase and the rules give (no metadata)."""
+    if rules is None:
+        table, rules_name = _DEFAULT_TABLE, "default"
+    else:
+        table, rules_name = compile_rules(rules)
     phrase = read_phrase(text)
     if rounding is None:
         rounding = phrase.rounding
-    applied = apply_rule(phrase, table, rounding=rounding)
+    value, low, high, cap, u, rule = apply_rule(phrase, table, rounding=rounding)
+    first, second = phrase.first, phrase.second
+    share = first.share
+    share_low, share_high = (float(low), float(high)) if share else (None, None)
     base = phrase.base
-    value, low, high, u = applied.value, applied.low, applied.high, applied.rounding
     if base is not None:
         value, low, high = value * base, low * base, high * base
         u = None if u is None else u * base
-    first, second = phrase.first, phrase.second
-    share = first.share
-    rule = applied.rule
-    return {
-        "value": float(value),
-        "low": float(low),
-        "high": float(high),
-        "qualifier": phrase.key,
-        "rounding": None if u is None else float(u),
-        "unit": phrase.unit or ("share" if share and base is None else None),
-        "per": phrase.per,
-        "source": None,
-        "date": None,
-        "quote": None,
-        "text": phrase.text,
-        "stated": None if first.vague else first.value,
-        "stated_high": second.value if second is not None else None,
-        "base": base,
-        "closed": rule.closed,
-        "cap": applied.cap,
-        "model": rule.model,
-        "rules": rules_name,
-        "scale": first.value if first.vague else 1.0,
-        "share": bool(share),
-        "share_low": float(applied.low) if share else None,
-        "share_high": float(applied.high) if share else None,
-    }
+    fields = _FIELDS.copy()  # what stays None (source, date, quote, ...) is not written
+    fields["value"] = float(value)
+    fields["low"] = float(low)
+    fields["high"] = float(high)
+    fields["qualifier"] = phrase.key
+    if u is not None:
+        fields["rounding"] = float(u)
+    unit = phrase.unit
+    if unit:
+        fields["unit"] = unit
+    elif share and base is None:
+        fields["unit"] = "share"
+    fields["per"] = phrase.per
+    fields["text"] = phrase.text
+    if first.vague is None:
+        fields["stated"] = first.value
+    else:
+        fields["scale"] = first.value
+    if second is not None:
+        fields["stated_high"] = second.value
+    if base is not None:
+        fields["base"] = base
+    fields["closed"] = rule.closed
+    if cap is not None:
+        fields["cap"] = cap
+    fields["model"] = rule.model
+    if rules_name != "default":
+        fields["rules"] = rules_name
+    if share:
+        fields["share"] = True
+        fields["share_low"] = share_low
+        fields["share_high"] = share_high
+    fig = object.__new__(ReportedFigure)
+    fig.__dict__.update(fields)
+    return fig
 
 
-#: Phrases repeat (a table of events says "dozens" a thousand times): the fields that come
-#: from the phrase and a named rule set are a pure function of them and are kept for reuse.
+#: Every field of a ReportedFigure, with the values _read leaves alone (copying it is
+#: cheaper than writing all 22).
+_FIELDS = dict.fromkeys(f.name for f in dataclasses.fields(ReportedFigure))
+_FIELDS.update(scale=1.0, rules="default", share=False)
+
+
+#: Phrases repeat (a table of events says "dozens" a thousand times): the figure a phrase and
+#: a named rule set read to is a pure function of them, and frozen, so it is kept for reuse.
 #: ``benchmarks/bench_reported.py`` times parsing both with and without this cache.
 _read_cached = lru_cache(maxsize=16_384)(_read)
+
+
+def _clear_caches() -> None:
+    """Empty every cache of the phrase reader (for timing it cold)."""
+    _read_cached.cache_clear()
+    _read_tail.cache_clear()
 
 
 def _new_figure(fields: dict[str, Any]) -> ReportedFigure:

@@ -21,7 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from .phrase import (
+from ._numbers import _read_number, _Reader
+from ._vocab import (
     _FRACTIONS,
     _POSTFIX_RE,
     _PREFIX_OF,
@@ -31,8 +32,6 @@ from .phrase import (
     _TENS,
     _TIME_UNITS,
     _VAGUE,
-    _read_number,
-    _Reader,
 )
 from .rules import ReportedFigureError
 

@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from .._format import format_confidence
-from .._numeric import normal_pvalue, t_pvalue, t_quantile, z_quantile
+from .._numeric import align, normal_pvalue, t_pvalue, t_quantile, z_quantile
 from .._validation import (
     InputError,
     as_confidence,
@@ -41,8 +41,18 @@ from ..results import Estimate, aux_field, result
 from .boundary import find_boundary
 from .changepoints import Changepoints, find_changepoints
 from .glm import _FITTERS, _design, _future_offset, _future_periods, _terms
-from .nonparametric import MannKendall, SenSlope, mann_kendall, sen_slope
-from .series import _as_series, _break_positions, _days
+from .nonparametric import MannKendall, SenSlope
+from .nonparametric import mann_kendall as _mann_kendall
+from .nonparametric import sen_slope as _sen_slope
+from .series import (
+    _TIME_INDEX,
+    _as_series,
+    _break_positions,
+    _days,
+    _ordered,
+    _text_times,
+    in_time_order,
+)
 
 __all__ = [
     "TrendFit",
@@ -62,6 +72,11 @@ __all__ = [
 ]
 
 FAMILIES = ("poisson", "quasi-poisson", "negbin")
+
+# pandas in, pandas out: a Series with times in its index is read in time order (the
+# algorithms in trends.nonparametric take the values as given)
+mann_kendall = in_time_order(_mann_kendall)
+sen_slope = in_time_order(_sen_slope)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +195,8 @@ class TrendFit(Estimate):
     """A fitted trend model: the fitted monthly mean with its confidence band.
 
     The per-month fields (``estimate``, ``ci_low``, ``ci_high``, ``period``, ``observed``,
-    ``exposure``) make ``to_frame()`` a month-by-month table. The model is described by
+    ``exposure``) make ``to_frame()`` a month-by-month table, indexed by the input Series's
+    labels (``index``) when there was one. The model is described by
     ``family``, ``dispersion`` (quasi-Poisson phi, or NB2 alpha; 1 for Poisson),
     ``coefficients`` (a :class:`TrendCoefficients`), ``loglik``, ``aic`` and ``bic`` (NaN for
     quasi-Poisson, which has no likelihood) and ``n_params``. ``limit_coefficients`` are the
@@ -328,9 +344,12 @@ class TrendFit(Estimate):
             Number of months ahead.
         rng : numpy.random.Generator or int
             Source of randomness (a seed makes the forecast reproducible).
-        exposure : array_like, optional
+        exposure : array_like or pandas.Series, optional
             Exposure of the future months; needed only when the model was fitted with an
-            exposure array (``exposure="days"`` is computed from the calendar).
+            exposure array (``exposure="days"`` is computed from the calendar). A Series
+            indexed by months or dates is matched to the forecast months (refused, naming
+            ``forecast`` and ``exposure``, when its months differ), one with other labels to
+            the forecast's ``index``; otherwise it is taken in its order.
         n_draws : int
             Number of simulated paths.
         confidence : float, optional
@@ -339,6 +358,9 @@ class TrendFit(Estimate):
         Returns
         -------
         TrendForecast
+            ``index``: when the fit was labelled (a Series in), the labels of the months
+            ahead, of the same kind (Periods; dates on the last label's day of the month, or
+            month ends; text months; whole numbers counting on).
 
         Notes
         -----
@@ -380,6 +402,9 @@ class TrendFit(Estimate):
         k = np.arange(n, n + h)
         X = _design(k, spec)
         periods = _future_periods(spec, k)
+        future = _future_index(self.index, spec, n, h)
+        if isinstance(exposure, pd.Series):
+            exposure = _to_months(exposure, "exposure", periods, future)[0]
         offset = _future_offset(spec, k, exposure, h)
         beta = np.asarray(self.coefficients.estimate, float)
         eta = X @ beta + offset
@@ -416,6 +441,7 @@ class TrendFit(Estimate):
             mean_ci_low=np.exp(eta - zc * se_eta),
             mean_ci_high=np.exp(eta + zc * se_eta),
             draws=y.astype(float),
+            index=future,
         )
 
     def prediction_band(self, *, confidence: float | None = None) -> TrendForecast:
@@ -455,6 +481,7 @@ class TrendFit(Estimate):
             period=self.period,
             mean_ci_low=self.ci_low,
             mean_ci_high=self.ci_high,
+            index=self.index,
         )
 
     def summary(self) -> pd.DataFrame:
@@ -495,12 +522,21 @@ def fit_trend(
     ----------
     counts : pandas.Series or array_like
         Monthly counts (whole numbers >= 0), one per consecutive month; a Series indexed by
-        months (PeriodIndex or DatetimeIndex) brings its own dates.
+        months (PeriodIndex, DatetimeIndex or text such as ``"2018-09"``) brings its own
+        dates. Aligned by label: a Series indexed by times (or numbers) is put in the order
+        of its index first, so rows in any order give the same fit; a repeated or missing
+        time point is refused. The fit's per-month fields are in that order and carry the
+        Series's labels as ``index`` (``to_frame()``, ``series()``).
     dates : str or array_like, optional
-        The months of ``counts``: a first month (``"2014-01"``) or one date per count.
-    exposure : {None, "days"} or array_like
+        The months of ``counts``: a first month (``"2014-01"``) or one date per count. Next
+        to a Series indexed by times they must give the same months (else an
+        ``AlignmentError`` naming ``counts`` and ``dates``).
+    exposure : {None, "days"}, array_like or pandas.Series
         ``"days"`` uses the days in each month as the exposure (a rate per day); an array gives
-        the exposure of each month. It enters as ``log(exposure)`` offset.
+        the exposure of each month. It enters as ``log(exposure)`` offset. A Series is
+        aligned on ``counts``'s labels when ``counts`` is a Series (refused, naming both,
+        when their labels differ); next to plain counts it is taken in its order and its
+        labels index the fit.
     family : {"negbin", "poisson", "quasi-poisson"}
         ``"negbin"`` is NB2 (variance ``mu + alpha mu^2``, alpha by maximum likelihood);
         ``"quasi-poisson"`` has variance ``phi mu`` with phi from the Pearson statistic.
@@ -517,11 +553,14 @@ def fit_trend(
     Returns
     -------
     TrendFit
+        ``index``: the labels of the pandas input (``None`` for plain arrays).
 
     Raises
     ------
     InputError
-        Counts that are negative, fractional or NaN; dates that are not consecutive months;
+        Counts that are negative, fractional or NaN; dates that are not consecutive months
+        (or labels that repeat a month); ``counts`` and ``exposure`` (or ``dates``) labelled
+        differently (``AlignmentError``);
         breaks outside the series; an unknown family, trend or seasonality; a model with more
         terms than the series can identify (rank-deficient design, or too few months).
 
@@ -558,6 +597,10 @@ def fit_trend(
     if seasonality is not None:
         check_choice(seasonality, ("month",), "seasonality")
     conf = as_confidence(confidence)
+    counts, index = _ordered(counts, text=True)
+    if isinstance(exposure, (pd.Series, pd.DataFrame)):
+        index, aligned = align(counts=counts, exposure=exposure)
+        exposure = aligned["exposure"]
     y, periods = _as_series(counts, dates)
     n = y.size
     if not y.any():
@@ -675,7 +718,40 @@ def fit_trend(
         df_resid=df_resid,
         spec=spec,
         limit_coefficients=params,
+        index=index,
     )
+
+
+def _future_index(index: pd.Index | None, spec: dict, n: int, h: int) -> pd.Index | None:
+    """Labels of the ``h`` months after a fit labelled ``index``, of the same kind: months
+    (a PeriodIndex in the input's frequency), dates (month ends, else
+    the last label's day of the month), text months, or whole numbers counting on; ``None`` for other labels."""
+    if index is None:
+        return None
+    months = None
+    if spec["start"] is not None:
+        months = pd.period_range(pd.Period(spec["start"], freq="M") + n, periods=h, freq="M")
+    if isinstance(index, pd.PeriodIndex) and months is not None:
+        return months if index.freqstr == months.freqstr else months.asfreq(index.freq, "start")
+    if isinstance(index, pd.DatetimeIndex) and months is not None:
+        # the day of the month (and time of day) of the last label, as far as each month has it
+        last = index[-1].tz_localize(None) if index.tz is not None else index[-1]
+        if index.is_month_end.all():
+            stamps = months.to_timestamp(how="end").normalize()
+        else:
+            day = np.minimum(last.day, months.days_in_month) - 1
+            stamps = months.to_timestamp(how="start") + pd.to_timedelta(day, unit="D")
+        stamps = stamps + (last - last.normalize())
+        if index.tz is None:
+            return stamps
+        return stamps.tz_localize(
+            index.tz, ambiguous=np.zeros(h, bool), nonexistent="shift_forward"
+        )
+    if months is not None and _text_times(index) is not None:
+        return pd.Index(_labels(months))
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return pd.Index(index[-1] + np.arange(1, h + 1))
+    return None
 
 
 # the labels of the months 1900-01 to 2099-12, made once: a series' labels are then one
@@ -723,14 +799,21 @@ def evaluate_forecast(
 
     Parameters
     ----------
-    observed : array_like
+    observed : array_like or pandas.Series
         The counts observed in the forecast months: non-negative when the forecast is of
         counts (a fit, a forecast, or draws that are all non-negative whole numbers); any
-        finite numbers against a generic sample of draws.
-    forecast : TrendForecast, TrendFit or array_like
+        finite numbers against a generic sample of draws. Aligned by label: a Series indexed
+        by months or dates is matched to the forecast's months (in any order, as months:
+        a PeriodIndex meets a forecast from a fit indexed by dates), other labels to the
+        forecast's ``index``; months or labels found in only one of the two are refused
+        (an ``AlignmentError`` naming ``forecast`` and ``observed``). Next to unlabelled
+        draws it pairs by position. The score carries the Series's labels as ``index``
+        (else the forecast's).
+    forecast : TrendForecast, TrendFit, array_like or pandas.DataFrame
         A forecast (its simulated draws are used), a fit (forecast here for
         ``len(observed)`` months with ``rng``), or simulated draws of shape
-        ``(months, n_draws)``.
+        ``(months, n_draws)``; a DataFrame of draws (one row per month) is aligned with a
+        Series ``observed`` on its index.
     confidence : float, optional
         Level of the central prediction interval (default: the forecast's, else 0.95).
     rng : numpy.random.Generator or int, optional
@@ -772,6 +855,7 @@ def evaluate_forecast(
             raise InputError("rng is needed to forecast from a TrendFit")
         y = as_counts(observed, "observed")
         forecast = forecast.forecast(int(np.size(y)), rng=rng, confidence=confidence)
+    observed, forecast, index = _align_forecast(observed, forecast)
     if isinstance(forecast, TrendForecast):
         draws = np.asarray(forecast.draws, float)
         conf = forecast.confidence if confidence is None else as_confidence(confidence)
@@ -806,4 +890,53 @@ def evaluate_forecast(
         crps=_crps_sample(draws, y),
         interval_score=interval,
         covered=((lo <= y) & (y <= hi)).astype(float),
+        index=index if index is not None and len(index) == y.size else None,
     )
+
+
+def _months_of(index: pd.Index | None) -> pd.PeriodIndex | None:
+    """The months a time index stands for (``None`` when it holds no times)."""
+    if index is None:
+        return None
+    if not isinstance(index, _TIME_INDEX):
+        index = _text_times(index)
+        if index is None:
+            return None
+    if isinstance(index, pd.DatetimeIndex):
+        return index.tz_localize(None).to_period("M")
+    return index.asfreq("M")
+
+
+def _align_forecast(observed: Any, forecast: Any) -> tuple[Any, Any, pd.Index | None]:
+    """Pair the observed counts with the forecast months by label where both have labels.
+
+    Months are matched as months (a PeriodIndex against a forecast from a fit indexed by
+    dates); other labels as labels; a Series next to unlabelled draws pairs by position.
+    Returns the observed values (in the forecast's order), the forecast, and the labels of
+    the score (the observed Series's, else the forecast's).
+    """
+    if isinstance(forecast, pd.DataFrame) or isinstance(observed, pd.DataFrame):
+        index, aligned = align(forecast=forecast, observed=observed)
+        return aligned["observed"], aligned["forecast"], index
+    if not isinstance(forecast, TrendForecast):
+        return observed, forecast, observed.index if isinstance(observed, pd.Series) else None
+    if not isinstance(observed, pd.Series):
+        return observed, forecast, forecast.index
+    values, labels = _to_months(observed, "observed", forecast.period, forecast.index)
+    return values, forecast, labels
+
+
+def _to_months(series: pd.Series, name: str, period: Any, index: pd.Index | None):
+    """``series`` put in the order of a forecast's months ``period`` (as months, when both
+    hold times) or of its labels ``index``; by position when the forecast has neither.
+    Returns the values and ``series``'s labels in that order."""
+    own = _months_of(series.index)
+    if own is not None and period is not None and np.asarray(period).dtype.kind in "OU":
+        theirs = pd.PeriodIndex(list(period), freq="M")
+    elif index is not None:
+        own, theirs = series.index, index
+    else:
+        return series.to_numpy(), series.index
+    slots = pd.Series(np.arange(len(theirs)), index=theirs)
+    _, aligned = align(forecast=slots, **{name: series.set_axis(own)})
+    return aligned[name], series.index[pd.Index(own).get_indexer(theirs)]

@@ -131,7 +131,9 @@ def find_boundary(
     low = np.full(p, np.nan)
     high = np.full(p, np.nan)
     if not flags.any():
-        return Boundary(flags, direction, low, high, months)
+        # tiny fitted means at zero counts that the other months still pin down (e.g. twenty
+        # zeros before two ones): an ordinary fit whose MLE exists, not a separation
+        return Boundary(flags, direction, low, high, np.zeros_like(months))
     if family == "quasi-poisson":
         loglik = count_loglik(y, fitted)
     crit = float(stats.chi2.ppf(confidence, 1)) * (dispersion if family == "quasi-poisson" else 1.0)

@@ -10,6 +10,7 @@ parametric-bootstrap interval. The result is a :class:`Changepoints`.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 import numpy as np
@@ -18,7 +19,7 @@ from scipy import optimize, special, stats
 
 from .._validation import InputError, as_confidence, as_rng, check_choice, check_method
 from ..results import Estimate, aux_field, result
-from .series import _as_series
+from .series import _as_series, _ordered
 
 
 @result
@@ -31,7 +32,8 @@ class Changepoints(Estimate):
     each segment's start, end, mean (and slope), ``fitted`` the fitted means, ``criteria`` the
     criterion for each number of breaks, ``dispersion`` the NB2 alpha (0 for Poisson; for
     quasi-Poisson the Pearson dispersion phi used, at least 1). The interval is a profile-likelihood
-    or a parametric-bootstrap percentile interval, as ``method`` says.
+    or a parametric-bootstrap percentile interval, as ``method`` says. ``index``: for a Series
+    input, each break's label in it (of the first month of the new segment).
 
     The repr gives each break as a month when the series had dates (``2018-09 (95% CI 2018-08
     to 2018-10)``), else as a position (``month 8 (95% CI 7 to 9)``); ``to_frame()`` starts
@@ -70,6 +72,12 @@ class Changepoints(Estimate):
 
     def _header(self) -> str:
         return f"Changepoints: {self.n_breaks} break(s) [{self.method}]"
+
+    def __repr__(self) -> str:
+        if self.index is not None and self.date is not None:
+            # each row's sentence starts with its month, which the label would only repeat
+            return repr(dataclasses.replace(self, index=None))
+        return super().__repr__()
 
     def _sentence(self, index: tuple[int, ...] = ()) -> str:
         """A break in the user's terms: its month (``2017-05 (95% CI 2017-05 to 2017-07)``)
@@ -406,9 +414,15 @@ def find_changepoints(
     Parameters
     ----------
     counts : pandas.Series or array_like
-        Monthly counts; a Series indexed by months brings its own dates.
+        Monthly counts; a Series indexed by months brings its own dates. Aligned by label:
+        a Series indexed by times (months, dates, text months or numbers) is put in the
+        order of its index first, so rows in any order give the same breaks; a repeated or
+        missing time point is refused. Each break then carries the Series's label of its
+        first month as the result's ``index``.
     dates : str or array_like, optional
-        The months of ``counts`` (a first month or one date per count).
+        The months of ``counts`` (a first month or one date per count); next to a Series
+        indexed by times they must give the same months (an ``AlignmentError`` names
+        ``counts`` and ``dates`` otherwise).
     max_breaks : int
         Largest number of breaks considered.
     family : {"negbin", "poisson", "quasi-poisson"}
@@ -534,6 +548,7 @@ def find_changepoints(
     for name, value, low in checks:
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < low:
             raise InputError(f"{name} must be a whole number >= {low}, got {value!r}")
+    counts, index = _ordered(counts, text=True)
     y, periods = _as_series(counts, dates)
     n = y.size
     min_seg = max(int(min_segment), 3 if slope else 1)
@@ -591,6 +606,7 @@ def find_changepoints(
         method=method,
         family=family,
         dispersion=float(phi if family == "quasi-poisson" else alpha),
+        index=None if index is None else index[np.asarray(taus, dtype=int)],
     )
 
 

@@ -7,12 +7,85 @@ Mann-Kendall test: a series is whole-number counts with an optional run of conse
 
 from __future__ import annotations
 
+import functools
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from .._numeric import AlignmentError
 from .._validation import InputError, as_counts
+
+_TIME_INDEX = (pd.PeriodIndex, pd.DatetimeIndex)
+
+
+def _text_times(index: pd.Index) -> pd.DatetimeIndex | None:
+    """A text index read as dates as :func:`_as_series` reads it (``None``: it is not)."""
+    if not len(index) or not (index.dtype.kind in "OU" or pd.api.types.is_string_dtype(index)):
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "could not infer format"
+            return pd.DatetimeIndex(pd.to_datetime(list(index)))
+    except (ValueError, TypeError, OverflowError):
+        return None
+
+
+def _ordered(counts: Any, name: str = "counts", *, text: bool = False) -> tuple[Any, Any]:
+    """A Series put in time order, and the labels its per-month outputs carry.
+
+    pandas in, pandas out for one series: the labels say when each value was counted, so a
+    Series whose index holds times (a PeriodIndex or DatetimeIndex, numbers, or with
+    ``text=True`` text that reads as dates, such as ``"2018-09"``) is sorted by its index
+    (stably) before anything is computed: rows in another order give the same answer. An
+    index that repeats a time point or misses one (NaT, NaN) cannot order the values and is
+    refused naming the label. Any other index (text labels) keeps the order given.
+
+    Returns ``(counts, index)``: the (sorted) Series, and its index; anything that is not a
+    Series is returned as it is, with ``None``.
+    """
+    if not isinstance(counts, pd.Series):
+        return counts, None
+    index = counts.index
+    if isinstance(index, _TIME_INDEX):
+        key: Any = index
+    elif pd.api.types.is_numeric_dtype(index.dtype) and not pd.api.types.is_bool_dtype(index.dtype):
+        key = index
+    elif text:
+        key = _text_times(index)
+        if key is None:
+            return counts, index
+    else:
+        return counts, index
+    if key.hasnans:
+        i = int(np.flatnonzero(pd.isna(key))[0])
+        raise InputError(
+            f"{name} has a missing time point in its index ({index[i]!r}, position {i}); "
+            "give every value its time point"
+        )
+    if key.has_duplicates:
+        i = int(np.flatnonzero(pd.Index(key).duplicated())[0])
+        raise AlignmentError(
+            f"{name} has two values at {index[i]!r} in its index: one value per time point "
+            f"(sum repeated ones first, e.g. {name}.groupby(level=0).sum())"
+        )
+    if key.is_monotonic_increasing:
+        return counts, index
+    order = np.asarray(key.argsort(kind="stable"))
+    counts = counts.iloc[order]
+    return counts, counts.index
+
+
+def in_time_order(fn):
+    """Decorator: the first argument (``counts``) of a one-series function, if a Series with
+    times in its index, is put in time order first (:func:`_ordered`)."""
+
+    @functools.wraps(fn)
+    def wrapper(counts: Any, *args: Any, **kwargs: Any) -> Any:
+        return fn(_ordered(counts)[0], *args, **kwargs)
+
+    return wrapper
 
 
 def _as_series(counts: Any, dates: Any, name: str = "counts"):
@@ -26,6 +99,7 @@ def _as_series(counts: Any, dates: Any, name: str = "counts"):
             dates = index  # months written as text, e.g. "2018-09"
     else:
         values = counts.to_numpy() if isinstance(counts, pd.Series) else counts
+    own = counts.index if isinstance(counts, pd.Series) else None
     y = as_counts(values, name)
     if y.ndim != 1:
         raise InputError(f"{name} must be one series (1-d), got shape {y.shape}")
@@ -53,6 +127,16 @@ def _as_series(counts: Any, dates: Any, name: str = "counts"):
                 raise InputError(
                     f"dates must be consecutive months (fill empty months with 0), got "
                     f"{periods[i]} followed by {periods[i + 1]}"
+                )
+        if own is not None and dates is not own and isinstance(own, _TIME_INDEX):
+            if isinstance(own, pd.DatetimeIndex):  # local wall-clock months
+                own = (own.tz_localize(None) if own.tz is not None else own).to_period("M")
+            mine = own
+            if not mine.asfreq("M").equals(periods):
+                raise AlignmentError(
+                    f"{name} and dates give different months: {name} is indexed "
+                    f"{mine[0]} to {mine[-1]}, dates run {periods[0]} to {periods[-1]}; "
+                    f"leave dates out to use the index of {name}"
                 )
     return y, periods
 

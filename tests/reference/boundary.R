@@ -19,3 +19,10 @@ cat(sprintf(paste0('{"intercept": %.10f, "trend": %.10f, "level_high_95": %.10f,
                    '"level_high_90": %.10f, "phi": %.10f, "level_high_95_quasi": %.10f}\n'),
             coef(full)[1], coef(full)[2], bound(qchisq(0.95, 1)), bound(qchisq(0.90, 1)),
             phi, bound(qchisq(0.95, 1) * phi)))
+
+# near_separation: twenty zeros then two ones. The MLE exists (both ones cannot be fitted by a
+# steeper curve), so no month is separated although the first fitted means are ~1e-10.
+y2 <- c(rep(0, 20), 1, 1)
+f2 <- glm(y2 ~ I((0:21) / 12), family = poisson, control = ctl)
+cat(sprintf('{"near_separation": {"estimate": [%.8f, %.8f], "se": [%.8f, %.8f]}}\n',
+            coef(f2)[1], coef(f2)[2], sqrt(diag(vcov(f2)))[1], sqrt(diag(vcov(f2)))[2]))

@@ -1,0 +1,347 @@
+"""Reported figures, the one-pass reader: the common shapes of phrase in one regex match.
+
+Most phrases have one of two shapes. A number: [qualifier | "between" | "from"] number ["to" |
+"-" | "and" number] ["or more" | "+" | "or so"] ["of them" | "of 308"] [unit words and rate],
+where a number is a numeral (separators, decimals, a scale word or suffix, a percent sign) or
+number words ("two thousand", "a dozen", "half a million", "a couple of dozen", "a" before a
+unit); :func:`_fast_read` reads it. Or a fraction or vague amount: [qualifier] ("about half",
+"dozens", "tens of thousands", "most") ["or more"] ["of them" | "of 308"] [unit words and
+rate]; :func:`_fast_vague` reads it.
+
+Each is one match of a compiled regular expression on the lower-cased phrase (ASCII only, so
+that lower-casing keeps every offset), then a few dictionary look-ups. They read a phrase as the
+general reader (:func:`conflictstats.reported.phrase.read_phrase`) does, or return None and
+leave it to the general reader: anything unusual, and anything the general reader refuses, so
+that every error message comes from one place. A property test checks the agreement.
+
+The general reader reads each part greedily and never gives it back. The expression here may
+backtrack, but only into readings that come to None: the qualifiers are prefix-free and never
+start a number; a shorter numeral leaves a digit, comma or point that nothing after a number
+matches; a suffix, scale word or percent sign is either taken or not there (``(?!...)``); a
+run of number words is matched atomically (``(?=(?P<w>...))(?P=w)``: a lookahead does not
+backtrack); what else could be left for the unit words ("or more", "of them") the unit reader
+refuses. Word ends are tested as the general reader tests them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._numbers import Phrase, _Number, _unit_of_value, _unscaled, granularity
+from ._units import _read_tail
+from ._vocab import (
+    _A_SCALES,
+    _A_UNITS,
+    _ALL_ROUNDING,
+    _FRACTIONS,
+    _PREFIX_OF,
+    _SCALES,
+    _SHARE_ROUNDING,
+    _SMALL,
+    _SUFFIXES,
+    _TENS,
+    _VAGUE,
+    MAX_NUMBER,
+)
+
+_B = r"(?![a-z0-9])"  # the end of a word, as the general reader's patterns test it
+_BW = r"(?![a-z])"  # the end of a word as its word-by-word reader takes words (letters)
+_SCALE_WORDS = ("dozen", "hundred", "thousand", "million", "billion", "trillion")
+
+
+def _alt(words, end: str = _B) -> str:
+    """Alternation of ``words`` (lower case, longest first), each ending a word."""
+    return "|".join(
+        re.escape(w) + (end if w[-1].isalnum() else "")
+        for w in sorted(set(words), key=len, reverse=True)
+    )
+
+
+_Q = _alt(_PREFIX_OF)
+_RP = rf"(?:between|from){_B}"
+# a numeral ends where the general reader's does, or the phrase is not read here ("1,00")
+_NUMERAL = r"(?:(?=\d{1,3},)\d{1,3}(?:,\d\d\d)+|\d+)(?:\.\d+|)(?![\d,])"
+# the general reader's scale words and suffixes; their case is checked on the original text
+_SC = rf"(?:[kmb]|mn|mln|bn|tn| (?:bn|mn|mln|tn)| ?(?:thousand|million|billion|trillion)s?){_B}"
+_PC = rf" ?(?:%|per ?cent{_B})"
+_HALF_A = rf"half an? (?:{'|'.join(_SCALE_WORDS)}){_B}"
+_COUPLE = rf"a couple(?: of)?(?: (?:dozen|hundred|thousand|million|billion){_B})?{_B}"
+# fractions and vague words come before number words in the general reader ("one third",
+# "a few"): a number never starts with one (its own end test, as the general reader's)
+_FRACTION_OR_VAGUE = _alt(list(_FRACTIONS) + list(_VAGUE))
+_A_UNIT = rf"an?(?= (?:{_alt(_A_UNITS, end='')})s*(?![a-z]))"
+_W1 = (
+    rf"(?:(?:{_alt(_TENS, end='')}){_BW}"
+    rf"(?:-(?:{_alt([w for w in _SMALL if 0 < _SMALL[w] < 10], end='')}){_BW})?"
+    rf"|(?:{_alt(_SMALL, end='')}){_BW})"
+)
+_SCALE_W = rf"(?:{'|'.join(_SCALE_WORDS)}){_BW}"
+_WORDS = rf"(?:an?(?= {_SCALE_W})|{_W1})(?: (?:and )?{_W1}| {_SCALE_W})*"
+
+
+def _number(i: int) -> str:
+    """The i-th number of a phrase: a numeral, or number words."""
+    return (
+        rf"(?:(?P<n{i}>{_NUMERAL})(?:(?P<s{i}>{_SC})|(?!{_SC}))(?:(?P<p{i}>{_PC})|(?!{_PC}))"
+        rf"|(?=[a-z])(?:(?P<h{i}>{_HALF_A})|(?!{_FRACTION_OR_VAGUE})(?:(?=(?P<c{i}>{_COUPLE}))(?P=c{i})"
+        rf"|(?P<a{i}>{_A_UNIT})|(?=(?P<w{i}>{_WORDS}))(?P=w{i})))(?:(?P<wp{i}>{_PC})|(?!{_PC})))"
+    )
+
+
+# optional parts are written "(?:X|)", not "(?:X)?", and led by a look at the next character:
+# the regular expression engine runs these several times faster
+_LEAD = rf"(?:(?=[a-z~])(?:(?P<q>{_Q}) ?|(?P<rp>between|from){_B} ?)|)"
+_RANGE = rf"(?:(?=[ -])(?P<sep> ?- ?| to | and ){_number(2)}|)"
+_POST = rf"(?: (?P<post>or more|or fewer|or less|or so){_B}| ?(?P<plus>\+)|)"
+_OF = rf"(?: of (?:(?P<pron>them|those|these){_B}|(?P<bn>{_NUMERAL})(?:(?P<bs>{_SC})|(?!{_SC})))|)"
+_TAIL = r"(?: ?(?P<tail>[a-z][^\d]*)|)"
+
+_FAST = re.compile(_LEAD + _number(1) + _RANGE + _POST + _OF + _TAIL)
+_FAST_GROUPS = (
+    "q rp n1 s1 p1 h1 c1 a1 w1 wp1 sep n2 s2 p2 h2 c2 a2 w2 wp2 post plus pron bn bs tail"
+).split()
+assert list(_FAST.groupindex) == _FAST_GROUPS  # the order _fast_read unpacks them in
+
+_VS = "(?:hundreds|hundred|thousands|thousand|millions|million)"
+_FAST_VAGUE = re.compile(
+    rf"(?:(?=[a-z~])(?P<q>{_Q}) ?|)(?:(?P<f>{_alt(_FRACTIONS)})|(?P<v>{_alt(_VAGUE)})"
+    rf"(?:(?P<vs>(?: of)? {_VS}{_B})|(?!(?: of)? {_VS}{_B})))" + _POST + _OF + _TAIL
+)
+_VAGUE_GROUPS = "q f v vs post plus pron bn bs tail".split()
+assert list(_FAST_VAGUE.groupindex) == _VAGUE_GROUPS
+
+_POST_OF = {"or so": "about", "or fewer": "up to", "or less": "up to", "or more": "at least"}
+_VAGUE_SCALE = {"h": 100.0, "t": 1e3, "m": 1e6}
+_CASED_SUFFIX = {"k", "K", "M", "B"}  # single-letter suffixes as the general reader takes them
+_OF_WORD = re.compile(r"of ([a-z]+)")
+_NOT_AFTER_OF = set(_SMALL) | set(_TENS) | {"a", "an", "half", "them", "those", "these"}
+
+
+def _scale(written: str) -> float | None:
+    """The scale of a suffix or scale word as written; None where the general reader does not
+    take it as one ("5m" is five metres, "2 BN" a unit)."""
+    word = written.lstrip(" ")
+    if len(word) == 1:
+        return _SUFFIXES[word.lower()] if word in _CASED_SUFFIX else None
+    if len(word) <= 3:
+        return _SUFFIXES[word] if word.islower() else None
+    return _SCALES[word.lower().rstrip("s")]
+
+
+def _numeral(digits: str, scale: float | None, percent: str | None) -> _Number | None:
+    """A numeral as :func:`conflictstats.reported._numbers._read_numeral` reads it."""
+    if "," in digits:
+        digits = digits.replace(",", "")
+    value = float(digits)
+    # the unit of the last significant digit, as _trailing_unit gives it
+    point = digits.find(".")
+    if point >= 0:
+        unit = 10.0 ** (point + 1 - len(digits))
+    else:
+        stripped = digits.rstrip("0")
+        unit = 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+    if scale is not None:
+        value, unit = value * scale, unit * scale
+    if not value < MAX_NUMBER:
+        return None  # too large: the general reader says so
+    u = granularity(value, unit) if unit >= 10 else unit
+    if percent:
+        return _Number(value / 100, u / 100, False, True)
+    return _Number(value, u, scale is not None)
+
+
+def _words(half_a, couple, a_unit, words, percent) -> _Number | None:
+    """Number words as :func:`conflictstats.reported._numbers._read_words` reads them."""
+    if half_a:
+        scale = _A_SCALES[half_a.rsplit(" ", 1)[1]]
+        if scale == 12.0:
+            n = _Number(6.0, 6.0, dozen=True)
+        else:
+            n = _Number(scale / 2, scale / 10, scale >= 1e3)
+    elif couple:
+        last = couple.rsplit(" ", 1)[1]
+        if last not in _A_SCALES:
+            n = _Number(2.0, 1.0, approx=True)
+        elif last == "dozen":
+            n = _Number(24.0, 6.0, dozen=True, approx=True)
+        else:
+            scale = _A_SCALES[last]
+            n = _Number(2 * scale, granularity(2 * scale, scale), scale >= 1e3, approx=True)
+    elif a_unit:
+        return _Number(1.0, 1.0)
+    else:
+        total = current = 0.0
+        dozen = scaled = False
+        for w in words.split(" "):
+            v = _SMALL.get(w)
+            if v is not None:
+                current += v
+            elif w in _TENS:
+                current += _TENS[w]
+            elif w == "and":
+                pass
+            elif w == "a" or w == "an":
+                current = 1.0
+            elif w == "dozen":
+                current *= 12
+                dozen = True
+            elif w == "hundred":
+                current *= 100
+            elif w in _SCALES:
+                if not current:
+                    return None  # "two thousand thousand": the general reader stops there
+                total += current * _SCALES[w]
+                current, scaled = 0.0, True
+            else:  # "twenty-five"
+                tens, unit = w.split("-")
+                current += _TENS[tens]
+                current += _SMALL[unit]
+        value = total + current
+        if not value < MAX_NUMBER:
+            return None
+        if dozen:
+            n = _Number(value, 6.0, scaled, dozen=True)
+        else:
+            n = _Number(value, granularity(value, _unit_of_value(value)), scaled)
+    if percent:
+        return _Number(n.value / 100, n.rounding / 100, False, True)
+    return n
+
+
+def _of_words_read(low: str, at: int) -> bool:
+    """Whether the general reader would read the "of ..." at ``at`` as a base or a pronoun
+    (which the one-pass reader leaves to it)."""
+    m = _OF_WORD.match(low, at)
+    return m is not None and m.group(1) in _NOT_AFTER_OF
+
+
+def _finish(
+    original, norm, low, q, rp, first, sep, second, post, plus, bn, base_scale, tail_at
+) -> Phrase | None:
+    """The phrase from its parts, deciding the rule as the general reader does; None where
+    the general reader would refuse it."""
+    qualifier = _PREFIX_OF[q] if q else "exact"
+    if first.approx and qualifier == "exact":
+        qualifier = "about"
+    if second is not None:
+        if sep.strip(" ") not in (("to", "and") if rp else ("to", "-")):
+            return None
+    elif rp:
+        return None
+    if post or plus:
+        if second is not None or first.vague is not None or qualifier != "exact":
+            return None
+        qualifier = _POST_OF[post] if post else "at least"
+    base = None
+    if bn is not None:
+        if not first.share:
+            return None
+        b = _numeral(bn, base_scale, None)
+        if b is None:
+            return None
+        base = b.value
+    unit = per = None
+    if tail_at >= 0:
+        tail = norm[tail_at:]
+        if bn is None and _of_words_read(low, tail_at):
+            return None
+        unit, per, error = _read_tail(tail)
+        if error is not None:
+            return None
+    if first.vague is not None:
+        if qualifier != "exact":
+            return None
+        key = first.vague
+    elif second is not None:
+        if qualifier != "exact" and qualifier != "about":
+            return None
+        if second.share and not first.share and not first.scaled:
+            first = _Number(first.value / 100, first.rounding / 100, False, True)  # "10-20%"
+        if second.share != first.share:
+            return None
+        if second.scaled and not first.scaled and first.value < second.value:
+            scale = second.value / _unscaled(second)
+            first = _Number(first.value * scale, first.rounding * scale, False, first.share)
+        if second.value < first.value:
+            return None
+        key = "range" if qualifier == "exact" else "about range"
+    else:
+        key = qualifier
+    return Phrase(original, key, first, second, base, unit, per, None, None, norm)
+
+
+def _fast_read(text: str, original: str) -> Phrase | None:
+    """Read a number phrase in one regular-expression pass, or return None."""
+    if not text.isascii():
+        return None
+    low = text.lower()
+    m = _FAST.fullmatch(low)
+    if m is None:
+        return None
+    (q, rp, n1, s1, p1, h1, c1, a1, w1, wp1, sep, n2, s2, p2, h2, c2, a2, w2, wp2,
+     post, plus, pron, bn, bs, tail) = m.groups()  # fmt: skip
+    if n1 is not None:
+        scale = None
+        if s1 is not None:
+            scale = _scale(text[m.start("s1") : m.end("s1")])
+            if scale is None:
+                return None
+        first = _numeral(n1, scale, p1)
+    else:
+        first = _words(h1, c1, a1, w1, wp1)
+    if first is None:
+        return None
+    second = None
+    if sep is not None:
+        if n2 is not None:
+            scale = None
+            if s2 is not None:
+                scale = _scale(text[m.start("s2") : m.end("s2")])
+                if scale is None:
+                    return None
+            second = _numeral(n2, scale, p2)
+        else:
+            second = _words(h2, c2, a2, w2, wp2)
+        if second is None:
+            return None
+    base_scale = None
+    if bs is not None:
+        base_scale = _scale(text[m.start("bs") : m.end("bs")])
+        if base_scale is None:
+            return None
+    return _finish(
+        original, text, low, q, rp, first, sep, second, post, plus, bn, base_scale,
+        m.start("tail") if tail is not None else -1,
+    )  # fmt: skip
+
+
+def _fast_vague(text: str, original: str) -> Phrase | None:
+    """Read a phrase of a fraction or vague amount in one regular-expression pass, or return
+    None."""
+    if not text.isascii():
+        return None
+    low = text.lower()
+    m = _FAST_VAGUE.fullmatch(low)
+    if m is None:
+        return None
+    q, f, v, vs, post, plus, pron, bn, bs, tail = m.groups()
+    if f is not None:
+        value = _FRACTIONS[f]
+        first = _Number(value, _ALL_ROUNDING if value == 1.0 else _SHARE_ROUNDING, False, True)
+    else:
+        key = _VAGUE[v]
+        if key == "most":
+            if vs:
+                return None  # "most hundreds": the general reader refuses the scale word
+            first = _Number(1.0, 1.0, False, True, key)
+        else:
+            first = _Number(_VAGUE_SCALE[vs.rsplit(" ", 1)[1][0]] if vs else 1.0, 1.0, vague=key)
+    base_scale = None
+    if bs is not None:
+        base_scale = _scale(text[m.start("bs") : m.end("bs")])
+        if base_scale is None:
+            return None
+    return _finish(
+        original, text, low, q, None, first, None, None, post, plus, bn, base_scale,
+        m.start("tail") if tail is not None else -1,
+    )  # fmt: skip

@@ -1,0 +1,115 @@
+"""The one-pass reader (reported._fast) and the plain-unit test of the unit reader
+(reported._units) against the general reader they stand in for.
+
+The one-pass reader must read every phrase exactly as the general reader does (every part of
+every number, including the flags that decide how a range is read), or leave it to it; the
+plain-unit test must clear only unit words that every check of the unit reader clears. Both are
+checked on word salad built from the pieces that once made them disagree.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conflictstats.reported import ReportedFigureError, _units
+from conflictstats.reported import phrase as _phrase
+
+_NUMBER_PIECES = (
+    ["about", "nearly", "at least", "up to", "over", "~", "between", "from", "About", "c."]
+    + ["30", "1,000", "2.5", "7,000", "0", "1234,567", "1,00", "1,000,", "12,345.67", "2K"]
+    + ["three", "twenty", "twenty-five", "twenty-thirty", "ninety-nine", "one", "eleven", "a"]
+    + ["an", "hundred", "dozen", "a dozen", "two dozen", "thousand", "million", "a couple"]
+    + ["a couple of", "half a", "half", "a third", "two-thirds", "one third", "all", "most"]
+    + ["dozens", "tens of", "several", "a few", "a handful", "the majority", "hundreds"]
+    + ["to", "-", "and", "or more", "+", "or so", "of", "them", "%", "per cent", "percent"]
+    + ["k", "bn", "BN", "m", "M", "year", "a year", "kilometre", "single", "square", "sq km"]
+    + ["fighters", "a month", "per week", "daily", "ISIS", "_", "three_", "hundreds_", "x-"]
+)
+
+
+def _slow(text):
+    originals = _phrase._fast_read, _phrase._fast_vague
+    _phrase._fast_read = _phrase._fast_vague = lambda *a: None
+    try:
+        return _phrase.read_phrase(text)
+    finally:
+        _phrase._fast_read, _phrase._fast_vague = originals
+
+
+def _summary(p):
+    def num(n):
+        if n is None:
+            return None
+        return (n.value, n.rounding, n.share, n.vague, n.scaled, n.dozen, n.approx)
+
+    return (p.key, num(p.first), num(p.second), p.base, p.unit, p.per, p.rounding, p.text)
+
+
+def _both(text):
+    out = []
+    for read in (_slow, _phrase.read_phrase):
+        try:
+            out.append(_summary(read(text)))
+        except ReportedFigureError as e:
+            out.append(("error", str(e)))
+    return out
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_NUMBER_PIECES), min_size=1, max_size=6),
+    st.sampled_from([" ", " ", " ", "", "-"]),
+)
+def test_one_pass_reader_reads_every_part_as_the_general_reader(pieces, sep):
+    slow, fast = _both(sep.join(pieces))
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "three hundred and eight", "a hundred and five", "two thousand thousand", "a dozen three_",
+        "twenty-five fighters", "twenty-thirty", "between three and four", "from 20 and 30",
+        "between 2-3", "a couple of dozen", "a couple dozen_", "half a million", "a kilometre a day",
+        "over a year", "a km2", "about half of 308", "half of them", "30% of them", "30 of them",
+        "dozens of them", "dozens hundreds_", "most hundreds", "nearly all", "more than half",
+        "2.5mln_x", "5m", "2 BN", "2k-foo", "30,000 percent -x", "1,00", "1234,567 fighters",
+        "seventy per cent", "about 7,000 (rounded to 100)", "2 to 3 million", "10-20%", "30+",
+    ],
+)  # fmt: skip
+def test_one_pass_reader_agrees_on_each_shape(text):
+    slow, fast = _both(text)
+    assert fast == slow
+
+
+class _EverySuspect:
+    def isdisjoint(self, words):
+        return False
+
+
+def _unit_checks(tail):
+    """The unit reader's checks one by one (the plain-unit test switched off)."""
+    saved = _units._SUSPECT_WORDS
+    _units._SUSPECT_WORDS = _EverySuspect()
+    try:
+        return _units._read_tail.__wrapped__(tail)
+    finally:
+        _units._SUSPECT_WORDS = saved
+
+
+_TAIL_WORDS = (
+    ["fighters", "ISIS", "a", "the", "month", "months", "per", "week", "daily", "to", "or"]
+    + ["and", "of", "hundred", "dozens", "three", "twenty-five", "thousandss", "half", "all"]
+    + ["about", "at least", "c.", "~", "sq", "km", "sq km", "Square Miles", "kilometres", "KM"]
+    + ["or more", ".", ",", "-", "/", "'", "in a", "annually", "3", "x3", "_", "\u2019s", "A"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TAIL_WORDS), min_size=1, max_size=5), st.sampled_from(" -/'"))
+def test_plain_unit_test_clears_only_what_every_check_clears(words, sep):
+    tail = " ".join(sep.join(words).split())
+    if tail:
+        assert _units._read_tail.__wrapped__(tail) == _unit_checks(tail)
