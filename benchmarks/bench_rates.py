@@ -17,6 +17,13 @@
     ``compare_rates`` calls, without the score interval it reports beside it), which is
     what scipy's loop computes.
 
+(f) memory: the extra memory (``tracemalloc`` peak) of the exact-conditional path on the
+    same 10^6 pairs, ``compare_rates`` end to end (its result object holds nine arrays of
+    10^6 numbers: 72 MB) and the method alone (the three arrays it returns), against the
+    floor of (d) run with its three outputs freed as they come and held together;
+(g) the exact two-sided rules (``tsmethod``): the minlike and Blaker matching intervals on a
+    subsample, per pair, against the default.
+
 Counts are monthly-attack-sized (Poisson means 75 over 11 months and 60 over 12 months for
 the exact test; 75 and 60 in one month each for the E-test). Each timing is the best of
 several repeats, taken in turn; times are CPU time of this process (``time.process_time``:
@@ -28,6 +35,7 @@ ratios the README quotes.
 from __future__ import annotations
 
 import time
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -35,6 +43,7 @@ from scipy import special, stats
 
 from conflictstats.rates import compare_rates
 from conflictstats.rates.etest import _etest_pvalue
+from conflictstats.rates.twosample import _RATIO_DISPATCH
 
 
 def best(fn, repeat=3):
@@ -55,6 +64,17 @@ def interleaved(fns, repeat=3):
             fn()
             times[name] = min(times[name], time.process_time() - t0)
     return times
+
+
+def peak_mb(fn):
+    """Peak memory allocated while ``fn`` runs (tracemalloc), in MB."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 1e6
+    finally:
+        tracemalloc.stop()
 
 
 def main() -> None:
@@ -123,6 +143,46 @@ def main() -> None:
     print(
         f"  speed-up over statsmodels {tb * 1e6 / per_a:,.0f}x, over scipy {tc * 1e6 / per_a:,.0f}x"
     )
+
+    # (f) memory on the same arrays
+    def floor_held():
+        return (
+            special.betaincinv(x1, x2 + 1, 0.025),
+            special.betaincinv(x1 + 1, x2, 0.975),
+            stats.binom.cdf(x1, x1 + x2, p0),
+        )
+
+    exact = _RATIO_DISPATCH["exact-cond"]
+    mem = {
+        "floor, outputs freed": peak_mb(floor),
+        "floor, outputs held": peak_mb(floor_held),
+        "compare_rates, end to end": peak_mb(
+            lambda: compare_rates(x1, t1, x2, t2, method="exact-cond")
+        ),
+        "exact-cond method alone": peak_mb(lambda: exact(x1, t1, x2, t2, 1.0, "two-sided", 0.05)),
+    }
+    print(f"\nextra memory of the exact-conditional path on {n:,} pairs (tracemalloc peak)")
+    for name, mb in mem.items():
+        print(f"  {name:28s} {mb:8.1f} MB")
+    base = mem["floor, outputs freed"]
+    print(
+        f"  ratio to the floor (outputs freed): end to end "
+        f"{mem['compare_rates, end to end'] / base:.2f}, method alone "
+        f"{mem['exact-cond method alone'] / base:.2f}   (target <= 3)"
+    )
+
+    # (g) the exact two-sided rules: matching intervals cost a search over the p-value's pieces
+    m_ts = 200 if quick else 5000
+    tts = interleaved(
+        {
+            ts: (lambda ts=ts: compare_rates(x1[:m_ts], t1, x2[:m_ts], t2, tsmethod=ts))
+            for ts in ("poisson.test", "central", "minlike", "blaker")
+        },
+        repeat=2,
+    )
+    print(f"\nexact two-sided rules (tsmethod) on {m_ts:,} pairs, per pair")
+    for ts, sec in tts.items():
+        print(f"  {ts:13s} {sec / m_ts * 1e6:9.2f} us/pair")
 
     # (e) E-test: A = the headline's arrays (monthly counts, exposure 1: counts repeat, and
     # conflictstats computes each distinct pair once); B = the same counts with exposures

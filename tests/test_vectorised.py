@@ -102,7 +102,9 @@ def _compare_options(compares):
 
 
 def _rate_compare_options():
-    ratio = [("ratio", m) for m in rates.RATIO_METHODS if m != "wald"]
+    # the log-scale and untransformed Wald and the log score need both counts positive
+    positive = ("wald", "wald-log", "wald-untransformed", "score-log")
+    ratio = [("ratio", m) for m in rates.RATIO_METHODS if m not in positive]
     diff = [("difference", m) for m in rates.DIFFERENCE_METHODS]
     return st.tuples(
         st.sampled_from(ratio + diff), st.sampled_from(["two-sided", "larger", "smaller"])

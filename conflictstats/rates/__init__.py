@@ -52,10 +52,19 @@ from .._validation import (
 from ..countglm import fit_count_glm
 from ..results import Estimate, aux_field, result
 from .maximum import MaximumEstimate, maximum_cdf, mean_from_maximum
-from .onesample import _RATE_DISPATCH
+from .onesample import _RATE_DISPATCH, _RATE_PVALUE, _RATE_STATISTIC, _rate_exact_tsmethod
 from .power import periods_needed, power_compare_rates
 from .profile import profile_ratio
-from .twosample import _DIFF_DISPATCH, _RATIO_DISPATCH, _ratio_score, _ratio_wald
+from .twosample import (
+    _DIFF_DISPATCH,
+    _DIFF_STATISTIC,
+    _POSITIVE_COUNTS,
+    _RATIO_DISPATCH,
+    _RATIO_STATISTIC,
+    TSMETHODS,
+    _ratio_score,
+    _ratio_wald,
+)
 
 __all__ = [
     "RateEstimate",
@@ -74,10 +83,21 @@ __all__ = [
     "RATIO_METHODS",
     "DIFFERENCE_METHODS",
     "SERIES_MODELS",
+    "TSMETHODS",
 ]
 
 RATE_METHODS = ("exact", "mid-p", "score", "wald", "jeffreys")
-RATIO_METHODS = ("exact-cond", "mid-p", "score", "wald", "etest")
+RATIO_METHODS = (
+    "exact-cond",
+    "mid-p",
+    "score",
+    "wald",
+    "etest",
+    "wald-log",
+    "wald-untransformed",
+    "score-log",
+    "sqrt",
+)
 DIFFERENCE_METHODS = ("wald", "score", "etest")
 SERIES_MODELS = ("poisson", "quasi-poisson", "negbin")
 
@@ -90,11 +110,16 @@ class RateEstimate(Estimate):
     """A rate (events per unit of exposure) with its interval.
 
     Adds ``count`` and ``exposure`` to :class:`~conflictstats.results.Estimate`;
-    ``estimate = count / exposure``.
+    ``estimate = count / exposure``. With a test (``rate_ci(..., null=...)``) it also
+    carries, out of the table, ``statistic`` (one per element) and ``statistic_name``;
+    for the exact method ``tsmethod`` (the two-sided rule) as well.
     """
 
     count: Any = None
     exposure: Any = None
+    statistic: Any = aux_field()
+    statistic_name: Any = aux_field()
+    tsmethod: Any = aux_field()
 
     column_order: ClassVar[tuple[str, ...]] = (
         *Estimate.column_order,
@@ -113,6 +138,12 @@ class RateComparison(Estimate):
     estimated (variance / mean of a count; 1 for Poisson) and the negative binomial ``theta``.
     Model-based comparisons (:func:`compare_series`) also carry, out of the table, the
     fit's ``deviance`` and ``loglik`` (NaN for quasi-Poisson) and ``theta_se``.
+
+    Every comparison with a p-value carries, out of the table, the test's ``statistic``
+    (one per element, the shape of ``pvalue``) and its ``statistic_name`` (``"z (score)"``,
+    ``"z (Wald, log ratio)"``, ``"T (E-test, score)"``, ...; for the exact conditional and
+    mid-p tests the statistic is the observed ``count1``, the test being conditional on
+    ``count1 + count2``); the exact conditional test also its two-sided rule ``tsmethod``.
     """
 
     count1: Any = None
@@ -125,6 +156,9 @@ class RateComparison(Estimate):
     theta_se: Any = aux_field()
     deviance: Any = aux_field()
     loglik: Any = aux_field()
+    statistic: Any = aux_field()
+    statistic_name: Any = aux_field()
+    tsmethod: Any = aux_field()
 
     column_order: ClassVar[tuple[str, ...]] = (
         *Estimate.column_order,
@@ -183,9 +217,34 @@ def _broadcast_pair(count1, exposure1, count2, exposure2):
 # ---------------------------------------------------------------------------------------
 # one-sample intervals
 # ---------------------------------------------------------------------------------------
-@pandas_aligned("count", "exposure")
-def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEstimate:
-    """Confidence interval for a Poisson rate: ``count`` events over ``exposure``.
+def _check_tsmethod(tsmethod, method, exact):
+    """``tsmethod`` for the exact method (default ``"poisson.test"``); refused elsewhere."""
+    if tsmethod is None:
+        return "poisson.test" if method == exact else None
+    if method != exact:
+        raise InputError(
+            f"tsmethod={tsmethod!r} applies to method={exact!r} only, got method={method!r}"
+        )
+    return check_choice(tsmethod, TSMETHODS, "tsmethod")
+
+
+def _method_label(method, tsmethod):
+    return method if tsmethod in (None, "poisson.test") else f"{method} ({tsmethod})"
+
+
+@pandas_aligned("count", "exposure", "null")
+def rate_ci(
+    count,
+    exposure=1.0,
+    *,
+    method="exact",
+    confidence=0.95,
+    null=None,
+    alternative="two-sided",
+    tsmethod=None,
+) -> RateEstimate:
+    """Confidence interval for a Poisson rate: ``count`` events over ``exposure``, and,
+    with ``null``, the test of that rate.
 
     Parameters
     ----------
@@ -195,38 +254,66 @@ def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEsti
         Exposure (months, person-years, ...), positive; broadcasts with ``count``.
     method : {"exact", "mid-p", "score", "wald", "jeffreys"}
         ``"exact"``: Garwood's interval from gamma quantiles, identical to R's
-        ``poisson.test``; ``"mid-p"``: the mid-p interval, solving
+        ``poisson.test`` (see ``tsmethod``); ``"mid-p"``: the mid-p interval, solving
         ``P(X > x) + P(X = x)/2 = a/2`` (and the mirror) numerically; ``"score"``: inverts the
         score test ``(x - mu)^2 / mu = z^2``; ``"wald"``: ``x ± z sqrt(x)``, cut at zero;
-        ``"jeffreys"``: equal-tailed Gamma(x + 1/2, 1) quantiles.
+        ``"jeffreys"``: equal-tailed Gamma(x + 1/2, 1) quantiles (no test).
     confidence : float, default 0.95
-        Confidence level of the two-sided interval.
+        Confidence level of the interval.
+    null : float or array_like, optional
+        A rate (per unit of exposure, positive) to test: the result then carries
+        ``pvalue``, ``statistic`` and ``statistic_name``, as R's ``poisson.test(x, T, r)``.
+        Not available for ``"jeffreys"``.
+    alternative : {"two-sided", "larger", "smaller"}
+        ``"larger"``: the rate is larger than ``null``. One-sided alternatives give
+        one-sided intervals (``[low, inf)`` or ``[0, high]``), with or without ``null``.
+    tsmethod : {"poisson.test", "central", "minlike", "blaker"}, optional
+        For ``method="exact"`` only: the two-sided rule of the p-value and interval.
+        ``"poisson.test"`` (the default, so that existing results do not change) is R's
+        ``poisson.test``: the minlike p-value beside the central (Garwood) interval, which
+        can disagree with it near the 5% line. The other three are Fay's (2010) matching
+        pairs, R ``exactci::poisson.exact(x, T, r, tsmethod=...)``: ``"central"`` (twice the
+        smaller tail; Garwood's interval), ``"minlike"`` (outcomes no more likely than the
+        observed; the interval of every rate it does not reject), ``"blaker"`` (Blaker's
+        2000 acceptability rule; its interval, within Garwood's). One-sided tests use the
+        tail, whatever ``tsmethod``.
 
     Returns
     -------
     RateEstimate
         ``estimate = count / exposure`` with ``ci_low``, ``ci_high``, and ``count``,
-        ``exposure``, in the broadcast shape of the inputs.
+        ``exposure``, in the broadcast shape of the inputs; with ``null`` also ``pvalue``,
+        ``null``, ``alternative`` and, out of the table, ``statistic`` (the count for
+        ``"exact"`` and ``"mid-p"``, a z for ``"score"`` and ``"wald"``) and
+        ``statistic_name``.
 
     Raises
     ------
     InputError
-        Negative, fractional or non-finite counts; non-positive exposure; unknown method;
-        confidence outside (0, 1).
+        Negative, fractional or non-finite counts; non-positive exposure or null; unknown
+        method, alternative or tsmethod, or a tsmethod with another method than "exact";
+        ``null`` with "jeffreys"; confidence outside (0, 1).
 
     Notes
     -----
-    All intervals are computed for the mean count and divided by the exposure. For
-    ``count = 0`` every method gives a lower end of 0 and a finite upper end (the exact upper
-    end is ``-log(a/2)``, 3.69 at 95%), except ``"wald"`` whose interval collapses to [0, 0]:
-    a reason not to use it for small counts.
+    All intervals are computed for the mean count and divided by the exposure; the null
+    mean count is ``null * exposure``. For ``count = 0`` every method gives a lower end of
+    0 and a finite upper end (the exact upper end is ``-log(a/2)``, 3.69 at 95%), except
+    ``"wald"`` whose interval collapses to [0, 0] (and whose test then rejects every
+    positive null): a reason not to use it for small counts. The minlike and Blaker
+    intervals hold every rate whose p-value exceeds ``1 - confidence``; their p-values are
+    not monotone in the null, so the interval is the smallest one holding all of them.
 
     References
     ----------
     Garwood, F. (1936). Fiducial limits for the Poisson distribution. Biometrika 28, 437-442.
     Lancaster, H. O. (1961). Significance tests in discrete distributions. JASA 56, 223-234.
+    Blaker, H. (2000). Confidence curves and improved exact confidence intervals for
+    discrete distributions. Canadian Journal of Statistics 28, 783-798.
     Brown, L. D., Cai, T. T., DasGupta, A. (2003). Interval estimation in exponential
     families. Statistica Sinica 13, 19-49.
+    Fay, M. P. (2010). Two-sided exact tests and matching confidence intervals for discrete
+    data. The R Journal 2(1), 53-58.
 
     Examples
     --------
@@ -236,24 +323,66 @@ def rate_ci(count, exposure=1.0, *, method="exact", confidence=0.95) -> RateEsti
     (6.82, 5.36, 8.55)
     >>> rate_ci([0, 5], method="score").ci_high.round(2).tolist()
     [3.84, 11.7]
+    >>> t = rate_ci(10, 2, null=2.5, tsmethod="blaker")
+    >>> round(t.pvalue, 4), round(t.ci_low, 3), round(t.ci_high, 3), t.statistic_name
+    (0.0386, 2.561, 9.034, 'count')
     """
     method = check_method(method, RATE_METHODS)
     conf = as_confidence(confidence)
+    alternative = check_choice(alternative, ALTERNATIVES, "alternative")
+    tsmethod = _check_tsmethod(tsmethod, method, "exact")
     x = as_counts(count, "count")
     t = as_exposure(exposure, "exposure")
-    x, t = broadcast(count=x, exposure=t)
+    if null is not None:
+        if method == "jeffreys":
+            raise InputError("method='jeffreys' gives an interval only; null= needs a test")
+        nv = as_exposure(null, "null")
+        x, t, nv = broadcast(count=x, exposure=t, null=nv)
+    else:
+        x, t = broadcast(count=x, exposure=t)
     shape = x.shape
     xf, tf = x.ravel().astype(float), t.ravel().astype(float)
-    low, high = _RATE_DISPATCH[method](xf, 1 - conf)
+    a = 1 - conf
+    if alternative == "two-sided":
+        if method == "exact":
+            low, high = _rate_exact_tsmethod(xf, a, tsmethod)
+        else:
+            low, high = _RATE_DISPATCH[method](xf, a)
+    else:  # a one-sided end at 1 - a is the two-sided end at 1 - 2a (equal tails)
+        low, high = _RATE_DISPATCH[method](xf, 2 * a)
+        if alternative == "larger":
+            high = np.full_like(xf, np.inf)
+        else:
+            low = np.zeros_like(xf)
+
+    def shaped(v):
+        v = np.asarray(v, dtype=float)
+        return v.reshape(shape) if shape else float(v.reshape(-1)[0])
+
+    test = {}
+    if null is not None:
+        mu0 = nv.ravel().astype(float) * tf
+        stat_fn, stat_name = _RATE_STATISTIC[method]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            stat = stat_fn(xf, mu0)
+        test = dict(
+            pvalue=shaped(_RATE_PVALUE[method](xf, mu0, alternative, tsmethod)),
+            null=shaped(nv),
+            statistic=shaped(stat),
+            statistic_name=stat_name,
+        )
     return RateEstimate(
         estimate=(xf / tf).reshape(shape),
         ci_low=(low / tf).reshape(shape),
         ci_high=(high / tf).reshape(shape),
         confidence=conf,
-        method=method,
+        method=_method_label(method, tsmethod),
         quantity="rate",
         count=x.reshape(shape) if shape else float(x),
         exposure=t.reshape(shape) if shape else float(t),
+        alternative=alternative if (null is not None or alternative != "two-sided") else None,
+        tsmethod=tsmethod,
+        **test,
     )
 
 
@@ -272,6 +401,7 @@ def compare_rates(
     alternative="two-sided",
     null=None,
     confidence=0.95,
+    tsmethod=None,
 ) -> RateComparison:
     """Compare two Poisson rates: ``count1 / exposure1`` against ``count2 / exposure2``.
 
@@ -293,7 +423,12 @@ def compare_rates(
         variance, interval by inverting the test), ``"etest"`` (the E-test of Krishnamoorthy
         & Thomson as in scipy's ``poisson_means_test``; reported with the score interval).
         The E-test takes counts up to ``count1 + count2 = 1e10`` and raises beyond (use
-        ``"score"`` there).
+        ``"score"`` there). Gu et al.'s (2008) other tests of a ratio, each with the
+        interval that inverts it: ``"wald-untransformed"`` (their W1,
+        ``(X1 - R' X2) / sqrt(X1 + R'^2 X2)`` with ``R' = R t1 / t2``), ``"wald-log"`` (W3,
+        the same as ``"wald"``), ``"score-log"`` (W4, the score test of the log ratio) and
+        ``"sqrt"`` (W5, the variance-stabilising square-root transform); the first three
+        need both counts positive.
     alternative : {"two-sided", "larger", "smaller"}
         ``"larger"``: rate1 is larger than the null says (ratio > null, difference > null).
         One-sided tests come with one-sided intervals (one end infinite or 0).
@@ -301,12 +436,30 @@ def compare_rates(
         Null value: ratio 1 or difference 0 by default.
     confidence : float, default 0.95
         Confidence level of the interval.
+    tsmethod : {"poisson.test", "central", "minlike", "blaker"}, optional
+        For ``method="exact-cond"`` only (refused with other methods): the two-sided rule
+        of the p-value and of the interval. ``"poisson.test"``, the default, is what R's
+        ``poisson.test(c(x1, x2), c(t1, t2))`` reports and what this function always
+        reported: the minlike p-value (``binom.test``'s) beside the central
+        Clopper-Pearson interval; the two can disagree (a p-value just above 0.05 with an
+        interval excluding the null, or the reverse). The default stays so that existing
+        results and figures do not change. The others are Fay's (2010) matching pairs, as
+        R's ``exactci::poisson.exact(c(x1, x2), c(t1, t2), tsmethod=...)``: ``"central"``
+        (twice the smaller tail, with the Clopper-Pearson interval), ``"minlike"`` (the
+        minlike p-value with the interval of every ratio it does not reject) and
+        ``"blaker"`` (Blaker's acceptability p-value and interval, never wider than the
+        central one). With these, the interval excludes a null exactly when the test
+        rejects it at ``1 - confidence``. One-sided alternatives use the tail and the
+        one-sided Clopper-Pearson bound, whatever ``tsmethod``.
 
     Returns
     -------
     RateComparison
         ``estimate`` (the ratio or difference of the observed rates), ``ci_low``, ``ci_high``,
-        ``pvalue``, the data, ``compare``, ``alternative`` and ``null``.
+        ``pvalue``, the data, ``compare``, ``alternative`` and ``null``; out of the table,
+        ``statistic`` and ``statistic_name`` (see :class:`RateComparison`) and, for
+        ``"exact-cond"``, ``tsmethod``. ``method`` is the method string, with the
+        ``tsmethod`` in brackets when it is not the default (``"exact-cond (blaker)"``).
 
     Raises
     ------
@@ -327,7 +480,12 @@ def compare_rates(
     least as extreme; scipy's ``poisson_means_test`` compares exactly and can drop them
     when the two computations differ in the last bit. Methods that cost a root search or a
     sum per pair ("mid-p", the score difference interval, "etest") compute each distinct
-    pair once: bulk comparisons of counts repeat many pairs.
+    pair once: bulk comparisons of counts repeat many pairs; the others run in blocks of
+    65,536 pairs, so that their temporaries cost a block's memory, not the input's.
+    The minlike and Blaker p-values are not monotone in the null, so a null inside their
+    interval can, rarely, be rejected (the interval is the smallest one holding every
+    ratio not rejected; Fay 2010). The score-log statistic returns towards 0 for extreme
+    nulls, so its interval is the stretch around the estimate that it does not reject.
 
     References
     ----------
@@ -339,6 +497,10 @@ def compare_rates(
     Poisson rates. Biometrical Journal 50, 283-298.
     Ng, H. K. T., Gu, K., Tang, M. L. (2007). A comparative study of tests for the difference
     of two Poisson means. Computational Statistics & Data Analysis 51, 3085-3099.
+    Fay, M. P. (2010). Two-sided exact tests and matching confidence intervals for discrete
+    data. The R Journal 2(1), 53-58.
+    Blaker, H. (2000). Confidence curves and improved exact confidence intervals for
+    discrete distributions. Canadian Journal of Statistics 28, 783-798.
 
     Examples
     --------
@@ -348,12 +510,16 @@ def compare_rates(
     (1.25, 1.13, 1.38, True)
     >>> compare_rates([10, 20], 1, 5, 1, method="etest").pvalue.round(3).tolist()
     [0.206, 0.002]
+    >>> b = compare_rates(10, 20000, 2, 17887, tsmethod="blaker")
+    >>> round(b.pvalue, 4), round(b.ci_low, 3), round(b.ci_high, 2), b.statistic
+    (0.0421, 1.069, 28.47, 10.0)
     """
     compare = check_choice(compare, ("ratio", "difference"), "compare")
     allowed = RATIO_METHODS if compare == "ratio" else DIFFERENCE_METHODS
     if method is None:
         method = "exact-cond" if compare == "ratio" else "score"
     method = check_method(method, allowed)
+    tsmethod = _check_tsmethod(tsmethod, method if compare == "ratio" else None, "exact-cond")
     alternative = check_choice(alternative, ALTERNATIVES, "alternative")
     conf = as_confidence(confidence)
     c1, e1, c2, e2 = _broadcast_pair(count1, exposure1, count2, exposure2)
@@ -364,16 +530,41 @@ def compare_rates(
         raise InputError(f"null ratio must be positive, got {null!r}")
     c1, e1, c2, e2, nv = broadcast(count1=c1, exposure1=e1, count2=c2, exposure2=e2, null=nv)
     shape = c1.shape
-    flat = [np.ascontiguousarray(v, dtype=float).ravel() for v in (c1, e1, c2, e2, nv)]
-    x1, t1, x2, t2, v = flat
-    fn = (_RATIO_DISPATCH if compare == "ratio" else _DIFF_DISPATCH)[method]
-    low, high, pval = fn(x1, t1, x2, t2, v, alternative, 1 - conf)
-    with np.errstate(divide="ignore"):
+    size = int(np.prod(shape, dtype=int))
+    if compare == "ratio" and method in _POSITIVE_COUNTS:
+        zero = (c1 == 0) | (c2 == 0)
+        if zero.any():
+            raise InputError(
+                f"method={method!r} for a ratio needs both counts positive (log of 0); got "
+                f"a zero count at index {tuple(int(i) for i in np.argwhere(zero)[0])}; use "
+                "'exact-cond', 'score' or 'sqrt'"
+            )
+    dispatch = _RATIO_DISPATCH if compare == "ratio" else _DIFF_DISPATCH
+    fn = dispatch[method]
+    chunked = hasattr(fn, "__wrapped_in_chunks__")
+
+    def flat(v, scalar_ok):
+        # a value shared by every pair (a broadcast scalar: an exposure, the null) stays a
+        # scalar for the chunked methods, not an array of a million copies of one number
+        v = np.asarray(v)
+        if scalar_ok and chunked and not any(v.strides):
+            return float(v.flat[0])
+        return np.ascontiguousarray(v, dtype=float).reshape(-1)
+
+    x1, x2 = flat(c1, False), flat(c2, False)
+    t1, t2, v = flat(e1, True), flat(e2, True), flat(nv, True)
+    options = {"tsmethod": tsmethod} if method == "exact-cond" else {}
+    low, high, pval = fn(x1, t1, x2, t2, v, alternative, 1 - conf, **options)
+    stat_fn, stat_name = (_RATIO_STATISTIC if compare == "ratio" else _DIFF_STATISTIC)[method]
+    with np.errstate(divide="ignore", invalid="ignore"):
         est = (x1 / t1) / (x2 / t2) if compare == "ratio" else x1 / t1 - x2 / t2
+        stat = stat_fn(x1, t1, x2, t2, v)
 
     def shaped(a):
-        a = np.asarray(a, dtype=float).reshape(shape)
-        return a if shape else float(a)
+        a = np.asarray(a, dtype=float)
+        if not shape:
+            return float(a.reshape(-1)[0])
+        return np.broadcast_to(a, (size,)).reshape(shape) if a.ndim == 0 else a.reshape(shape)
 
     return RateComparison(
         estimate=shaped(est),
@@ -381,7 +572,7 @@ def compare_rates(
         ci_high=shaped(high),
         pvalue=shaped(pval),
         confidence=conf,
-        method=method,
+        method=_method_label(method, tsmethod),
         quantity="rate ratio" if compare == "ratio" else "rate difference",
         count1=shaped(x1),
         exposure1=shaped(t1),
@@ -390,6 +581,9 @@ def compare_rates(
         compare=compare,
         alternative=alternative,
         null=shaped(v),
+        statistic=shaped(stat),
+        statistic_name=stat_name,
+        tsmethod=tsmethod,
     )
 
 
@@ -660,6 +854,8 @@ def claim_check(
         difference is not significant even for Poisson counts, and 0 for a one-sided
         alternative when the rates differ the other way. ``smallest_nonsignificant``: the
         smallest grid value at which it is not significant (``None`` if significant at all).
+        Out of the table, ``statistic`` (the z at each dispersion, the Poisson one divided by
+        its square root) and ``statistic_name``.
 
     Raises
     ------
@@ -754,4 +950,6 @@ def claim_check(
         dispersion=phi,
         critical_dispersion=critical,
         smallest_nonsignificant=float(nonsig.min()) if nonsig.size else None,
+        statistic=z1 / np.sqrt(phi),
+        statistic_name="z (score)" if method == "score" else "z (Wald, log ratio)",
     )

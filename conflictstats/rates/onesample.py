@@ -1,15 +1,23 @@
 """One-sample Poisson intervals: the per-method functions of :func:`conflictstats.rates.rate_ci`.
 
 Each takes flat float counts ``x`` and ``a = 1 - confidence`` and returns the interval for the
-mean count (``rate_ci`` divides by the exposure).
+mean count (``rate_ci`` divides by the exposure). With ``null=``, ``rate_ci`` also tests the
+mean count ``mu0 = null * exposure``: the ``_RATE_PVALUE`` functions take ``(x, mu0,
+alternative, tsmethod)``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
 
-from .._numeric import pois_midp_limits, z_quantile
+from .._numeric import (
+    exact_matching_ci,
+    exact_twosided_pvalue,
+    normal_pvalue,
+    pois_midp_limits,
+    z_quantile,
+)
 
 
 def _rate_exact(x, a):
@@ -52,4 +60,58 @@ _RATE_DISPATCH = {
     "score": _rate_score,
     "wald": _rate_wald,
     "jeffreys": _rate_jeffreys,
+}
+
+
+def _rate_exact_tsmethod(x, a, tsmethod):
+    """Two-sided exact interval matching ``tsmethod`` (Fay 2010; R ``exactci::poisson.exact``):
+    Garwood's for ``"poisson.test"`` and ``"central"``, else the minlike or Blaker interval."""
+    if tsmethod in ("poisson.test", "central"):
+        return _rate_exact(x, a)
+    return exact_matching_ci(x, a, tsmethod)
+
+
+def _pvalue_exact(x, mu0, alternative, tsmethod):
+    """Exact Poisson test: the tail; two-sided by ``tsmethod`` (``"poisson.test"``: minlike,
+    as R's ``poisson.test(x, T, r)``)."""
+    if alternative == "larger":
+        return np.where(x > 0, special.gammainc(np.maximum(x, 1e-300), mu0), 1.0)
+    if alternative == "smaller":
+        return special.pdtr(x, mu0)
+    rule = "minlike" if tsmethod == "poisson.test" else tsmethod
+    return exact_twosided_pvalue(x, mu0, rule)
+
+
+def _pvalue_midp(x, mu0, alternative, tsmethod):
+    """Mid-p test: ``P(X > x) + P(X = x)/2`` (and mirror); two-sided twice the smaller."""
+    half = 0.5 * stats.poisson.pmf(x, mu0)
+    lower = np.where(x > 0, special.pdtr(np.maximum(x - 1, 0), mu0), 0.0) + half
+    upper = special.pdtrc(x, mu0) + half
+    if alternative == "larger":
+        return upper
+    if alternative == "smaller":
+        return lower
+    return np.minimum(1.0, 2 * np.minimum(lower, upper))
+
+
+def _z_score(x, mu0):
+    return (x - mu0) / np.sqrt(mu0)
+
+
+def _z_wald(x, mu0):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (x - mu0) / np.sqrt(x)
+
+
+_RATE_PVALUE = {
+    "exact": _pvalue_exact,
+    "mid-p": _pvalue_midp,
+    "score": lambda x, mu0, alt, ts: normal_pvalue(_z_score(x, mu0), alt),
+    "wald": lambda x, mu0, alt, ts: normal_pvalue(_z_wald(x, mu0), alt),
+}
+_RATE_STATISTIC = {
+    "exact": (lambda x, mu0: x, "count"),
+    "mid-p": (lambda x, mu0: x, "count"),
+    "score": (_z_score, "z (score)"),
+    "wald": (_z_wald, "z (Wald)"),
 }

@@ -19,13 +19,18 @@ from .._numeric import (
     binom_cdf,
     binom_midp_limits,
     binom_sf_ge,
-    binom_twosided_pvalue,
+    exact_matching_ci,
+    exact_twosided_pvalue,
     normal_pvalue,
     solve,
     z_quantile,
 )
 from .._validation import InputError
-from .etest import _etest_pvalue
+from .etest import _etest_pvalue, _etest_stat
+
+#: ``tsmethod=`` choices of the exact conditional test: R ``poisson.test``'s pairing
+#: (minlike p-value, central interval) and Fay's (2010) three matching pairs.
+TSMETHODS = ("poisson.test", "central", "minlike", "blaker")
 
 
 # ---------------------------------------------------------------------------------------
@@ -43,12 +48,16 @@ def _p_to_ratio(p, t1, t2):
         return np.where(p >= 1, np.inf, p / (1 - p) * t2 / t1)
 
 
-def _ratio_exact_cond(x1, t1, x2, t2, r0, alternative, a):
-    """Conditional binomial test and Clopper-Pearson interval (Przyborowski & Wilenski 1940).
+def _ratio_exact_cond(x1, t1, x2, t2, r0, alternative, a, tsmethod="poisson.test"):
+    """Conditional binomial test and interval (Przyborowski & Wilenski 1940; Fay 2010).
 
-    Given ``n = x1 + x2``, ``x1 ~ Bin(n, p)`` with ``p = t1 R / (t1 R + t2)``; the p-value is
-    R's ``binom.test`` (two-sided: outcomes no more likely than ``x1``) and the interval the
-    Clopper-Pearson interval for ``p`` mapped to ``R``, as in R's ``poisson.test``.
+    Given ``n = x1 + x2``, ``x1 ~ Bin(n, p)`` with ``p = t1 R / (t1 R + t2)``. Two-sided,
+    ``tsmethod`` chooses the p-value and interval: ``"poisson.test"`` (R's: the minlike
+    p-value of ``binom.test`` with the central Clopper-Pearson interval, which need not
+    agree with it), or one of Fay's matching pairs ``"central"``, ``"minlike"``,
+    ``"blaker"`` (R ``exactci::poisson.exact``). One-sided: the tail and the one-sided
+    Clopper-Pearson interval, whatever ``tsmethod``. The interval for ``p`` is mapped to
+    ``R``.
     """
     n = x1 + x2
     p0 = t1 * r0 / (t1 * r0 + t2)
@@ -57,7 +66,11 @@ def _ratio_exact_cond(x1, t1, x2, t2, r0, alternative, a):
     elif alternative == "smaller":
         pval = binom_cdf(x1, n, p0)
     else:
-        pval = binom_twosided_pvalue(x1, n, p0)
+        rule = "minlike" if tsmethod == "poisson.test" else tsmethod
+        pval = exact_twosided_pvalue(x1, p0, rule, n=n)
+    if alternative == "two-sided" and tsmethod in ("minlike", "blaker"):
+        plow, phigh = exact_matching_ci(x1, a, tsmethod, n=n)
+        return _p_to_ratio(plow, t1, t2), _p_to_ratio(phigh, t1, t2), pval
     al = a if alternative != "two-sided" else a / 2
     plow = np.where(x1 > 0, special.betaincinv(np.maximum(x1, 1e-300), n - x1 + 1, al), 0.0)
     phigh = np.where(x1 < n, special.betaincinv(x1 + 1, np.maximum(n - x1, 1e-300), 1 - al), 1.0)
@@ -144,6 +157,129 @@ def _ratio_wald(x1, t1, x2, t2, r0, alternative, a, dispersion=1.0):
     zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
     low = np.exp(lr - zc * se) if alternative != "smaller" else np.zeros_like(lr)
     high = np.exp(lr + zc * se) if alternative != "larger" else np.full_like(lr, np.inf)
+    return low, high, pval
+
+
+# ---------------------------------------------------------------------------------------
+# Gu, Ng, Tang & Schucany (2008): the transformed and untransformed ratio tests
+# ---------------------------------------------------------------------------------------
+def _need_positive(x1, x2, method):
+    zero = (x1 == 0) | (x2 == 0)
+    if zero.any():
+        raise InputError(
+            f"method={method!r} for a ratio needs both counts positive; got a zero count at "
+            f"index {tuple(int(i) for i in np.argwhere(zero)[0])}; use 'exact-cond', "
+            "'score' or 'sqrt'"
+        )
+
+
+def _quadratic_ends(A, B, C, alternative, t1, t2, square=False):
+    """Ends of ``{r: |s(r)| < z}`` for a statistic decreasing in ``r`` whose squared
+    equation ``s = ±z`` is ``A u^2 - 2 B u + C = 0`` (``u = r``, or ``u = sqrt(r)`` with
+    ``square``): the smaller root (where ``s = +z``; 0 when ``C <= 0``) and the larger
+    (where ``s = -z``; infinite when ``A <= 0``), in the numerically stable forms; mapped
+    from ``r = R t1 / t2`` to ``R``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        root = B + np.sqrt(np.maximum(B * B - A * C, 0.0))
+        low = np.where(C > 0, C / root, 0.0)
+        high = np.where(A > 0, root / np.where(A > 0, A, 1.0), np.inf)
+    if square:
+        low, high = low * low, high * high
+    low, high = low * t2 / t1, high * t2 / t1
+    if alternative == "larger":
+        high = np.full_like(high, np.inf)
+    elif alternative == "smaller":
+        low = np.zeros_like(low)
+    return low, high
+
+
+def _gu_wald_stat(x1, t1, x2, t2, r0):
+    rd = r0 * t1 / t2
+    return (x1 - x2 * rd) / np.sqrt(x1 + x2 * rd * rd)
+
+
+def _ratio_wald_untransformed(x1, t1, x2, t2, r0, alternative, a):
+    """Untransformed Wald test (Gu et al. 2008, W1): ``(X1 - R' X2) / sqrt(X1 + R'^2 X2)``
+    with ``R' = R0 t1 / t2``; the interval inverts it (a quadratic in ``R'``, its ends
+    where the statistic, decreasing in ``R'``, equals ``±z``; infinite above when
+    ``X2 <= z^2``). Both counts must be positive."""
+    _need_positive(x1, x2, "wald-untransformed")
+    pval = normal_pvalue(_gu_wald_stat(x1, t1, x2, t2, r0), alternative)
+    zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
+    z2 = zc * zc
+    low, high = _quadratic_ends(x2 * (x2 - z2), x1 * x2, x1 * (x1 - z2), alternative, t1, t2)
+    return low, high, pval
+
+
+def _gu_sqrt_stat(x1, t1, x2, t2, r0):
+    rd = r0 * t1 / t2
+    return 2 * (np.sqrt(x1 + 0.375) - np.sqrt((x2 + 0.375) * rd)) / np.sqrt(1 + rd)
+
+
+def _ratio_sqrt(x1, t1, x2, t2, r0, alternative, a):
+    """Square-root (variance-stabilised) test (Gu et al. 2008, W5):
+    ``2 (sqrt(X1 + 3/8) - sqrt(R' (X2 + 3/8))) / sqrt(1 + R')``, ``R' = R0 t1 / t2``; the
+    interval inverts it (a quadratic in ``sqrt(R')``; the statistic decreases in ``R'``
+    from ``2 sqrt(X1 + 3/8)`` to ``-2 sqrt(X2 + 3/8)``, so an end is 0 or infinite when that
+    bound does not reach ``z``)."""
+    pval = normal_pvalue(_gu_sqrt_stat(x1, t1, x2, t2, r0), alternative)
+    zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
+    b1, b2, z2 = x1 + 0.375, x2 + 0.375, zc * zc
+    A, B, C = 4 * b2 - z2, 4 * np.sqrt(b1 * b2), 4 * b1 - z2
+    low, high = _quadratic_ends(A, B, C, alternative, t1, t2, square=True)
+    return low, high, pval
+
+
+def _gu_score_log_stat(x1, t1, x2, t2, r0):
+    rd = r0 * t1 / t2
+    return (np.log(x1 / x2) - np.log(rd)) / np.sqrt((2 + 1 / rd + rd) / (x1 + x2))
+
+
+def _score_log_upper(ahat, nsum, zc):
+    """Upper end, on the log scale, of the score-log acceptance region around ``ahat``:
+    ``s(w) = (ahat - w) sqrt(N) / (2 cosh(w / 2))`` falls from 0 at ``w = ahat`` to a
+    minimum at ``(w - ahat) tanh(w / 2) = 2`` and rises back towards 0; the end is where
+    it first reaches ``-z`` (infinite when its minimum stays above ``-z``)."""
+    base = np.maximum(ahat, 0.0)
+
+    def turn(w, ahat):
+        return (w - ahat) * np.tanh(w / 2) - 2
+
+    wmin = solve(turn, base, base + 4.0, (ahat,))
+    sqn = np.sqrt(nsum)
+
+    def s(w, ahat, sqn):
+        return (ahat - w) * sqn / (2 * np.cosh(w / 2)) + zc
+
+    reach = s(wmin, ahat, sqn) <= 0
+    out = np.full_like(ahat, np.inf)
+    if reach.any():
+        out[reach] = solve(s, ahat[reach], wmin[reach], (ahat[reach], sqn[reach]))
+    return out
+
+
+def _ratio_score_log(x1, t1, x2, t2, r0, alternative, a):
+    """Score test of the log ratio (Gu et al. 2008, W4):
+    ``(log(X1 / X2) - log R') / sqrt((2 + 1/R' + R') / (X1 + X2))``, ``R' = R0 t1 / t2``.
+    The interval is the stretch of ratios around the estimate that the test does not
+    reject: the statistic is not monotone in ``R'`` (it returns towards 0 for very large
+    or very small ``R'``), so nulls far beyond an end can again escape rejection; an end
+    is infinite (or 0) when the statistic never reaches ``z`` on that side. Both counts
+    must be positive."""
+    _need_positive(x1, x2, "score-log")
+    pval = normal_pvalue(_gu_score_log_stat(x1, t1, x2, t2, r0), alternative)
+    zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
+    ahat = np.log(x1 / x2)
+    nsum = x1 + x2
+    scale = t2 / t1
+    if alternative == "smaller":
+        low = np.zeros_like(ahat)
+    else:  # the lower side is the upper side of the mirrored data: w -> -w
+        low = np.exp(-_score_log_upper(-ahat, nsum, zc)) * scale
+    if alternative == "larger":
+        high = np.full_like(ahat, np.inf)
+    else:
+        high = np.exp(_score_log_upper(ahat, nsum, zc)) * scale
     return low, high, pval
 
 
@@ -245,15 +381,85 @@ def _once_per_distinct(fn):
     return wrapped
 
 
+_CHUNK = 1 << 16
+
+
+def _in_chunks(fn):
+    """Run ``fn`` on blocks of ``_CHUNK`` pairs, writing into the three output arrays: the
+    temporaries of a method (a dozen arrays per pair in the exact test) then cost a block's
+    worth of memory, not the whole input's. Scalars (exposures or a null shared by all
+    pairs) pass through unchanged."""
+
+    def wrapped(x1, t1, x2, t2, v, alternative, a, **options):
+        size = max(np.size(c) for c in (x1, t1, x2, t2, v))
+        if size <= _CHUNK:
+            return fn(x1, t1, x2, t2, v, alternative, a, **options)
+        out = tuple(np.empty(size) for _ in range(3))
+        for start in range(0, size, _CHUNK):
+            block = slice(start, start + _CHUNK)
+            args = (c[block] if np.ndim(c) else c for c in (x1, t1, x2, t2, v))
+            for o, part in zip(out, fn(*args, alternative, a, **options)):
+                o[block] = part
+        return out
+
+    wrapped.__doc__ = fn.__doc__
+    wrapped.__wrapped_in_chunks__ = True
+    return wrapped
+
+
 _RATIO_DISPATCH = {
-    "exact-cond": _ratio_exact_cond,
+    "exact-cond": _in_chunks(_ratio_exact_cond),
     "mid-p": _once_per_distinct(_ratio_midp),
-    "score": _ratio_score,
-    "wald": _ratio_wald,
+    "score": _in_chunks(_ratio_score),
+    "wald": _in_chunks(_ratio_wald),
     "etest": _once_per_distinct(_ratio_etest),
+    "wald-log": _in_chunks(_ratio_wald),
+    "wald-untransformed": _in_chunks(_ratio_wald_untransformed),
+    "score-log": _in_chunks(_ratio_score_log),
+    "sqrt": _in_chunks(_ratio_sqrt),
 }
 _DIFF_DISPATCH = {
     "wald": _diff_wald,
     "score": _once_per_distinct(_diff_score),
     "etest": _once_per_distinct(_diff_etest),
+}
+#: ratio methods whose statistic takes the log of each count
+_POSITIVE_COUNTS = ("wald", "wald-log", "wald-untransformed", "score-log")
+
+
+# ---------------------------------------------------------------------------------------
+# the test statistic of each method (``RateComparison.statistic``)
+# ---------------------------------------------------------------------------------------
+def _stat_count1(x1, t1, x2, t2, v):
+    return x1
+
+
+def _stat_score_ratio(x1, t1, x2, t2, v):
+    rd = v * t1 / t2
+    return (x1 - x2 * rd) / np.sqrt((x1 + x2) * rd)
+
+
+def _stat_wald_log(x1, t1, x2, t2, v):
+    return (np.log(x1 / t1) - np.log(x2 / t2) - np.log(v)) / np.sqrt(1 / x1 + 1 / x2)
+
+
+def _stat_diff_wald(x1, t1, x2, t2, v):
+    return (x1 / t1 - x2 / t2 - v) / np.sqrt(x1 / t1**2 + x2 / t2**2)
+
+
+_RATIO_STATISTIC = {
+    "exact-cond": (_stat_count1, "count1 (given count1 + count2)"),
+    "mid-p": (_stat_count1, "count1 (given count1 + count2)"),
+    "score": (_stat_score_ratio, "z (score)"),
+    "wald": (_stat_wald_log, "z (Wald, log ratio)"),
+    "wald-log": (_stat_wald_log, "z (Wald, log ratio)"),
+    "etest": (lambda *a: _etest_stat("ratio", *a), "T (E-test, score)"),
+    "wald-untransformed": (_gu_wald_stat, "z (Wald, untransformed)"),
+    "score-log": (_gu_score_log_stat, "z (score, log ratio)"),
+    "sqrt": (_gu_sqrt_stat, "z (square root)"),
+}
+_DIFF_STATISTIC = {
+    "wald": (_stat_diff_wald, "z (Wald)"),
+    "score": (lambda x1, t1, x2, t2, v: _score_diff_stat(v, x1, t1, x2, t2), "z (score)"),
+    "etest": (lambda *a: _etest_stat("difference", *a), "T (E-test, Wald)"),
 }

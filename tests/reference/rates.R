@@ -237,6 +237,19 @@ for (v in list(list("score", "larger", 0.2398), list("exact-cond", "larger", 0.2
   pub("compare_rates", paste(gu, "- example 2 (41 / 28010 vs 15 / 19017, R0 = 1.5)"),
       ratio_args(41, 28010, 15, 19017, 1.5, v[[2]], v[[1]]), obj(pvalue = num(v[[3]])), 5e-4)
 }
+# Gu et al.'s own five statistics (W1 untransformed Wald, W2 score, W3 Wald of the log ratio,
+# W4 score of the log ratio, W5 square root), same examples and transcription
+for (v in list(list("wald-untransformed", 0.000356), list("wald-log", 0.000420),
+               list("score-log", 0.000200), list("sqrt", 0.000285))) {
+  pub("compare_rates", paste(gu, "- example 1 (60 / 51477.5 vs 30 / 54308.7 person-years)"),
+      ratio_args(60, 51477.5, 30, 54308.7, 1, "larger", v[[1]]), obj(pvalue = num(v[[2]])),
+      if (v[[1]] == "score-log") 5e-5 else 5e-6)
+}
+for (v in list(list("wald-untransformed", 0.2309), list("wald-log", 0.2402),
+               list("score-log", 0.2303), list("sqrt", 0.2499))) {
+  pub("compare_rates", paste(gu, "- example 2 (41 / 28010 vs 15 / 19017, R0 = 1.5)"),
+      ratio_args(41, 28010, 15, 19017, 1.5, "larger", v[[1]]), obj(pvalue = num(v[[2]])), 5e-4)
+}
 ng <- paste("Ng, Gu & Tang (2007), Comput. Statist. Data Anal. 51:3085-3099, example",
   "(41 / 28010 vs 15 / 19017, H1: difference > d), as transcribed in statsmodels' test suite")
 for (v in list(list("wald", 0, 0.0137), list("score", 0, 0.0187), list("etest", 0, 0.0184),
