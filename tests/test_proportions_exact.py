@@ -10,10 +10,9 @@ from conftest import load_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conflictstats._numeric import binom_cdf, binom_sf_ge, int_search
+from conflictstats._numeric import exact_twosided_pvalue
 from conflictstats._validation import InputError
 from conflictstats.proportions import proportion_ci
-from conflictstats.proportions.exactbinom import _intercepts, _upper_limit, twosided_pvalue
 
 REF = load_reference("exact_binom")
 
@@ -90,28 +89,6 @@ def test_default_keeps_clopper_pearson():
     assert old.pvalue is None and old.statistic is None
 
 
-def test_intercept_values_fall_so_bisection_finds_the_last_piece():
-    """A_j (the p-value at the intercept c_j) decreases in j: the integer bisection over
-    pieces finds the same last piece with A_j > alpha as a full scan, for every x < n <= 60."""
-    x, n = (np.array(v, float) for v in zip(*[(x, n) for n in range(1, 61) for x in range(n)]))
-    for ts in ("minlike", "blaker"):
-        a = 0.05
-        scan = np.full(x.shape, np.nan)
-        for j in range(1, 61):
-            m = (j > x) & (j <= n)
-            c = _intercepts(x[m], n[m], np.full(m.sum(), float(j)), ts)
-            big = binom_cdf(x[m], n[m], c) + binom_sf_ge(j, n[m], c) > a
-            scan[m] = np.where(big, j, scan[m])
-
-        def a_j(j, i, ts=ts, a=a):
-            c = _intercepts(x[i], n[i], j, ts)
-            return binom_cdf(x[i], n[i], c) + binom_sf_ge(j, n[i], c) <= a
-
-        k = int_search(a_j, x + 1, n + 1) - 1
-        np.testing.assert_array_equal(k, scan)
-        assert np.all(_upper_limit(x, n, a, ts) > x / n)
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     n=st.integers(1, 400),
@@ -133,7 +110,7 @@ def test_exact_interval_matches_its_test(n, frac, p0, ts, conf):
     for end, step in ((r.ci_low, 1e-7), (r.ci_high, -1e-7)):
         inside = end + step
         if 0 < inside < 1 and r.ci_low < inside < r.ci_high:
-            assert twosided_pvalue(x, n, inside, ts) > alpha * (1 - 1e-6)
+            assert exact_twosided_pvalue(x, inside, ts, n=n) > alpha * (1 - 1e-6)
 
 
 @settings(max_examples=40, deadline=None)

@@ -279,7 +279,7 @@ def proportion_ci(
     The minlike and Blaker intervals are found exactly (to 1e-13), vectorised: the p-value
     jumps where an outcome joins or leaves the tail on the far side, and between two jumps
     it is largest at the ends, so each limit is a root on one piece found by an integer
-    bisection over the pieces (``conflictstats.proportions.exactbinom``). Exactci refines
+    search over the pieces (the same code as the Poisson rates' ``tsmethod``). Exactci refines
     a grid to a tolerance of 1e-5 and rounds to four decimals by default.
 
     Every method assumes ``trials`` independent trials. Deaths are not: they come in events
