@@ -48,6 +48,8 @@ __all__ = [
     "TSMETHODS",
     "exact_twosided_pvalue",
     "exact_matching_ci",
+    "midp_pvalue",
+    "tail_pvalue",
 ]
 
 #: R's tolerance for "as or less probable" in exact two-sided p-values (``binom.test``,
@@ -802,6 +804,32 @@ def _dsf(k, theta, n):
 
 def _dlogpmf(k, theta, n):
     return pois_logpmf(k, theta) if n is None else binom_logpmf(k, n, theta)
+
+
+def tail_pvalue(lower, upper, alternative):
+    """A p-value from the two tail probabilities: ``upper`` for "larger", ``lower`` for
+    "smaller", else twice the smaller tail capped at 1 (the central two-sided rule)."""
+    if alternative == "larger":
+        return upper
+    if alternative == "smaller":
+        return lower
+    return np.minimum(1.0, 2 * np.minimum(lower, upper))
+
+
+def midp_pvalue(x, theta, alternative="two-sided", *, n=None):
+    """Mid-p value of ``x`` under Poisson(``theta``) (``n=None``) or Binomial(``n``,
+    ``theta``): ``P(X < x) + P(X = x)/2`` ("smaller"), ``P(X > x) + P(X = x)/2`` ("larger"),
+    two-sided twice the smaller, capped at 1 (Lancaster 1961; as exactci's ``midp = TRUE``).
+
+    Examples
+    --------
+    >>> from conflictstats._numeric import midp_pvalue
+    >>> round(float(midp_pvalue(10, 5.0)), 4), round(float(midp_pvalue(3, 0.5, n=10)), 4)
+    (0.0455, 0.2266)
+    """
+    x = np.asarray(x, float)
+    half = 0.5 * np.exp(_dlogpmf(x, theta, n))
+    return tail_pvalue(_dcdf(x - 1, theta, n) + half, _dsf(x + 1, theta, n) + half, alternative)
 
 
 def _sub(v, i):

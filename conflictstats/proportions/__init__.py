@@ -38,6 +38,7 @@ from .._numeric import (
     broadcast,
     check_le,
     label,
+    midp_pvalue,
     normal_pvalue,
     pandas_aligned,
     z_quantile,
@@ -486,10 +487,7 @@ def count_ratio(
         if method == "exact":
             pvalue = binom_twosided_pvalue(a, n, p0)
         elif method == "mid-p":
-            half = 0.5 * stats.binom.pmf(a, n, p0)
-            lower = stats.binom.cdf(a - 1, n, p0) + half
-            upper = stats.binom.sf(a, n, p0) + half
-            pvalue = np.minimum(1.0, 2 * np.minimum(lower, upper))
+            pvalue = midp_pvalue(a, p0, n=n)
         else:
             stat = (a - n * p0) / np.sqrt(n * p0 * (1 - p0))
             pvalue, stat_name = normal_pvalue(stat), "score z"

@@ -12,10 +12,8 @@ import numpy as np
 from scipy import special, stats
 
 from .._numeric import (
-    binom_cdf,
-    binom_logpmf,
     binom_midp_limits,
-    binom_sf_ge,
+    midp_pvalue,
     normal_pvalue,
     solve,
     z_quantile,
@@ -160,16 +158,7 @@ def _proportion_test(x, n, p0, method, alternative):
     sqrt(p (1 - p) / n)`` at the estimate ``p = x/n`` (infinite when ``p`` is 0 or 1 and
     differs from ``p0``)."""
     if method == "mid-p":
-        half = 0.5 * np.exp(binom_logpmf(x, n, p0))
-        lower = binom_cdf(x, n, p0) - half
-        upper = binom_sf_ge(x, n, p0) - half
-        if alternative == "larger":
-            p = upper
-        elif alternative == "smaller":
-            p = lower
-        else:
-            p = np.minimum(1.0, 2 * np.minimum(lower, upper))
-        return x.astype(float), p, "number of successes"
+        return x.astype(float), midp_pvalue(x, p0, alternative, n=n), "number of successes"
     if method == "wilson":
         z = (x - n * p0) / np.sqrt(n * p0 * (1 - p0))
         return z, normal_pvalue(z, alternative), "score z"

@@ -9,11 +9,12 @@ alternative, tsmethod)``.
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from .._numeric import (
     exact_matching_ci,
     exact_twosided_pvalue,
+    midp_pvalue,
     normal_pvalue,
     pois_midp_limits,
     z_quantile,
@@ -84,14 +85,7 @@ def _pvalue_exact(x, mu0, alternative, tsmethod):
 
 def _pvalue_midp(x, mu0, alternative, tsmethod):
     """Mid-p test: ``P(X > x) + P(X = x)/2`` (and mirror); two-sided twice the smaller."""
-    half = 0.5 * stats.poisson.pmf(x, mu0)
-    lower = np.where(x > 0, special.pdtr(np.maximum(x - 1, 0), mu0), 0.0) + half
-    upper = special.pdtrc(x, mu0) + half
-    if alternative == "larger":
-        return upper
-    if alternative == "smaller":
-        return lower
-    return np.minimum(1.0, 2 * np.minimum(lower, upper))
+    return midp_pvalue(x, mu0, alternative)
 
 
 def _z_score(x, mu0):

@@ -21,6 +21,7 @@ from .._numeric import (
     binom_sf_ge,
     exact_matching_ci,
     exact_twosided_pvalue,
+    midp_pvalue,
     normal_pvalue,
     solve,
     z_quantile,
@@ -81,11 +82,6 @@ def _ratio_exact_cond(x1, t1, x2, t2, r0, alternative, a, tsmethod="poisson.test
     return _p_to_ratio(plow, t1, t2), _p_to_ratio(phigh, t1, t2), pval
 
 
-def _midp_tails(x, n, p):
-    half = 0.5 * _binom_pmf(x, n, p)
-    return binom_cdf(x - 1, n, p) + half, binom_sf_ge(x + 1, n, p) + half
-
-
 def _ratio_midp(x1, t1, x2, t2, r0, alternative, a):
     """Conditional mid-p test and interval (Lancaster 1961; Berry & Armitage 1995).
 
@@ -96,13 +92,7 @@ def _ratio_midp(x1, t1, x2, t2, r0, alternative, a):
     """
     n = x1 + x2
     p0 = t1 * r0 / (t1 * r0 + t2)
-    low_tail, up_tail = _midp_tails(x1, n, p0)
-    if alternative == "larger":
-        pval = up_tail
-    elif alternative == "smaller":
-        pval = low_tail
-    else:
-        pval = np.minimum(1.0, 2 * np.minimum(low_tail, up_tail))
+    pval = midp_pvalue(x1, p0, alternative, n=n)
     al = a if alternative != "two-sided" else a / 2
     plow, phigh = binom_midp_limits(x1, n, al)
     if alternative == "larger":
