@@ -94,6 +94,7 @@ COUNT_2018, COUNT_2016 = RATE_2018 * MONTHS_2018, RATE_2016 * MONTHS_2016
 results = {
     m: compare_rates(COUNT_2018, MONTHS_2018, COUNT_2016, MONTHS_2016, method=m)
     for m in RATIO_METHODS
+    if m != "wald-log"  # Gu et al.'s name for the same test as "wald"
 }
 methods = pd.concat([r.to_frame() for r in results.values()], ignore_index=True)
 methods = methods[["method", "estimate", "ci_low", "ci_high", "confidence", "pvalue"]]
