@@ -144,7 +144,13 @@ def _numeral(digits: str, scale: float | None, percent: str | None) -> _Number |
         value, unit = value * scale, unit * scale
     if not value < MAX_NUMBER:
         return None  # too large: the general reader says so
-    u = granularity(value, unit) if unit >= 10 else unit
+    u = unit
+    if unit >= 10 and value > 0:  # granularity(value, unit), inline
+        lead = round(value / unit)
+        if lead == 1:
+            u = unit / 4
+        elif lead == 2 or lead == 3:
+            u = unit / 2
     if percent:
         return _Number(value / 100, u / 100, False, True)
     return _Number(value, u, scale is not None)

@@ -484,6 +484,11 @@ def apply_rule(
     ReportedFigureError
         When the table has no row for the key, or the row gives a value outside its interval.
     """
+    return _tuple_new(AppliedRule, _apply(phrase, table, rounding))
+
+
+def _apply(phrase: Any, table: Mapping[str, CompiledRule], rounding: float | None) -> tuple:
+    """:func:`apply_rule`'s fields as a plain tuple (what reading a phrase unpacks)."""
     key = phrase.key
     compiled = table.get(key)
     if compiled is None:
@@ -506,9 +511,7 @@ def apply_rule(
             f"rule {key!r} gives value {value:g} outside its interval [{low:g}, {high:g}] "
             f"for {phrase.text!r}"
         )
-    return _tuple_new(
-        AppliedRule, (value, low, high, cap, u if compiled.uses_u else None, compiled.rule)
-    )
+    return value, low, high, cap, u if compiled.uses_u else None, compiled.rule
 
 
 _COMPILED: dict[str, dict[str, CompiledRule]] = {
