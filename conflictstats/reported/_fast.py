@@ -175,6 +175,8 @@ def _words(half_a, couple, a_unit, words, percent) -> _Number | None:
             n = _Number(2 * scale, granularity(2 * scale, scale), scale >= 1e3, approx=True)
     elif a_unit:
         return _Number(1.0, 1.0)
+    elif words in _ONE_WORD:
+        n = _ONE_WORD[words]
     else:
         total = current = 0.0
         dozen = scaled = False
@@ -212,6 +214,15 @@ def _words(half_a, couple, a_unit, words, percent) -> _Number | None:
     if percent:
         return _Number(n.value / 100, n.rounding / 100, False, True)
     return n
+
+
+#: The reading of each single number word ("thirty", "twenty-five"), made once by _words
+#: itself; most number words in reports are one word. The numbers are never changed once read.
+_ONE_WORD: dict[str, _Number] = {}
+_ONE_WORD.update(
+    (w, _words(None, None, None, w, None))
+    for w in [*_SMALL, *_TENS, *(f"{t}-{u}" for t in _TENS for u in _SMALL if 0 < _SMALL[u] < 10)]
+)
 
 
 def _of_words_read(low: str, at: int) -> bool:
@@ -276,11 +287,9 @@ def _finish(
     return Phrase(original, key, first, second, base, unit, per, None, None, norm)
 
 
-def _fast_read(text: str, original: str) -> Phrase | None:
-    """Read a number phrase in one regular-expression pass, or return None."""
-    if not text.isascii():
-        return None
-    low = text.lower()
+def _fast_read(text: str, low: str, original: str) -> Phrase | None:
+    """Read a number phrase in one regular-expression pass, or return None. ``text`` is ASCII
+    and ``low`` is ``text.lower()``."""
     m = _FAST.fullmatch(low)
     if m is None:
         return None
@@ -321,12 +330,9 @@ def _fast_read(text: str, original: str) -> Phrase | None:
     )  # fmt: skip
 
 
-def _fast_vague(text: str, original: str) -> Phrase | None:
+def _fast_vague(text: str, low: str, original: str) -> Phrase | None:
     """Read a phrase of a fraction or vague amount in one regular-expression pass, or return
-    None."""
-    if not text.isascii():
-        return None
-    low = text.lower()
+    None (``text`` and ``low`` as for :func:`_fast_read`)."""
     m = _FAST_VAGUE.fullmatch(low)
     if m is None:
         return None

@@ -81,11 +81,13 @@ def read_phrase(text: str) -> Phrase:
     if text[-1:] == ")":
         text, stated_rounding = _stated_rounding(text, original)
     text = text.rstrip(",;:.").rstrip()  # no space leads: split and join removed it
-    fast = _fast_read(text, original) or _fast_vague(text, original)
-    if fast is not None:
-        if stated_rounding is not None:
-            fast.rounding = stated_rounding
-        return fast
+    if text.isascii():  # the one-pass readers read ASCII only, lower-cased
+        low = text.lower()
+        fast = _fast_read(text, low, original) or _fast_vague(text, low, original)
+        if fast is not None:
+            if stated_rounding is not None:
+                fast.rounding = stated_rounding
+            return fast
     r = _Reader(text, original)
     if not text:
         raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")
