@@ -50,10 +50,18 @@ _SCALE_WORDS = ("dozen", "hundred", "thousand", "million", "billion", "trillion"
 
 
 def _alt(words, end: str = _B) -> str:
-    """Alternation of ``words`` (lower case, longest first), each ending a word."""
+    """Alternation of ``words`` (lower case, longest first), each ending a word.
+
+    The words are grouped by their first letter ("a(?:bout|round)|n(?:early)"): the engine
+    tries the alternatives of a group in the same order, but skips a group whose letter is not
+    there in one test instead of one test a word (a phrase that starts with no qualifier tried
+    forty)."""
+    groups: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        groups.setdefault(w[0], []).append(re.escape(w[1:]) + (end if w[-1].isalnum() else ""))
     return "|".join(
-        re.escape(w) + (end if w[-1].isalnum() else "")
-        for w in sorted(set(words), key=len, reverse=True)
+        re.escape(first) + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
+        for first, rests in groups.items()
     )
 
 
