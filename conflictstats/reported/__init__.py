@@ -555,9 +555,12 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
         fields["share"] = True
         fields["share_low"] = share_low
         fields["share_high"] = share_high
-    fig = object.__new__(ReportedFigure)
-    fig.__dict__.update(fields)
+    fig = _object_new(ReportedFigure)
+    _object_setattr(fig, "__dict__", fields)  # the copy is the figure's own
     return fig
+
+
+_object_new, _object_setattr = object.__new__, object.__setattr__
 
 
 #: Every field of a ReportedFigure, with the values _read leaves alone (copying it is

@@ -268,7 +268,7 @@ def _finish(
     unit = per = None
     if tail_at >= 0:
         tail = norm[tail_at:]
-        if bn is None and _of_words_read(low, tail_at):
+        if bn is None and low.startswith("of ", tail_at) and _of_words_read(low, tail_at):
             return None
         unit, per, error = _read_tail(tail)
         if error is not None:
