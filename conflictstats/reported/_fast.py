@@ -136,18 +136,22 @@ def _scale(written: str) -> float | None:
     return _SCALES[word.lower().rstrip("s")]
 
 
+_POW10 = {k: 10.0**k for k in range(-30, 31)}  # 10.0 ** k, the same floats, looked up
+
+
 def _numeral(digits: str, scale: float | None, percent: str | None) -> _Number | None:
     """A numeral as :func:`conflictstats.reported._numbers._read_numeral` reads it."""
     if "," in digits:
         digits = digits.replace(",", "")
     value = float(digits)
     # the unit of the last significant digit, as _trailing_unit gives it
-    point = digits.find(".")
-    if point >= 0:
-        unit = 10.0 ** (point + 1 - len(digits))
+    if "." in digits:
+        k = digits.find(".") + 1 - len(digits)
+        unit = _POW10.get(k) or 10.0**k
     else:
         stripped = digits.rstrip("0")
-        unit = 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+        k = len(digits) - len(stripped)
+        unit = (_POW10.get(k) or 10.0**k) if stripped else 1.0
     if scale is not None:
         value, unit = value * scale, unit * scale
     if not value < MAX_NUMBER:

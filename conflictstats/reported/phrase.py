@@ -74,7 +74,9 @@ def read_phrase(text: str) -> Phrase:
     if not isinstance(text, str):
         raise ReportedFigureError(f"text must be a string, got {text!r}")
     original = text
-    text = " ".join(text.split())  # linear; every reader below sees single spaces
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())  # linear; every reader below sees single spaces
+    # else it is already so: a printable string has no white space but the ASCII space
     if not text.isascii():
         text = text.replace("\u2013", "-").replace("\u2014", "-")
     stated_rounding = None
