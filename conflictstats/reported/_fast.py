@@ -87,12 +87,27 @@ _SCALE_W = rf"(?:{'|'.join(_SCALE_WORDS)}){_BW}"
 _WORDS = rf"(?:an?(?= {_SCALE_W})|{_W1})(?: (?:and )?{_W1}| {_SCALE_W})*"
 
 
+def _taken(name: str, x: str, first: str) -> str:
+    """``x`` taken as group ``name`` if it is there, else not there (``(?!x)``: never given
+    back); ``first`` holds every character ``x`` can start with, so that both are tried only
+    where one of them is next."""
+    return rf"(?:(?=[{first}])(?:(?P<{name}>{x})|(?!{x}))|(?![{first}]))"
+
+
+_SC_FIRST, _PC_FIRST = "kmbt ", " %p"
+
+
 def _number(i: int) -> str:
     """The i-th number of a phrase: a numeral, or number words."""
+    sc, pc, wpc = (
+        _taken(f"s{i}", _SC, _SC_FIRST),
+        _taken(f"p{i}", _PC, _PC_FIRST),
+        _taken(f"wp{i}", _PC, _PC_FIRST),
+    )
     return (
-        rf"(?:(?P<n{i}>{_NUMERAL})(?:(?P<s{i}>{_SC})|(?!{_SC}))(?:(?P<p{i}>{_PC})|(?!{_PC}))"
+        rf"(?:(?P<n{i}>{_NUMERAL}){sc}{pc}"
         rf"|(?=[a-z])(?:(?P<h{i}>{_HALF_A})|(?!{_FRACTION_OR_VAGUE})(?:(?=(?P<c{i}>{_COUPLE}))(?P=c{i})"
-        rf"|(?P<a{i}>{_A_UNIT})|(?=(?P<w{i}>{_WORDS}))(?P=w{i})))(?:(?P<wp{i}>{_PC})|(?!{_PC})))"
+        rf"|(?P<a{i}>{_A_UNIT})|(?=(?P<w{i}>{_WORDS}))(?P=w{i}))){wpc})"
     )
 
 
@@ -101,7 +116,9 @@ def _number(i: int) -> str:
 _LEAD = rf"(?:(?=[a-z~])(?:(?P<q>{_Q}) ?|(?P<rp>between|from){_B} ?)|)"
 _RANGE = rf"(?:(?=[ -])(?P<sep> ?- ?| to | and ){_number(2)}|)"
 _POST = rf"(?: (?P<post>or more|or fewer|or less|or so){_B}| ?(?P<plus>\+)|)"
-_OF = rf"(?: of (?:(?P<pron>them|those|these){_B}|(?P<bn>{_NUMERAL})(?:(?P<bs>{_SC})|(?!{_SC})))|)"
+_OF = (
+    rf"(?: of (?:(?P<pron>them|those|these){_B}|(?P<bn>{_NUMERAL}){_taken('bs', _SC, _SC_FIRST)})|)"
+)
 _TAIL = r"(?: ?(?P<tail>[a-z][^\d]*)|)"
 
 _FAST = re.compile(_LEAD + _number(1) + _RANGE + _POST + _OF + _TAIL)
