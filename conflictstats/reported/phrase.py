@@ -82,7 +82,9 @@ def read_phrase(text: str) -> Phrase:
     stated_rounding = None
     if text[-1:] == ")":
         text, stated_rounding = _stated_rounding(text, original)
-    text = text.rstrip(",;:.").rstrip()  # no space leads: split and join removed it
+    last = text[-1:]
+    if last in ",;:." or last.isspace():  # else both strips would leave it as it is
+        text = text.rstrip(",;:.").rstrip()  # no space leads: split and join removed it
     if text.isascii():  # the one-pass readers read ASCII only, lower-cased
         low = text.lower()
         fast = _fast_read(text, low, original) or _fast_vague(text, low, original)
