@@ -40,7 +40,8 @@ from .rules import (
     SYNONYMS,
     ReportedFigureError,
     Rule,
-    apply_rule,
+    _apply,
+    apply_rule,  # noqa: F401 (reported.apply_rule, as before)
     compile_rules,
     get_rules,
     rules_table,
@@ -514,7 +515,7 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
     phrase = read_phrase(text)
     if rounding is None:
         rounding = phrase.rounding
-    value, low, high, cap, u, rule = apply_rule(phrase, table, rounding=rounding)
+    value, low, high, cap, u, rule = _apply(phrase, table, rounding)
     first, second = phrase.first, phrase.second
     share = first.share
     share_low, share_high = (float(low), float(high)) if share else (None, None)
@@ -554,9 +555,12 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
         fields["share"] = True
         fields["share_low"] = share_low
         fields["share_high"] = share_high
-    fig = object.__new__(ReportedFigure)
-    fig.__dict__.update(fields)
+    fig = _object_new(ReportedFigure)
+    _object_setattr(fig, "__dict__", fields)  # the copy is the figure's own
     return fig
+
+
+_object_new, _object_setattr = object.__new__, object.__setattr__
 
 
 #: Every field of a ReportedFigure, with the values _read leaves alone (copying it is

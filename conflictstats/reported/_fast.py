@@ -50,10 +50,18 @@ _SCALE_WORDS = ("dozen", "hundred", "thousand", "million", "billion", "trillion"
 
 
 def _alt(words, end: str = _B) -> str:
-    """Alternation of ``words`` (lower case, longest first), each ending a word."""
+    """Alternation of ``words`` (lower case, longest first), each ending a word.
+
+    The words are grouped by their first letter ("a(?:bout|round)|n(?:early)"): the engine
+    tries the alternatives of a group in the same order, but skips a group whose letter is not
+    there in one test instead of one test a word (a phrase that starts with no qualifier tried
+    forty)."""
+    groups: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        groups.setdefault(w[0], []).append(re.escape(w[1:]) + (end if w[-1].isalnum() else ""))
     return "|".join(
-        re.escape(w) + (end if w[-1].isalnum() else "")
-        for w in sorted(set(words), key=len, reverse=True)
+        re.escape(first) + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
+        for first, rests in groups.items()
     )
 
 
@@ -79,12 +87,27 @@ _SCALE_W = rf"(?:{'|'.join(_SCALE_WORDS)}){_BW}"
 _WORDS = rf"(?:an?(?= {_SCALE_W})|{_W1})(?: (?:and )?{_W1}| {_SCALE_W})*"
 
 
+def _taken(name: str, x: str, first: str) -> str:
+    """``x`` taken as group ``name`` if it is there, else not there (``(?!x)``: never given
+    back); ``first`` holds every character ``x`` can start with, so that both are tried only
+    where one of them is next."""
+    return rf"(?:(?=[{first}])(?:(?P<{name}>{x})|(?!{x}))|(?![{first}]))"
+
+
+_SC_FIRST, _PC_FIRST = "kmbt ", " %p"
+
+
 def _number(i: int) -> str:
     """The i-th number of a phrase: a numeral, or number words."""
+    sc, pc, wpc = (
+        _taken(f"s{i}", _SC, _SC_FIRST),
+        _taken(f"p{i}", _PC, _PC_FIRST),
+        _taken(f"wp{i}", _PC, _PC_FIRST),
+    )
     return (
-        rf"(?:(?P<n{i}>{_NUMERAL})(?:(?P<s{i}>{_SC})|(?!{_SC}))(?:(?P<p{i}>{_PC})|(?!{_PC}))"
+        rf"(?:(?P<n{i}>{_NUMERAL}){sc}{pc}"
         rf"|(?=[a-z])(?:(?P<h{i}>{_HALF_A})|(?!{_FRACTION_OR_VAGUE})(?:(?=(?P<c{i}>{_COUPLE}))(?P=c{i})"
-        rf"|(?P<a{i}>{_A_UNIT})|(?=(?P<w{i}>{_WORDS}))(?P=w{i})))(?:(?P<wp{i}>{_PC})|(?!{_PC})))"
+        rf"|(?P<a{i}>{_A_UNIT})|(?=(?P<w{i}>{_WORDS}))(?P=w{i}))){wpc})"
     )
 
 
@@ -93,7 +116,9 @@ def _number(i: int) -> str:
 _LEAD = rf"(?:(?=[a-z~])(?:(?P<q>{_Q}) ?|(?P<rp>between|from){_B} ?)|)"
 _RANGE = rf"(?:(?=[ -])(?P<sep> ?- ?| to | and ){_number(2)}|)"
 _POST = rf"(?: (?P<post>or more|or fewer|or less|or so){_B}| ?(?P<plus>\+)|)"
-_OF = rf"(?: of (?:(?P<pron>them|those|these){_B}|(?P<bn>{_NUMERAL})(?:(?P<bs>{_SC})|(?!{_SC})))|)"
+_OF = (
+    rf"(?: of (?:(?P<pron>them|those|these){_B}|(?P<bn>{_NUMERAL}){_taken('bs', _SC, _SC_FIRST)})|)"
+)
 _TAIL = r"(?: ?(?P<tail>[a-z][^\d]*)|)"
 
 _FAST = re.compile(_LEAD + _number(1) + _RANGE + _POST + _OF + _TAIL)
@@ -128,23 +153,33 @@ def _scale(written: str) -> float | None:
     return _SCALES[word.lower().rstrip("s")]
 
 
+_POW10 = {k: 10.0**k for k in range(-30, 31)}  # 10.0 ** k, the same floats, looked up
+
+
 def _numeral(digits: str, scale: float | None, percent: str | None) -> _Number | None:
     """A numeral as :func:`conflictstats.reported._numbers._read_numeral` reads it."""
     if "," in digits:
         digits = digits.replace(",", "")
     value = float(digits)
     # the unit of the last significant digit, as _trailing_unit gives it
-    point = digits.find(".")
-    if point >= 0:
-        unit = 10.0 ** (point + 1 - len(digits))
+    if "." in digits:
+        k = digits.find(".") + 1 - len(digits)
+        unit = _POW10.get(k) or 10.0**k
     else:
         stripped = digits.rstrip("0")
-        unit = 10.0 ** (len(digits) - len(stripped)) if stripped else 1.0
+        k = len(digits) - len(stripped)
+        unit = (_POW10.get(k) or 10.0**k) if stripped else 1.0
     if scale is not None:
         value, unit = value * scale, unit * scale
     if not value < MAX_NUMBER:
         return None  # too large: the general reader says so
-    u = granularity(value, unit) if unit >= 10 else unit
+    u = unit
+    if unit >= 10 and value > 0:  # granularity(value, unit), inline
+        lead = round(value / unit)
+        if lead == 1:
+            u = unit / 4
+        elif lead == 2 or lead == 3:
+            u = unit / 2
     if percent:
         return _Number(value / 100, u / 100, False, True)
     return _Number(value, u, scale is not None)
@@ -169,6 +204,8 @@ def _words(half_a, couple, a_unit, words, percent) -> _Number | None:
             n = _Number(2 * scale, granularity(2 * scale, scale), scale >= 1e3, approx=True)
     elif a_unit:
         return _Number(1.0, 1.0)
+    elif words in _ONE_WORD:
+        n = _ONE_WORD[words]
     else:
         total = current = 0.0
         dozen = scaled = False
@@ -208,6 +245,15 @@ def _words(half_a, couple, a_unit, words, percent) -> _Number | None:
     return n
 
 
+#: The reading of each single number word ("thirty", "twenty-five"), made once by _words
+#: itself; most number words in reports are one word. The numbers are never changed once read.
+_ONE_WORD: dict[str, _Number] = {}
+_ONE_WORD.update(
+    (w, _words(None, None, None, w, None))
+    for w in [*_SMALL, *_TENS, *(f"{t}-{u}" for t in _TENS for u in _SMALL if 0 < _SMALL[u] < 10)]
+)
+
+
 def _of_words_read(low: str, at: int) -> bool:
     """Whether the general reader would read the "of ..." at ``at`` as a base or a pronoun
     (which the one-pass reader leaves to it)."""
@@ -243,7 +289,7 @@ def _finish(
     unit = per = None
     if tail_at >= 0:
         tail = norm[tail_at:]
-        if bn is None and _of_words_read(low, tail_at):
+        if bn is None and low.startswith("of ", tail_at) and _of_words_read(low, tail_at):
             return None
         unit, per, error = _read_tail(tail)
         if error is not None:
@@ -270,11 +316,9 @@ def _finish(
     return Phrase(original, key, first, second, base, unit, per, None, None, norm)
 
 
-def _fast_read(text: str, original: str) -> Phrase | None:
-    """Read a number phrase in one regular-expression pass, or return None."""
-    if not text.isascii():
-        return None
-    low = text.lower()
+def _fast_read(text: str, low: str, original: str) -> Phrase | None:
+    """Read a number phrase in one regular-expression pass, or return None. ``text`` is ASCII
+    and ``low`` is ``text.lower()``."""
     m = _FAST.fullmatch(low)
     if m is None:
         return None
@@ -315,12 +359,9 @@ def _fast_read(text: str, original: str) -> Phrase | None:
     )  # fmt: skip
 
 
-def _fast_vague(text: str, original: str) -> Phrase | None:
+def _fast_vague(text: str, low: str, original: str) -> Phrase | None:
     """Read a phrase of a fraction or vague amount in one regular-expression pass, or return
-    None."""
-    if not text.isascii():
-        return None
-    low = text.lower()
+    None (``text`` and ``low`` as for :func:`_fast_read`)."""
     m = _FAST_VAGUE.fullmatch(low)
     if m is None:
         return None

@@ -74,18 +74,24 @@ def read_phrase(text: str) -> Phrase:
     if not isinstance(text, str):
         raise ReportedFigureError(f"text must be a string, got {text!r}")
     original = text
-    text = " ".join(text.split())  # linear; every reader below sees single spaces
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = " ".join(text.split())  # linear; every reader below sees single spaces
+    # else it is already so: a printable string has no white space but the ASCII space
     if not text.isascii():
         text = text.replace("\u2013", "-").replace("\u2014", "-")
     stated_rounding = None
     if text[-1:] == ")":
         text, stated_rounding = _stated_rounding(text, original)
-    text = text.rstrip(",;:.").rstrip()  # no space leads: split and join removed it
-    fast = _fast_read(text, original) or _fast_vague(text, original)
-    if fast is not None:
-        if stated_rounding is not None:
-            fast.rounding = stated_rounding
-        return fast
+    last = text[-1:]
+    if last in ",;:." or last.isspace():  # else both strips would leave it as it is
+        text = text.rstrip(",;:.").rstrip()  # no space leads: split and join removed it
+    if text.isascii():  # the one-pass readers read ASCII only, lower-cased
+        low = text.lower()
+        fast = _fast_read(text, low, original) or _fast_vague(text, low, original)
+        if fast is not None:
+            if stated_rounding is not None:
+                fast.rounding = stated_rounding
+            return fast
     r = _Reader(text, original)
     if not text:
         raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")

@@ -8,7 +8,6 @@ rule expressions (``"x - u/2"``). Re-exported by :mod:`conflictstats.reported`.
 from __future__ import annotations
 
 import math
-import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -299,92 +298,23 @@ def _phrases_of(key: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rule expressions: parsed once into small closures of (x, u, a, b)
+# Rule expressions: parsed once into Python functions of (x, u, a, b)
 # ---------------------------------------------------------------------------------------------
+# An expression is parsed into the source of a Python expression (the operations and their
+# order as written, so the results are the same to the bit as evaluating it step by step), and
+# that source compiled once: a rule is evaluated for every phrase read. Only the parser's own
+# tokens reach the source; every number is a named constant.
 _EXPR_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z_]\w*)|(\S))")
-_SYMBOLS: dict[str, Callable[..., float]] = {
-    "x": lambda x, u, a, b: x,
-    "u": lambda x, u, a, b: u,
-    "a": lambda x, u, a, b: a,
-    "b": lambda x, u, a, b: b,
-}
-
-
-def _const(c: float) -> Callable[..., float]:
-    f = lambda x, u, a, b: c  # noqa: E731
-    f.const = c
-    return f
-
-
-_OPS = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-    "/": operator.truediv,
-    "min": min,
-    "max": max,
-}
-for _name, _f in _SYMBOLS.items():
-    _f.symbol = _name
-
-
-# A rule is evaluated for every phrase read, so an operation on a symbol or a constant reads
-# it directly instead of calling a closure for it: "x - u/2" is two calls, not five. The
-# operations and their order are those written, so the results are the same to the bit.
-def _symbol_const(s: str, op: Callable, c: float) -> Callable[..., float]:
-    if s == "x":
-        return lambda x, u, a, b: op(x, c)
-    if s == "u":
-        return lambda x, u, a, b: op(u, c)
-    if s == "a":
-        return lambda x, u, a, b: op(a, c)
-    return lambda x, u, a, b: op(b, c)
-
-
-def _const_symbol(c: float, op: Callable, s: str) -> Callable[..., float]:
-    if s == "x":
-        return lambda x, u, a, b: op(c, x)
-    if s == "u":
-        return lambda x, u, a, b: op(c, u)
-    if s == "a":
-        return lambda x, u, a, b: op(c, a)
-    return lambda x, u, a, b: op(c, b)
-
-
-def _symbol_expr(s: str, op: Callable, g: Callable) -> Callable[..., float]:
-    if s == "x":
-        return lambda x, u, a, b: op(x, g(x, u, a, b))
-    if s == "u":
-        return lambda x, u, a, b: op(u, g(x, u, a, b))
-    if s == "a":
-        return lambda x, u, a, b: op(a, g(x, u, a, b))
-    return lambda x, u, a, b: op(b, g(x, u, a, b))
-
-
-def _binary(op: str, f: Callable[..., float], g: Callable[..., float]) -> Callable[..., float]:
-    fn = _OPS[op]
-    fs, gs = getattr(f, "symbol", None), getattr(g, "symbol", None)
-    fc, gc = getattr(f, "const", None), getattr(g, "const", None)
-    if fs is not None and gc is not None:
-        return _symbol_const(fs, fn, gc)
-    if fc is not None and gs is not None:
-        return _const_symbol(fc, fn, gs)
-    if fs is not None:
-        return _symbol_expr(fs, fn, g)
-    if gc is not None:
-        return lambda x, u, a, b: fn(f(x, u, a, b), gc)
-    if fc is not None:
-        return lambda x, u, a, b: fn(fc, g(x, u, a, b))
-    return lambda x, u, a, b: fn(f(x, u, a, b), g(x, u, a, b))
+_SYMBOLS = ("x", "u", "a", "b")
 
 
 class _ExprParser:
     """Recursive descent over ``sum := [+-] term {(+|-) term}``, ``term := factor {(*|/)
     factor}``, ``factor := number | x | u | a | b | inf | min(sum, sum) | max(sum, sum) |
-    (sum)``."""
+    (sum)``, into Python source; ``consts`` names the numbers, ``x`` is the name x is given."""
 
-    def __init__(self, expr: str, name: str) -> None:
-        self.expr, self.name = expr, name
+    def __init__(self, expr: str, name: str, consts: dict[str, float], x: str = "x") -> None:
+        self.expr, self.name, self.consts, self.x = expr, name, consts, x
         self.tokens = []
         pos = 0
         while pos < len(expr):
@@ -408,37 +338,42 @@ class _ExprParser:
         self.i += 1
         return tok
 
-    def parse(self) -> Callable[..., float]:
+    def const(self, c: float) -> str:
+        name = f"_k{len(self.consts)}"
+        self.consts[name] = c
+        return name
+
+    def parse(self) -> str:
         f = self.sum()
         if self.peek() is not None:
             raise self.error()
         return f
 
-    def sum(self) -> Callable[..., float]:
+    def sum(self) -> str:
         sign = self.take() if self.peek() in ("+", "-") else "+"
         f = self.term()
         if sign == "-":
-            f = _binary("-", _const(0.0), f)
+            f = f"({self.const(0.0)} - {f})"
         while self.peek() in ("+", "-"):
             op = self.take()
-            f = _binary(op, f, self.term())
+            f = f"({f} {op} {self.term()})"
         return f
 
-    def term(self) -> Callable[..., float]:
+    def term(self) -> str:
         f = self.factor()
         while self.peek() in ("*", "/"):
             op = self.take()
-            f = _binary(op, f, self.factor())
+            f = f"({f} {op} {self.factor()})"
         return f
 
-    def factor(self) -> Callable[..., float]:
+    def factor(self) -> str:
         tok = self.take()
         if tok[0].isdigit() or tok[0] == ".":
-            return _const(float(tok))
+            return self.const(float(tok))
         if tok in _SYMBOLS:
-            return _SYMBOLS[tok]
+            return self.x if tok == "x" else tok
         if tok == "inf":
-            return _const(math.inf)
+            return self.const(math.inf)
         if tok in ("min", "max"):
             if self.take() != "(":
                 raise self.error()
@@ -448,7 +383,7 @@ class _ExprParser:
             g = self.sum()
             if self.take() != ")":
                 raise self.error()
-            return _binary(tok, f, g)
+            return f"_{tok}({f}, {g})"
         if tok == "(":
             f = self.sum()
             if self.take() != ")":
@@ -462,9 +397,16 @@ class _ExprParser:
         raise self.error()
 
 
+def _function(args: str, body: str, consts: dict[str, float]) -> Callable[..., Any]:
+    """``lambda args: body`` compiled, with the named constants and min/max only."""
+    namespace = {"__builtins__": {}, "_min": min, "_max": max, **consts}
+    return eval(f"lambda {args}: {body}", namespace)  # noqa: S307 (source built by the parser)
+
+
 def _compile(expr: str, name: str = "rule") -> Callable[..., float]:
     """Parse a rule expression into a function of ``(x, u, a, b)``."""
-    return _ExprParser(expr, name).parse()
+    consts: dict[str, float] = {}
+    return _function("x, u, a, b", _ExprParser(expr, name, consts).parse(), consts)
 
 
 def _evaluate(expr: str, env: Mapping[str, float], name: str = "rule") -> float:
@@ -474,9 +416,12 @@ def _evaluate(expr: str, env: Mapping[str, float], name: str = "rule") -> float:
 
 
 class CompiledRule:
-    """A rule with its expressions parsed: what :func:`apply_rule` evaluates."""
+    """A rule with its expressions parsed: what :func:`apply_rule` evaluates.
 
-    __slots__ = ("rule", "value", "low", "high", "cap", "uses_u")
+    ``read(u, a, b)`` gives ``(value, low, high, cap)`` for ``x = a`` in one call (``cap`` None
+    when the rule has none)."""
+
+    __slots__ = ("rule", "value", "low", "high", "cap", "uses_u", "read")
 
     def __init__(self, rule: Rule, name: str = "rule") -> None:
         self.rule = rule
@@ -487,6 +432,15 @@ class CompiledRule:
         self.uses_u = "u" in re.findall(
             r"[A-Za-z_]\w*", rule.low + " " + rule.high + " " + rule.value
         )
+        consts: dict[str, float] = {}
+        parts = [
+            _ExprParser(expr, f"{name}.{part}", consts, x="a").parse() if expr else "None"
+            for part, expr in (
+                ("value", rule.value), ("low", rule.low), ("high", rule.high), ("cap", rule.cap)
+            )
+        ]  # fmt: skip
+        # x is a, the first number of the phrase
+        self.read = _function("u, a, b", "(" + ", ".join(parts) + ")", consts)
 
 
 def compile_rules(rules: Any = None) -> tuple[dict[str, CompiledRule], str]:
@@ -530,6 +484,11 @@ def apply_rule(
     ReportedFigureError
         When the table has no row for the key, or the row gives a value outside its interval.
     """
+    return _tuple_new(AppliedRule, _apply(phrase, table, rounding))
+
+
+def _apply(phrase: Any, table: Mapping[str, CompiledRule], rounding: float | None) -> tuple:
+    """:func:`apply_rule`'s fields as a plain tuple (what reading a phrase unpacks)."""
     key = phrase.key
     compiled = table.get(key)
     if compiled is None:
@@ -543,10 +502,7 @@ def apply_rule(
         u = second.rounding
     a = first.value
     b = second.value if second is not None else a
-    value = compiled.value(a, u, a, b)
-    low = compiled.low(a, u, a, b)
-    high = compiled.high(a, u, a, b)
-    cap = compiled.cap(a, u, a, b) if compiled.cap is not None else None
+    value, low, high, cap = compiled.read(u, a, b)
     if first.share:
         low, high = max(low, 0.0), min(high, 1.0)
         value = min(max(value, low), high)
@@ -555,9 +511,7 @@ def apply_rule(
             f"rule {key!r} gives value {value:g} outside its interval [{low:g}, {high:g}] "
             f"for {phrase.text!r}"
         )
-    return _tuple_new(
-        AppliedRule, (value, low, high, cap, u if compiled.uses_u else None, compiled.rule)
-    )
+    return value, low, high, cap, u if compiled.uses_u else None, compiled.rule
 
 
 _COMPILED: dict[str, dict[str, CompiledRule]] = {
