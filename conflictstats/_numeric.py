@@ -49,6 +49,7 @@ __all__ = [
     "exact_twosided_pvalue",
     "exact_matching_ci",
     "midp_pvalue",
+    "clopper_pearson",
     "tail_pvalue",
 ]
 
@@ -806,6 +807,29 @@ def _dlogpmf(k, theta, n):
     return pois_logpmf(k, theta) if n is None else binom_logpmf(k, n, theta)
 
 
+def clopper_pearson(x, n, alpha, alternative="two-sided"):
+    """Clopper-Pearson (1934) exact limits for a binomial proportion ``x / n`` from beta
+    quantiles: ``alpha / 2`` in each tail for "two-sided", ``alpha`` in the one bounded tail
+    for "larger" (upper limit 1) or "smaller" (lower limit 0); 0 at ``x = 0``, 1 at ``x = n``.
+
+    Examples
+    --------
+    >>> from conflictstats._numeric import clopper_pearson
+    >>> [round(float(v), 4) for v in clopper_pearson(3, 10, 0.05)]
+    [0.0667, 0.6525]
+    """
+    x, n = np.broadcast_arrays(np.asarray(x, float), np.asarray(n, float))
+    a = alpha / 2 if alternative == "two-sided" else alpha
+    with np.errstate(invalid="ignore"):
+        low = np.where(x > 0, special.betaincinv(np.maximum(x, 1e-300), n - x + 1, a), 0.0)
+        high = np.where(x < n, special.betaincinv(x + 1, np.maximum(n - x, 1e-300), 1 - a), 1.0)
+    if alternative == "larger":
+        high = np.ones_like(high)
+    elif alternative == "smaller":
+        low = np.zeros_like(low)
+    return low, high
+
+
 def tail_pvalue(lower, upper, alternative):
     """A p-value from the two tail probabilities: ``upper`` for "larger", ``lower`` for
     "smaller", else twice the smaller tail capped at 1 (the central two-sided rule)."""
@@ -984,10 +1008,7 @@ def exact_matching_ci(x, a, tsmethod="minlike", *, n=None):
             low = np.where(x > 0, special.gammaincinv(np.maximum(x, 1e-300), a / 2), 0.0)
             high = special.gammainccinv(x + 1, a / 2)
         else:
-            low = np.where(x > 0, special.betaincinv(np.maximum(x, 1e-300), nn - x + 1, a / 2), 0.0)
-            high = np.where(
-                x < nn, special.betaincinv(x + 1, np.maximum(nn - x, 1e-300), 1 - a / 2), 1.0
-            )
+            low, high = clopper_pearson(x, nn, a)
         return low.reshape(shape), high.reshape(shape)
     if tsmethod not in ("minlike", "blaker"):
         raise ValueError(f"tsmethod must be one of {TSMETHODS}, got {tsmethod!r}")

@@ -394,9 +394,7 @@ def lcmcr(
     generator = as_rng(rng)
     table, bits, counts = _pattern_table(histories)
 
-    traces = _gibbs(
-        bits,
-        counts,
+    settings = dict(
         K=K,
         a_alpha=a_alpha,
         b_alpha=b_alpha,
@@ -404,22 +402,9 @@ def lcmcr(
         burn_in=burn_in,
         thin=thin,
         chains=chains,
-        rng=generator,
     )
-    return _summarise(
-        table,
-        traces,
-        conf,
-        settings=dict(
-            K=K,
-            a_alpha=a_alpha,
-            b_alpha=b_alpha,
-            n_iter=n_iter,
-            burn_in=burn_in,
-            thin=thin,
-            chains=chains,
-        ),
-    )
+    traces = _gibbs(bits, counts, **settings, rng=generator)
+    return _summarise(table, traces, conf, settings=settings)
 
 
 def _summarise(

@@ -19,13 +19,11 @@ and the one-sided Clopper-Pearson bound).
 
 from __future__ import annotations
 
-import numpy as np
-from scipy import special
-
 from .._numeric import (
     TSMETHODS,
     binom_cdf,
     binom_sf_ge,
+    clopper_pearson,
     exact_matching_ci,
     exact_twosided_pvalue,
 )
@@ -35,20 +33,9 @@ __all__ = ["TSMETHODS", "exact_limits", "exact_pvalue"]
 
 def exact_limits(x, n, alpha, tsmethod, alternative="two-sided"):
     """The exact interval for a binomial proportion matching the test ``tsmethod``."""
-    x, n = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(n, dtype=float))
-    if alternative == "two-sided":
-        if tsmethod != "central":
-            return exact_matching_ci(x, alpha, tsmethod, n=n)
-        a = alpha / 2
-    else:
-        a = alpha
-    lo = np.where(x == 0, 0.0, special.betaincinv(np.maximum(x, 1), n - x + 1, a))
-    hi = np.where(x == n, 1.0, special.betaincinv(x + 1, np.maximum(n - x, 1e-300), 1 - a))
-    if alternative == "larger":
-        hi = np.ones_like(hi)
-    elif alternative == "smaller":
-        lo = np.zeros_like(lo)
-    return lo, hi
+    if alternative == "two-sided" and tsmethod != "central":
+        return exact_matching_ci(x, alpha, tsmethod, n=n)
+    return clopper_pearson(x, n, alpha, alternative)
 
 
 def exact_pvalue(x, n, p0, tsmethod, alternative="two-sided"):

@@ -13,6 +13,7 @@ from scipy import special, stats
 
 from .._numeric import (
     binom_midp_limits,
+    clopper_pearson,
     midp_pvalue,
     normal_pvalue,
     solve,
@@ -72,9 +73,7 @@ def _p_prop_test(x, n, z):
 
 def _p_clopper_pearson(x, n, z, alpha):
     """Clopper & Pearson (1934, Biometrika 26:404) exact interval from beta quantiles."""
-    lo = np.where(x == 0, 0.0, stats.beta.ppf(alpha / 2, np.maximum(x, 1), n - x + 1))
-    hi = np.where(x == n, 1.0, stats.beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1)))
-    return lo, hi
+    return clopper_pearson(x, n, alpha)
 
 
 def _p_jeffreys(x, n, z, alpha):

@@ -13,12 +13,13 @@ distribution functions live here too; the E-test's p-value comes from
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
 from .._numeric import (
     binom_cdf,
     binom_midp_limits,
     binom_sf_ge,
+    clopper_pearson,
     exact_matching_ci,
     exact_twosided_pvalue,
     midp_pvalue,
@@ -72,13 +73,7 @@ def _ratio_exact_cond(x1, t1, x2, t2, r0, alternative, a, tsmethod="poisson.test
     if alternative == "two-sided" and tsmethod in ("minlike", "blaker"):
         plow, phigh = exact_matching_ci(x1, a, tsmethod, n=n)
         return _p_to_ratio(plow, t1, t2), _p_to_ratio(phigh, t1, t2), pval
-    al = a if alternative != "two-sided" else a / 2
-    plow = np.where(x1 > 0, special.betaincinv(np.maximum(x1, 1e-300), n - x1 + 1, al), 0.0)
-    phigh = np.where(x1 < n, special.betaincinv(x1 + 1, np.maximum(n - x1, 1e-300), 1 - al), 1.0)
-    if alternative == "larger":
-        phigh = np.ones_like(phigh)
-    elif alternative == "smaller":
-        plow = np.zeros_like(plow)
+    plow, phigh = clopper_pearson(x1, n, a, alternative)
     return _p_to_ratio(plow, t1, t2), _p_to_ratio(phigh, t1, t2), pval
 
 
@@ -153,16 +148,6 @@ def _ratio_wald(x1, t1, x2, t2, r0, alternative, a, dispersion=1.0):
 # ---------------------------------------------------------------------------------------
 # Gu, Ng, Tang & Schucany (2008): the transformed and untransformed ratio tests
 # ---------------------------------------------------------------------------------------
-def _need_positive(x1, x2, method):
-    zero = (x1 == 0) | (x2 == 0)
-    if zero.any():
-        raise InputError(
-            f"method={method!r} for a ratio needs both counts positive; got a zero count at "
-            f"index {tuple(int(i) for i in np.argwhere(zero)[0])}; use 'exact-cond', "
-            "'score' or 'sqrt'"
-        )
-
-
 def _quadratic_ends(A, B, C, alternative, t1, t2, square=False):
     """Ends of ``{r: |s(r)| < z}`` for a statistic decreasing in ``r`` whose squared
     equation ``s = ±z`` is ``A u^2 - 2 B u + C = 0`` (``u = r``, or ``u = sqrt(r)`` with
@@ -193,7 +178,6 @@ def _ratio_wald_untransformed(x1, t1, x2, t2, r0, alternative, a):
     with ``R' = R0 t1 / t2``; the interval inverts it (a quadratic in ``R'``, its ends
     where the statistic, decreasing in ``R'``, equals ``±z``; infinite above when
     ``X2 <= z^2``). Both counts must be positive."""
-    _need_positive(x1, x2, "wald-untransformed")
     pval = normal_pvalue(_gu_wald_stat(x1, t1, x2, t2, r0), alternative)
     zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
     z2 = zc * zc
@@ -256,7 +240,6 @@ def _ratio_score_log(x1, t1, x2, t2, r0, alternative, a):
     or very small ``R'``), so nulls far beyond an end can again escape rejection; an end
     is infinite (or 0) when the statistic never reaches ``z`` on that side. Both counts
     must be positive."""
-    _need_positive(x1, x2, "score-log")
     pval = normal_pvalue(_gu_score_log_stat(x1, t1, x2, t2, r0), alternative)
     zc = z_quantile(1 - a, one_sided=alternative != "two-sided")
     ahat = np.log(x1 / x2)
