@@ -113,3 +113,70 @@ def test_plain_unit_test_clears_only_what_every_check_clears(words, sep):
     tail = " ".join(sep.join(words).split())
     if tail:
         assert _units._read_tail.__wrapped__(tail) == _unit_checks(tail)
+
+
+# -- parse_figure's one-pass path (reported._read on phrase._read_parts) --------------------
+def _figure_or_error(text, **kw):
+    from conflictstats.reported import _clear_caches, parse_figure
+
+    _clear_caches()
+    try:
+        f = parse_figure(text, **kw)
+    except ReportedFigureError as e:
+        return ("error", str(e))
+    return (type(f), tuple((k, type(v), v) for k, v in f.__dict__.items()))
+
+
+def _figure_general(text, **kw):
+    """parse_figure with the one-pass path switched off: every phrase through read_phrase."""
+    import conflictstats.reported as reported
+
+    saved = reported._read_parts
+    reported._read_parts = lambda text: None
+    try:
+        return _figure_or_error(text, **kw)
+    finally:
+        reported._read_parts = saved
+
+
+_EDGES = ["", " ", "  ", "\t", ".", ",", ";", ")", " (rounded to 100)", " (approx)", "\u2013"]
+_RULE_OPTIONS = [
+    {},
+    {"rules": "acled"},
+    {"rounding": 500},
+    {"rules": {"about": {"value": "x", "low": "x + u", "high": "x + 2*u"}}},  # value outside
+    {"rules": {"exact": {"value": "x", "low": "x - 1", "high": "x + 1"}}},
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_NUMBER_PIECES), min_size=1, max_size=5),
+    st.sampled_from(_EDGES),
+    st.sampled_from(_EDGES),
+    st.sampled_from(_EDGES),
+    st.sampled_from(range(len(_RULE_OPTIONS))),
+)
+def test_parse_figure_one_pass_path_gives_the_general_figure(pieces, lead, inner, end, option):
+    """The figure, every field with its type, or the error message, is the same with and
+    without the one-pass path, also where white space, marks or a stated rounding make the
+    phrase need normalising, and where the rule refuses the phrase."""
+    words = list(pieces)
+    words.insert(len(words) // 2, inner.strip(" ") or " ")
+    text = lead + " ".join(words) + end
+    kw = _RULE_OPTIONS[option]
+    assert _figure_or_error(text, **kw) == _figure_general(text, **kw)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "about 7,000", "about 7,000 ", " about 7,000", "about  7,000", "about\t7,000",
+        "7,000.", "7,000 fighters.", "7,000 fighters,", "7,000 fighters )", "7,000 fighters  a month",
+        "7,000 fighters\ta month", "about 7,000 (rounded to 100)", "75 a month (rounded to 5)",
+        "up to 75 a month", "dozens of fighters;", "half of them", "c. 300", "~300 men ",
+    ],
+)  # fmt: skip
+def test_parse_figure_one_pass_path_on_each_edge(text):
+    for kw in _RULE_OPTIONS:
+        assert _figure_or_error(text, **kw) == _figure_general(text, **kw)

@@ -32,7 +32,7 @@ import numpy as np
 from .._validation import InputError, as_rng, check_choice
 from ._units import _read_tail
 from ._vocab import _FRACTION_WORDS
-from .phrase import read_phrase
+from .phrase import _read_parts, read_phrase
 from .rules import (
     DEFAULT_RULES,
     MODELS,
@@ -41,6 +41,7 @@ from .rules import (
     ReportedFigureError,
     Rule,
     _apply,
+    _apply_parts,
     apply_rule,  # noqa: F401 (reported.apply_rule, as before)
     compile_rules,
     get_rules,
@@ -486,9 +487,16 @@ def parse_figure(
         or rounding <= 0
     ):
         raise InputError(f"rounding must be a positive number, got {rounding!r}")
-    if rules is None or isinstance(rules, str):
-        if not isinstance(text, str):
-            raise ReportedFigureError(f"text must be a string, got {text!r}")
+    if not isinstance(text, str):
+        raise ReportedFigureError(f"text must be a string, got {text!r}")
+    if rules is None and rounding is None:
+        fig = _DEFAULT_CACHE.get(text)  # the common call: a dict look-up, not lru_cache's
+        if fig is None:
+            fig = _read(text, None, None)
+            if len(_DEFAULT_CACHE) >= _CACHE_SIZE:
+                _DEFAULT_CACHE.clear()
+            _DEFAULT_CACHE[text] = fig
+    elif rules is None or isinstance(rules, str):
         fig = _read_cached(text, rules, rounding)
     else:
         fig = _read(text, rules, rounding)
@@ -512,14 +520,24 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
         table, rules_name = _DEFAULT_TABLE, "default"
     else:
         table, rules_name = compile_rules(rules)
-    phrase = read_phrase(text)
-    if rounding is None:
-        rounding = phrase.rounding
-    value, low, high, cap, u, rule = _apply(phrase, table, rounding)
-    first, second = phrase.first, phrase.second
+    # a plain phrase in one pass, without a Phrase; anything else, or anything the rule refuses
+    # (so that the message is made in one place), through read_phrase and _apply
+    parts = _read_parts(text)
+    if parts is not None:
+        key, first, second, base, unit, per = parts
+        applied = _apply_parts(key, first, second, table, rounding)
+    if parts is None or applied is None:
+        phrase = read_phrase(text)
+        key, first, second, base, unit, per = (
+            phrase.key, phrase.first, phrase.second, phrase.base, phrase.unit, phrase.per
+        )  # fmt: skip
+        if rounding is None:
+            rounding = phrase.rounding
+        applied = _apply(phrase, table, rounding)
+    value, low, high, cap, u, rule = applied
     share = first.share
-    share_low, share_high = (float(low), float(high)) if share else (None, None)
-    base = phrase.base
+    if share:
+        share_low, share_high = float(low), float(high)
     if base is not None:
         value, low, high = value * base, low * base, high * base
         u = None if u is None else u * base
@@ -527,16 +545,15 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
     fields["value"] = float(value)
     fields["low"] = float(low)
     fields["high"] = float(high)
-    fields["qualifier"] = phrase.key
+    fields["qualifier"] = key
     if u is not None:
         fields["rounding"] = float(u)
-    unit = phrase.unit
     if unit:
         fields["unit"] = unit
     elif share and base is None:
         fields["unit"] = "share"
-    fields["per"] = phrase.per
-    fields["text"] = phrase.text
+    fields["per"] = per
+    fields["text"] = text
     if first.vague is None:
         fields["stated"] = first.value
     else:
@@ -572,12 +589,17 @@ _FIELDS.update(scale=1.0, rules="default", share=False)
 #: Phrases repeat (a table of events says "dozens" a thousand times): the figure a phrase and
 #: a named rule set read to is a pure function of them, and frozen, so it is kept for reuse.
 #: ``benchmarks/bench_reported.py`` times parsing both with and without this cache.
+#: The default rules without a rounding unit, the common call, are kept in a plain dict (emptied
+#: when it reaches the size): a look-up in it costs a quarter of one in lru_cache.
 _read_cached = lru_cache(maxsize=16_384)(_read)
+_CACHE_SIZE = 16_384
+_DEFAULT_CACHE: dict[str, ReportedFigure] = {}
 
 
 def _clear_caches() -> None:
     """Empty every cache of the phrase reader (for timing it cold)."""
     _read_cached.cache_clear()
+    _DEFAULT_CACHE.clear()
     _read_tail.cache_clear()
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from ._numbers import Phrase, _Number, _unit_of_value, _unscaled, granularity
+from ._numbers import _Number, _unit_of_value, _unscaled, granularity
 from ._units import _read_tail
 from ._vocab import (
     _A_SCALES,
@@ -135,6 +135,8 @@ _FAST_VAGUE = re.compile(
 _VAGUE_GROUPS = "q f v vs post plus pron bn bs tail".split()
 assert list(_FAST_VAGUE.groupindex) == _VAGUE_GROUPS
 
+#: Last characters of unit words that the general reader's normalisation strips or reads
+_UNPLAIN_END = frozenset(" ,;:.)")
 _POST_OF = {"or so": "about", "or fewer": "up to", "or less": "up to", "or more": "at least"}
 _VAGUE_SCALE = {"h": 100.0, "t": 1e3, "m": 1e6}
 _CASED_SUFFIX = {"k", "K", "M", "B"}  # single-letter suffixes as the general reader takes them
@@ -174,7 +176,9 @@ def _numeral(digits: str, scale: float | None, percent: str | None) -> _Number |
     if not value < MAX_NUMBER:
         return None  # too large: the general reader says so
     u = unit
-    if unit >= 10 and value > 0:  # granularity(value, unit), inline
+    # granularity(value, unit), inline: only a number whose significant digits are 1, 2 or 3
+    # is coarser than its unit, and value / unit is then below 3.5
+    if unit >= 10 and value > 0 and value < 3.5 * unit:
         lead = round(value / unit)
         if lead == 1:
             u = unit / 4
@@ -262,10 +266,11 @@ def _of_words_read(low: str, at: int) -> bool:
 
 
 def _finish(
-    original, norm, low, q, rp, first, sep, second, post, plus, bn, base_scale, tail_at
-) -> Phrase | None:
-    """The phrase from its parts, deciding the rule as the general reader does; None where
-    the general reader would refuse it."""
+    norm, low, q, rp, first, sep, second, post, plus, bn, base_scale, tail_at
+) -> tuple | None:
+    """The phrase's parts ``(key, first, second, base, unit, per)`` from what was matched,
+    deciding the rule as the general reader does; None where the general reader would refuse
+    it."""
     qualifier = _PREFIX_OF[q] if q else "exact"
     if first.approx and qualifier == "exact":
         qualifier = "about"
@@ -289,6 +294,8 @@ def _finish(
     unit = per = None
     if tail_at >= 0:
         tail = norm[tail_at:]
+        if tail[-1] in _UNPLAIN_END or "  " in tail or not tail.isprintable():
+            return None  # the general reader normalises these first
         if bn is None and low.startswith("of ", tail_at) and _of_words_read(low, tail_at):
             return None
         unit, per, error = _read_tail(tail)
@@ -313,12 +320,13 @@ def _finish(
         key = "range" if qualifier == "exact" else "about range"
     else:
         key = qualifier
-    return Phrase(original, key, first, second, base, unit, per, None, None, norm)
+    return key, first, second, base, unit, per
 
 
-def _fast_read(text: str, low: str, original: str) -> Phrase | None:
-    """Read a number phrase in one regular-expression pass, or return None. ``text`` is ASCII
-    and ``low`` is ``text.lower()``."""
+def _fast_read(text: str, low: str) -> tuple | None:
+    """Read a number phrase in one regular-expression pass into its parts ``(key, first,
+    second, base, unit, per)``, or return None. ``text`` is ASCII, normalised as the general
+    reader normalises it, and ``low`` is ``text.lower()``."""
     m = _FAST.fullmatch(low)
     if m is None:
         return None
@@ -354,12 +362,12 @@ def _fast_read(text: str, low: str, original: str) -> Phrase | None:
         if base_scale is None:
             return None
     return _finish(
-        original, text, low, q, rp, first, sep, second, post, plus, bn, base_scale,
+        text, low, q, rp, first, sep, second, post, plus, bn, base_scale,
         m.start("tail") if tail is not None else -1,
     )  # fmt: skip
 
 
-def _fast_vague(text: str, low: str, original: str) -> Phrase | None:
+def _fast_vague(text: str, low: str) -> tuple | None:
     """Read a phrase of a fraction or vague amount in one regular-expression pass, or return
     None (``text`` and ``low`` as for :func:`_fast_read`)."""
     m = _FAST_VAGUE.fullmatch(low)
@@ -383,6 +391,6 @@ def _fast_vague(text: str, low: str, original: str) -> Phrase | None:
         if base_scale is None:
             return None
     return _finish(
-        original, text, low, q, None, first, None, None, post, plus, bn, base_scale,
+        text, low, q, None, first, None, None, post, plus, bn, base_scale,
         m.start("tail") if tail is not None else -1,
     )  # fmt: skip

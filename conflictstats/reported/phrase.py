@@ -63,6 +63,21 @@ def _stated_rounding(text: str, original: str) -> tuple[str, float | None]:
     return text[: m.start()], num.value
 
 
+def _read_parts(text: str) -> tuple | None:
+    """The parts ``(key, first, second, base, unit, per)`` of a phrase that the one-pass
+    readers read as it is, or None (for :func:`read_phrase`): :func:`read_phrase` without the
+    Phrase, for reading many phrases.
+
+    A phrase is read as it is only where :func:`read_phrase`'s normalisation would not change
+    it. Outside the unit words the one-pass expressions see to that: they match single spaces
+    only, never a leading space, a tab or a trailing mark (",", ".", ")"); the one-pass
+    readers check the unit words themselves (``_fast._finish``)."""
+    if text.isascii():
+        low = text.lower()
+        return _fast_read(text, low) or _fast_vague(text, low)
+    return None
+
+
 def read_phrase(text: str) -> Phrase:
     """Read a qualified phrase into its parts, refusing what it cannot read.
 
@@ -87,11 +102,10 @@ def read_phrase(text: str) -> Phrase:
         text = text.rstrip(",;:.").rstrip()  # no space leads: split and join removed it
     if text.isascii():  # the one-pass readers read ASCII only, lower-cased
         low = text.lower()
-        fast = _fast_read(text, low, original) or _fast_vague(text, low, original)
+        fast = _fast_read(text, low) or _fast_vague(text, low)
         if fast is not None:
-            if stated_rounding is not None:
-                fast.rounding = stated_rounding
-            return fast
+            key, first, second, base, unit, per = fast
+            return Phrase(original, key, first, second, base, unit, per, stated_rounding, None, text)
     r = _Reader(text, original)
     if not text:
         raise ReportedFigureError(f"cannot read reported figure {original!r}: empty text")

@@ -489,11 +489,25 @@ def apply_rule(
 
 def _apply(phrase: Any, table: Mapping[str, CompiledRule], rounding: float | None) -> tuple:
     """:func:`apply_rule`'s fields as a plain tuple (what reading a phrase unpacks)."""
-    key = phrase.key
+    return _apply_parts(phrase.key, phrase.first, phrase.second, table, rounding, phrase)
+
+
+def _apply_parts(
+    key: str,
+    first: Any,
+    second: Any,
+    table: Mapping[str, CompiledRule],
+    rounding: float | None,
+    phrase: Any = None,
+) -> tuple | None:
+    """:func:`_apply` on the parts of a phrase. Where the rule cannot be applied it raises,
+    naming the phrase, or returns None when no ``phrase`` is given (the one-pass reader's
+    figure then goes through :func:`_apply`, so that every message is made in one place)."""
     compiled = table.get(key)
     if compiled is None:
+        if phrase is None:
+            return None
         raise phrase.fail(f"no rule for qualifier {key!r} in the rule table")
-    first, second = phrase.first, phrase.second
     if rounding is not None:
         u = rounding
     elif second is None or first.rounding <= second.rounding:
@@ -501,12 +515,13 @@ def _apply(phrase: Any, table: Mapping[str, CompiledRule], rounding: float | Non
     else:
         u = second.rounding
     a = first.value
-    b = second.value if second is not None else a
-    value, low, high, cap = compiled.read(u, a, b)
+    value, low, high, cap = compiled.read(u, a, a if second is None else second.value)
     if first.share:
         low, high = max(low, 0.0), min(high, 1.0)
         value = min(max(value, low), high)
     if not (low <= value <= high):
+        if phrase is None:
+            return None
         raise ReportedFigureError(
             f"rule {key!r} gives value {value:g} outside its interval [{low:g}, {high:g}] "
             f"for {phrase.text!r}"
