@@ -9,6 +9,7 @@ checked on word salad built from the pieces that once made them disagree.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -180,3 +181,67 @@ def test_parse_figure_one_pass_path_gives_the_general_figure(pieces, lead, inner
 def test_parse_figure_one_pass_path_on_each_edge(text):
     for kw in _RULE_OPTIONS:
         assert _figure_or_error(text, **kw) == _figure_general(text, **kw)
+
+
+class _EveryWord:
+    def __contains__(self, word):
+        return True
+
+
+def _rate_search_everywhere(tail):
+    """The unit reader with the rate looked for in every tail, from its first character."""
+    saved = _units._PER_LAST, _units._PER_BEFORE_LAST
+    _units._PER_LAST, _units._PER_BEFORE_LAST = _EveryWord(), 10**9
+    try:
+        return _units._read_tail.__wrapped__(tail)
+    finally:
+        _units._PER_LAST, _units._PER_BEFORE_LAST = saved
+
+
+_RATE_WORDS = _TAIL_WORDS + (
+    ["a single", "in one", "in an", "each", "every", "fortnight", "fortnights", "hourly", "days"]
+    + ["Month", "WEEKS", "a year", "yearly", "Monday", "today", "holiday", "per day", "x/day"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_RATE_WORDS), min_size=1, max_size=6), st.sampled_from(" /"))
+def test_rate_is_looked_for_only_where_it_can_be(words, sep):
+    """The unit reader looks for a rate only in a tail whose last word can end one, and only
+    near its end; it reads every tail as a search of the whole tail does."""
+    tail = " ".join(sep.join(words).split())
+    if tail:
+        assert _units._read_tail.__wrapped__(tail) == _rate_search_everywhere(tail)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "fighters a single week", "fighters / a single fortnights", "x in one month", "x/ in an hour",
+        "a year", "monthly", "attacks/month", "attacks per week", "three months", "Monday",
+        "fighters each day", "men in a week", "a single day", "/ a single day", "strikes yearly",
+    ],
+)  # fmt: skip
+def test_rate_is_looked_for_only_where_it_can_be_on_each_shape(tail):
+    assert _units._read_tail.__wrapped__(tail) == _rate_search_everywhere(tail)
+
+
+@pytest.mark.parametrize("rounding", [None, 500, np.float64(0.5)])
+@pytest.mark.parametrize("rules", [None, "acled", "wide", {"about": {"low": "x - u", "high": "u"}}])
+def test_every_number_of_a_figure_is_a_python_float(rules, rounding):
+    """The reader writes the numbers it computes as they are (no float() on each): they must
+    be Python floats, whatever the rules and the rounding given."""
+    from test_reported import PHRASES
+
+    from conflictstats.reported import _clear_caches, parse_figure
+
+    numbers = "value low high rounding stated stated_high base cap scale share_low share_high"
+    for text, kwargs, *_ in PHRASES:
+        _clear_caches()
+        try:
+            f = parse_figure(text, **{**kwargs, "rules": rules, "rounding": rounding})
+        except ReportedFigureError:
+            continue  # a custom rule that refuses the phrase
+        for name in numbers.split():
+            v = getattr(f, name)
+            assert v is None or type(v) is float, (text, name, v)

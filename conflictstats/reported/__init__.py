@@ -40,7 +40,6 @@ from .rules import (
     SYNONYMS,
     ReportedFigureError,
     Rule,
-    _apply,
     _apply_parts,
     apply_rule,  # noqa: F401 (reported.apply_rule, as before)
     compile_rules,
@@ -487,6 +486,8 @@ def parse_figure(
         or rounding <= 0
     ):
         raise InputError(f"rounding must be a positive number, got {rounding!r}")
+    if rounding is not None:
+        rounding = float(rounding)  # every number _read computes is then a float
     if not isinstance(text, str):
         raise ReportedFigureError(f"text must be a string, got {text!r}")
     if rules is None and rounding is None:
@@ -533,21 +534,25 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
         )  # fmt: skip
         if rounding is None:
             rounding = phrase.rounding
-        applied = _apply(phrase, table, rounding)
-    value, low, high, cap, u, rule = applied
+        applied = _apply_parts(key, first, second, table, rounding, phrase)
+    value, low, high, cap, u, compiled = applied
     share = first.share
+    # every number here is a Python float: the numbers read are, the rounding is made one,
+    # and the rules' constants are floats (a test checks every field's type)
     if share:
-        share_low, share_high = float(low), float(high)
+        share_low, share_high = low, high
     if base is not None:
         value, low, high = value * base, low * base, high * base
         u = None if u is None else u * base
-    fields = _FIELDS.copy()  # what stays None (source, date, quote, ...) is not written
-    fields["value"] = float(value)
-    fields["low"] = float(low)
-    fields["high"] = float(high)
-    fields["qualifier"] = key
+    fields = compiled.figure  # the fields the rule and its table decide
+    if fields is None:
+        fields = compiled.figure = _rule_fields(key, compiled.rule, rules_name)
+    fields = fields.copy()  # what stays None (source, date, quote, ...) is not written
+    fields["value"] = value
+    fields["low"] = low
+    fields["high"] = high
     if u is not None:
-        fields["rounding"] = float(u)
+        fields["rounding"] = u
     if unit:
         fields["unit"] = unit
     elif share and base is None:
@@ -562,12 +567,8 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
         fields["stated_high"] = second.value
     if base is not None:
         fields["base"] = base
-    fields["closed"] = rule.closed
     if cap is not None:
         fields["cap"] = cap
-    fields["model"] = rule.model
-    if rules_name != "default":
-        fields["rules"] = rules_name
     if share:
         fields["share"] = True
         fields["share_low"] = share_low
@@ -578,6 +579,17 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
 
 
 _object_new, _object_setattr = object.__new__, object.__setattr__
+
+
+def _rule_fields(key: str, rule: Rule, rules_name: str) -> dict[str, Any]:
+    """Every field of a figure, with those that one row of a rule table decides (kept on the
+    compiled row: a row belongs to one table, under one key)."""
+    fields = _FIELDS.copy()
+    fields["qualifier"] = key
+    fields["closed"] = rule.closed
+    fields["model"] = rule.model
+    fields["rules"] = rules_name
+    return fields
 
 
 #: Every field of a ReportedFigure, with the values _read leaves alone (copying it is

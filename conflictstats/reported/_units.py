@@ -17,6 +17,7 @@ from ._vocab import (
     _NOT_UNITS,
     _PER_ARTICLE,
     _PER_RE,
+    _PER_WORDS,
     _POSTFIX_WORDS,
     _PREFIX_OF,
     _PREFIX_WORDS,
@@ -31,12 +32,11 @@ from ._vocab import (
     _UNITS,
 )
 
-#: The longest rate _PER_RE matches ("/ a single fortnights"): it starts no earlier than that
-#: from the end of the tail.
-_PER_LONGEST = 2 + len("a single ") + max(map(len, _TIME_UNITS)) + 1 + 8
-
-#: How a tail with a rate ends (lower case): a time unit, in the plural too, or an adverb.
-_PER_ENDINGS = tuple(_TIME_UNITS) + tuple(u + "s" for u in _TIME_UNITS) + tuple(_ADVERBS)
+#: The last word (after the last space or "/") of a tail with a rate (lower case): a time unit,
+#: in the plural too, or an adverb ("a year" ends in "year"). _PER_RE matches no other tail.
+_PER_LAST = frozenset(_TIME_UNITS) | {u + "s" for u in _TIME_UNITS} | set(_ADVERBS)
+#: A rate _PER_RE matches starts at most this far before its last word ("/ a single ").
+_PER_BEFORE_LAST = 2 + max(map(len, _PER_WORDS)) + 1
 
 
 # Plain unit words (lower-cased ASCII letters and single spaces) pass every check
@@ -84,10 +84,15 @@ def _read_tail(tail: str) -> tuple[str | None, str | None, str | None]:
     checks one by one.
     """
     ascii_ = tail.isascii()
-    if ascii_ and not tail.lower().endswith(_PER_ENDINGS):
-        unit_words, per = tail, None  # no rate: _PER_RE needs one of these endings
+    if ascii_:
+        lowered = tail.lower()
+        last = max(lowered.rfind(" "), lowered.rfind("/")) + 1
+        if lowered[last:] in _PER_LAST:
+            unit_words, per = _read_per(tail, max(0, last - _PER_BEFORE_LAST))
+        else:
+            unit_words, per = tail, None  # no rate: _PER_RE needs one of these last words
     else:
-        unit_words, per = _read_per(tail)
+        unit_words, per = _read_per(tail, 0)
     unit_words = unit_words.strip()
     if unit_words[:3].lower() == "of ":
         unit_words = unit_words[3:].lstrip()
@@ -112,9 +117,10 @@ def _read_tail(tail: str) -> tuple[str | None, str | None, str | None]:
     return _normalise_unit(unit_words), per, None
 
 
-def _read_per(tail: str) -> tuple[str, str | None]:
-    """Split the words after the number into (unit words, per)."""
-    m = _PER_RE.search(tail, max(0, len(tail) - _PER_LONGEST))  # a rate ends the tail
+def _read_per(tail: str, start: int) -> tuple[str, str | None]:
+    """Split the words after the number into (unit words, per); no rate starts before
+    ``start``."""
+    m = _PER_RE.search(tail, start)  # a rate ends the tail
     if not m:
         return tail, None
     head = tail[: m.start()]

@@ -139,8 +139,9 @@ _OF_RE = re.compile(r"of(?![^\W_])", re.I)
 _OF_PRONOUN = re.compile(r" ?(?:them|those|these)(?![^\W_])", re.I)
 _ROUNDED = re.compile(r" ?\(rounded to ([^)]*)\)$", re.I)
 _UNITS_ALT = "|".join(_TIME_UNITS)
+_PER_WORDS = ("a", "an", "per", "each", "every", "in a", "in an", "in one", "a single")
 _PER_RE = re.compile(
-    rf"(?:^| |/) ?(?:(?:a|an|per|each|every|in a|in an|in one|a single) )?({_UNITS_ALT})s?$"
+    rf"(?:^| |/) ?(?:(?:{'|'.join(_PER_WORDS)}) )?({_UNITS_ALT})s?$"
     rf"|(?:^| )({'|'.join(_ADVERBS)})$",
     re.I,
 )

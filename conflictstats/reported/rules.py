@@ -421,10 +421,13 @@ class CompiledRule:
     ``read(u, a, b)`` gives ``(value, low, high, cap)`` for ``x = a`` in one call (``cap`` None
     when the rule has none)."""
 
-    __slots__ = ("rule", "value", "low", "high", "cap", "uses_u", "read")
+    __slots__ = ("rule", "value", "low", "high", "cap", "uses_u", "read", "figure")
 
     def __init__(self, rule: Rule, name: str = "rule") -> None:
         self.rule = rule
+        #: for the reader (conflictstats.reported): the fields of every figure this row of
+        #: its table gives that do not depend on the phrase, made on first use
+        self.figure: dict | None = None
         self.value = _compile(rule.value, f"{name}.value")
         self.low = _compile(rule.low, f"{name}.low")
         self.high = _compile(rule.high, f"{name}.high")
@@ -484,12 +487,10 @@ def apply_rule(
     ReportedFigureError
         When the table has no row for the key, or the row gives a value outside its interval.
     """
-    return _tuple_new(AppliedRule, _apply(phrase, table, rounding))
-
-
-def _apply(phrase: Any, table: Mapping[str, CompiledRule], rounding: float | None) -> tuple:
-    """:func:`apply_rule`'s fields as a plain tuple (what reading a phrase unpacks)."""
-    return _apply_parts(phrase.key, phrase.first, phrase.second, table, rounding, phrase)
+    value, low, high, cap, u, compiled = _apply_parts(
+        phrase.key, phrase.first, phrase.second, table, rounding, phrase
+    )
+    return _tuple_new(AppliedRule, (value, low, high, cap, u, compiled.rule))
 
 
 def _apply_parts(
@@ -500,9 +501,11 @@ def _apply_parts(
     rounding: float | None,
     phrase: Any = None,
 ) -> tuple | None:
-    """:func:`_apply` on the parts of a phrase. Where the rule cannot be applied it raises,
+    """:func:`apply_rule` on the parts of a phrase, as a plain tuple ``(value, low, high, cap,
+    u, compiled)`` (what reading a phrase unpacks). Where the rule cannot be applied it raises,
     naming the phrase, or returns None when no ``phrase`` is given (the one-pass reader's
-    figure then goes through :func:`_apply`, so that every message is made in one place)."""
+    figure then goes through the general reader, so that every message is made in one
+    place)."""
     compiled = table.get(key)
     if compiled is None:
         if phrase is None:
@@ -526,7 +529,7 @@ def _apply_parts(
             f"rule {key!r} gives value {value:g} outside its interval [{low:g}, {high:g}] "
             f"for {phrase.text!r}"
         )
-    return value, low, high, cap, u if compiled.uses_u else None, compiled.rule
+    return value, low, high, cap, u if compiled.uses_u else None, compiled
 
 
 _COMPILED: dict[str, dict[str, CompiledRule]] = {
