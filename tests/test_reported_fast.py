@@ -116,7 +116,7 @@ def test_plain_unit_test_clears_only_what_every_check_clears(words, sep):
         assert _units._read_tail.__wrapped__(tail) == _unit_checks(tail)
 
 
-# -- parse_figure's one-pass path (reported._read on phrase._read_parts) --------------------
+# -- parse_figure's one-pass path (reported._read on the one-pass readers) -------------------
 def _figure_or_error(text, **kw):
     from conflictstats.reported import _clear_caches, parse_figure
 
@@ -132,12 +132,12 @@ def _figure_general(text, **kw):
     """parse_figure with the one-pass path switched off: every phrase through read_phrase."""
     import conflictstats.reported as reported
 
-    saved = reported._read_parts
-    reported._read_parts = lambda text: None
+    saved = reported._fast_read, reported._fast_vague
+    reported._fast_read = reported._fast_vague = lambda *a: None
     try:
         return _figure_or_error(text, **kw)
     finally:
-        reported._read_parts = saved
+        reported._fast_read, reported._fast_vague = saved
 
 
 _EDGES = ["", " ", "  ", "\t", ".", ",", ";", ")", " (rounded to 100)", " (approx)", "\u2013"]

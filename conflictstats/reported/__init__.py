@@ -24,15 +24,15 @@ import dataclasses
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from .._validation import InputError, as_rng, check_choice
+from ._fast import _fast_read, _fast_vague
 from ._units import _read_tail
 from ._vocab import _FRACTION_WORDS
-from .phrase import _read_parts, read_phrase
+from .phrase import read_phrase
 from .rules import (
     DEFAULT_RULES,
     MODELS,
@@ -479,28 +479,30 @@ def parse_figure(
     >>> parse_figure("dozens", rules="acled").interval()
     (12.0, 12.0)
     """
-    if rounding is not None and (
-        isinstance(rounding, bool)
-        or not isinstance(rounding, (int, float, np.number))
-        or not math.isfinite(rounding)
-        or rounding <= 0
-    ):
-        raise InputError(f"rounding must be a positive number, got {rounding!r}")
     if rounding is not None:
+        if (
+            isinstance(rounding, bool)
+            or not isinstance(rounding, (int, float, np.number))
+            or not math.isfinite(rounding)
+            or rounding <= 0
+        ):
+            raise InputError(f"rounding must be a positive number, got {rounding!r}")
         rounding = float(rounding)  # every number _read computes is then a float
     if not isinstance(text, str):
         raise ReportedFigureError(f"text must be a string, got {text!r}")
     if rules is None and rounding is None:
-        fig = _DEFAULT_CACHE.get(text)  # the common call: a dict look-up, not lru_cache's
-        if fig is None:
-            fig = _read(text, None, None)
-            if len(_DEFAULT_CACHE) >= _CACHE_SIZE:
-                _DEFAULT_CACHE.clear()
-            _DEFAULT_CACHE[text] = fig
+        key: Any = text  # the common call
     elif rules is None or isinstance(rules, str):
-        fig = _read_cached(text, rules, rounding)
+        key = (text, rules, rounding)
     else:
+        key = None  # a custom table: compiled anew, not kept
+    fig = None if key is None else _CACHE.get(key)
+    if fig is None:
         fig = _read(text, rules, rounding)
+        if key is not None:
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.clear()
+            _CACHE[key] = fig
     if unit is None and per is None and source is None and date is None and quote is None:
         return fig  # frozen: the figure a phrase reads to can be shared
     fields = dict(fig.__dict__)
@@ -521,9 +523,16 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
         table, rules_name = _DEFAULT_TABLE, "default"
     else:
         table, rules_name = compile_rules(rules)
-    # a plain phrase in one pass, without a Phrase; anything else, or anything the rule refuses
-    # (so that the message is made in one place), through read_phrase and _apply
-    parts = _read_parts(text)
+    # A phrase that read_phrase's normalisation would not change is read in one pass, into its
+    # parts (key, first, second, base, unit, per) without a Phrase: the one-pass expressions
+    # match single spaces only, never a leading space, a tab or a trailing mark (",", ".",
+    # ")"), and the one-pass readers check the unit words themselves (_fast._finish).
+    # Anything else, or anything the rule refuses (so that every message is made in one
+    # place), goes through read_phrase.
+    parts = None
+    if text.isascii():
+        low = text.lower()
+        parts = _fast_read(text, low) or _fast_vague(text, low)
     if parts is not None:
         key, first, second, base, unit, per = parts
         applied = _apply_parts(key, first, second, table, rounding)
@@ -599,19 +608,18 @@ _FIELDS.update(scale=1.0, rules="default", share=False)
 
 
 #: Phrases repeat (a table of events says "dozens" a thousand times): the figure a phrase and
-#: a named rule set read to is a pure function of them, and frozen, so it is kept for reuse.
-#: ``benchmarks/bench_reported.py`` times parsing both with and without this cache.
-#: The default rules without a rounding unit, the common call, are kept in a plain dict (emptied
-#: when it reaches the size): a look-up in it costs a quarter of one in lru_cache.
-_read_cached = lru_cache(maxsize=16_384)(_read)
+#: a named rule set read to is a pure function of them, and frozen, so it is kept for reuse,
+#: under the phrase itself for the default rules without a rounding unit, else under (phrase,
+#: rules, rounding). A plain dict, emptied when it reaches its size: a look-up in it costs a
+#: quarter of one in lru_cache. ``benchmarks/bench_reported.py`` times parsing both with and
+#: without it.
 _CACHE_SIZE = 16_384
-_DEFAULT_CACHE: dict[str, ReportedFigure] = {}
+_CACHE: dict[Any, ReportedFigure] = {}
 
 
 def _clear_caches() -> None:
     """Empty every cache of the phrase reader (for timing it cold)."""
-    _read_cached.cache_clear()
-    _DEFAULT_CACHE.clear()
+    _CACHE.clear()
     _read_tail.cache_clear()
 
 

@@ -63,21 +63,6 @@ def _stated_rounding(text: str, original: str) -> tuple[str, float | None]:
     return text[: m.start()], num.value
 
 
-def _read_parts(text: str) -> tuple | None:
-    """The parts ``(key, first, second, base, unit, per)`` of a phrase that the one-pass
-    readers read as it is, or None (for :func:`read_phrase`): :func:`read_phrase` without the
-    Phrase, for reading many phrases.
-
-    A phrase is read as it is only where :func:`read_phrase`'s normalisation would not change
-    it. Outside the unit words the one-pass expressions see to that: they match single spaces
-    only, never a leading space, a tab or a trailing mark (",", ".", ")"); the one-pass
-    readers check the unit words themselves (``_fast._finish``)."""
-    if text.isascii():
-        low = text.lower()
-        return _fast_read(text, low) or _fast_vague(text, low)
-    return None
-
-
 def read_phrase(text: str) -> Phrase:
     """Read a qualified phrase into its parts, refusing what it cannot read.
 
