@@ -46,6 +46,7 @@ SMOKE = {
     "bench_rates.py": ["--quick"],
     "bench_scale.py": ["--n", "300", "--n-cp", "200"],
     "bench_sen.py": ["--sizes", "50", "400"],
+    "bench_reported_instructions.py": ["--passes", "1"],
     "bench_lcmcr.py": ["--n-iter", "100", "--r-iter", "1000", "--chains", "2", "--repeat", "1"],
 }
 
