@@ -734,6 +734,27 @@ def _record_run(manifest: dict[str, Any], run: ScriptRun, root: Path, outdir: Pa
     _write_manifest(outdir, manifest)
 
 
+def _start_order(paths: Sequence[Path], root: Path, jobs: int) -> list[int]:
+    """The order in which to start the scripts ``paths`` (their indices). With several jobs,
+    the scripts with the most outputs in the committed manifest (``<root>/figures``, a proxy
+    for how long they run) start first, so that the longest does not start last and run on
+    alone; ties, scripts the manifest does not know, and a single job keep script order."""
+    order = list(range(len(paths)))
+    if jobs == 1:
+        return order
+    try:
+        outputs = read_manifest(root / "figures")["outputs"]
+    except ManifestError:
+        return order
+    counts: dict[str, int] = {}
+    for entry in outputs.values():
+        script = entry.get("script")
+        if isinstance(script, str):
+            counts[script] = counts.get(script, 0) + 1
+    rel = [Path(os.path.relpath(p, root)).as_posix() for p in paths]
+    return sorted(order, key=lambda i: -counts.get(rel[i], 0))
+
+
 def run_scripts(
     scripts: Sequence[str | os.PathLike] | None = None,
     *,
@@ -757,8 +778,10 @@ def run_scripts(
     echo : callable
         Receives one progress line per script.
     jobs : int, default 1
-        How many scripts run at once (each in its own process). Results are taken in script
-        order whatever the order they finish in; after a failure no further script starts.
+        How many scripts run at once (each in its own process). With several, the scripts
+        with the most outputs in the committed manifest start first (the longest should not
+        start last); results are taken in script order whatever the order they start and
+        finish in; after a failure no further script starts.
     report : bool
         Rebuild the HTML report (``index.html`` and ``report/*.html``, see
         :func:`conflictstats.report.write_report`) from the manifest afterwards, so that the
@@ -825,11 +848,11 @@ def run_scripts(
             echo(f"[{k}/{len(paths)}] {os.path.relpath(script, root)} ...")
         return _run_one(script, root, outdir, children)
 
-    futures = []
+    futures: list[Any] = [None] * len(paths)
     with _forwarding_signals(children):
         try:
-            for k, script in enumerate(paths, 1):
-                futures.append(pool.submit(start, k, script))
+            for i in _start_order(paths, root, jobs):
+                futures[i] = pool.submit(start, i + 1, paths[i])
             for k, (script, future) in enumerate(zip(paths, futures), 1):
                 rel = os.path.relpath(script, root)
                 run = future.result()
@@ -837,8 +860,8 @@ def run_scripts(
                     raise _Stop(children.signum)
                 runs.append(run)
                 if run.returncode != 0:
-                    for later in futures[k:]:
-                        later.cancel()
+                    for other in futures:
+                        other.cancel()  # those not started yet
                     echo(f"[{k}/{len(paths)}] {rel} FAILED (exit {run.returncode})")
                     break
                 with _signals_deferred(children):
@@ -859,6 +882,8 @@ def run_scripts(
             children.deferring = True  # from here on a signal only escalates to SIGKILL
             for future in futures:
                 run = None
+                if future is None:  # the signal came before it was submitted
+                    continue
                 if future.done() and not future.cancelled() and future.exception() is None:
                     run = future.result()
                 if run is not None and run.returncode == 0:

@@ -13,6 +13,9 @@ import pytest
 from conflictstats._validation import InputError
 from conflictstats.panel import TimeGapError, fit_trends
 
+# a local dask cluster takes seconds to start and warm: `make test-slow` (in CI)
+pytestmark = pytest.mark.slow
+
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 

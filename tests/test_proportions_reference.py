@@ -56,7 +56,18 @@ def test_enough_cases_with_sources():
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+# the Monte Carlo cases simulate 10,000 tables or more: slow-marked (`make test-slow`, in CI)
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            c,
+            id=c["id"],
+            marks=[pytest.mark.slow] if c["args"].get("n_sim", 0) >= 10_000 else [],
+        )
+        for c in CASES
+    ],
+)
 def test_reference_case(case):
     result = _run(case)
     for key, expected in case["expected"].items():

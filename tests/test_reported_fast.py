@@ -150,7 +150,7 @@ _RULE_OPTIONS = [
 ]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.sampled_from(_NUMBER_PIECES), min_size=1, max_size=5),
     st.sampled_from(_EDGES),
@@ -204,7 +204,7 @@ _RATE_WORDS = _TAIL_WORDS + (
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_RATE_WORDS), min_size=1, max_size=6), st.sampled_from(" /"))
 def test_rate_is_looked_for_only_where_it_can_be(words, sep):
     """The unit reader looks for a rate only in a tail whose last word can end one, and only

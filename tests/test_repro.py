@@ -126,6 +126,7 @@ def test_failing_analysis_stops_run_and_keeps_earlier_outputs(project):
     assert "demo_counts.svg" in manifest["outputs"]
 
 
+@pytest.mark.slow  # a whole run of the fixture project (`make test-slow`, in CI)
 def test_analysis_cannot_write_into_data(project):
     (project / "analyses" / "writer.py").write_text(
         "open('data/demo/counts.csv', 'a').write('x')\n"
@@ -205,3 +206,19 @@ def test_compare_outputs_on_identical_folders(tmp_path):
 def test_run_scripts_refuses_bad_jobs(tmp_path):
     with pytest.raises(repro.ReproError, match="jobs must be a whole number >= 1"):
         repro.run_scripts([], root=tmp_path, jobs=0)
+
+
+def test_scripts_with_most_outputs_start_first_with_several_jobs(tmp_path):
+    from conflictstats.repro import _start_order
+
+    (tmp_path / "figures").mkdir()
+    outputs = {f"a{i}.svg": {"sha256": "0", "script": "analyses/a.py"} for i in range(2)}
+    outputs.update({f"c{i}.svg": {"sha256": "0", "script": "analyses/c.py"} for i in range(5)})
+    outputs["index.html"] = {"sha256": "0"}  # report pages have no script
+    manifest = tmp_path / "figures" / "MANIFEST.json"
+    manifest.write_text(json.dumps({"outputs": outputs}))
+    paths = [tmp_path / "analyses" / f"{name}.py" for name in "abcd"]
+    assert _start_order(paths, tmp_path, 2) == [2, 0, 1, 3]  # c, a, then b and d as listed
+    assert _start_order(paths, tmp_path, 1) == [0, 1, 2, 3]
+    manifest.write_text("{not json")
+    assert _start_order(paths, tmp_path, 2) == [0, 1, 2, 3]

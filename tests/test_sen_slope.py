@@ -64,7 +64,7 @@ def _random_series(rng, n):
     return rng.integers(-(10**9), 10**9, n).astype(float)  # large whole numbers
 
 
-@pytest.mark.parametrize("small", [False, True])
+@pytest.mark.parametrize("small", [False, pytest.param(True, marks=pytest.mark.slow)])
 def test_order_statistics_equal_sorting_on_random_whole_number_series(monkeypatch, small):
     # with small search thresholds every series goes through several sampling rounds, runs
     # of ties and missed cuts; the answers must not change by a single bit
