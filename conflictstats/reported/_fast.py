@@ -325,8 +325,10 @@ def _finish(
 
 def _fast_read(text: str, low: str) -> tuple | None:
     """Read a number phrase in one regular-expression pass into its parts ``(key, first,
-    second, base, unit, per)``, or return None. ``text`` is ASCII, normalised as the general
-    reader normalises it, and ``low`` is ``text.lower()``."""
+    second, base, unit, per)``, or return None. ``text`` is ASCII and ``low`` is
+    ``text.lower()``. ``text`` need not be normalised as the general reader normalises it: where
+    normalising would change it (white space other than single spaces, a trailing mark), the
+    expression does not match, or :func:`_finish` refuses the unit words."""
     m = _FAST.fullmatch(low)
     if m is None:
         return None
