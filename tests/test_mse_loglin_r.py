@@ -4,29 +4,20 @@ likelihood maximised in R (tests/reference/mse_loglin.json, made by mse_loglin.R
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import load_reference
+from test_mse import FILES, HAV  # the capture-recapture tables and the HAV example
 
 from conflictstats import mse
 from conflictstats._validation import InputError
 from conflictstats.mse.profile import _bracketed_intervals, profile_intervals
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data" / "capture_recapture"
-FILES = {
-    "hav": DATA / "hav_taiwan_1995_3lists.csv",
-    "kosovo": DATA / "kosovo_1999_capture_patterns.csv",
-    "congenital": DATA / "congenital_anomaly_massachusetts_5lists.csv",
-}
 REFERENCE = load_reference("mse_loglin")
 COEF = [c for c in REFERENCE["cases"] if c["function"] == "coefficients"]
 RCAPTURE = [c for c in REFERENCE["cases"] if c["function"] == "rcapture"]
 MULTINOMIAL = [c for c in REFERENCE["cases"] if c["function"] == "multinomial"]
-HAV = {"001": 63, "010": 55, "011": 18, "100": 69, "101": 17, "110": 21, "111": 28}
 
 
 def _data(dataset, lists=None):

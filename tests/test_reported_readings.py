@@ -166,6 +166,7 @@ def test_whitespace_padding_is_linear():
 # -- the one-pass reader and the general reader agree -------------------------------------------
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from test_reported_fast import _slow  # noqa: E402  (the general reader alone)
 
 from conflictstats.reported import phrase as _phrase  # noqa: E402
 
@@ -178,15 +179,6 @@ _PIECES = st.sampled_from(
     + ["tens", "most", "thousands", "scores", "those", "km", "30km", "12th", "x", "30%", "5 %"]
     + ["million", "2K", "3k", "bn", "5m", "2M", "1.5 million", "thousands", "billion", "B"]
 )
-
-
-def _slow(text):
-    originals = _phrase._fast_read, _phrase._fast_vague
-    _phrase._fast_read = _phrase._fast_vague = lambda *a: None
-    try:
-        return _phrase.read_phrase(text)
-    finally:
-        _phrase._fast_read, _phrase._fast_vague = originals
 
 
 def _summary(p):
