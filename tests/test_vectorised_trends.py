@@ -161,6 +161,17 @@ def test_mann_kendall_and_sen_slope_read_a_series_in_time_order():
         trends.sen_slope(s.set_axis(s.index.insert(0, pd.NaT)[:-1]))
 
 
+def test_the_nonparametric_module_itself_reads_a_series_in_time_order():
+    # the time order is the functions' own, not only the trends package's exports
+    from conflictstats.trends import nonparametric
+
+    backwards = pd.Series(STEP, index=pd.date_range("2018-01-31", periods=16, freq="ME"))[::-1]
+    assert nonparametric.sen_slope is trends.sen_slope
+    assert nonparametric.mann_kendall is trends.mann_kendall
+    _same(nonparametric.sen_slope(backwards), trends.sen_slope(STEP))
+    assert nonparametric.mann_kendall(backwards).statistic == trends.mann_kendall(STEP).statistic
+
+
 def test_find_changepoints_labels_each_break_with_the_input_label():
     s = pd.Series(STEP, index=pd.period_range("2018-01", periods=16, freq="M"))
     cp = trends.find_changepoints(s.sample(frac=1, random_state=4), family="poisson", min_segment=4)

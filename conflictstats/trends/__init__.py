@@ -41,9 +41,7 @@ from ..results import Estimate, aux_field, result
 from .boundary import find_boundary
 from .changepoints import Changepoints, find_changepoints
 from .glm import _FITTERS, _design, _future_offset, _future_periods, _terms
-from .nonparametric import MannKendall, SenSlope
-from .nonparametric import mann_kendall as _mann_kendall
-from .nonparametric import sen_slope as _sen_slope
+from .nonparametric import MannKendall, SenSlope, mann_kendall, sen_slope
 from .series import (
     _TIME_INDEX,
     _as_series,
@@ -51,7 +49,6 @@ from .series import (
     _days,
     _ordered,
     _text_times,
-    in_time_order,
 )
 
 __all__ = [
@@ -73,10 +70,6 @@ __all__ = [
 
 FAMILIES = ("poisson", "quasi-poisson", "negbin")
 
-# pandas in, pandas out: a Series with times in its index is read in time order (the
-# algorithms in trends.nonparametric take the values as given)
-mann_kendall = in_time_order(_mann_kendall, spaced=False)
-sen_slope = in_time_order(_sen_slope)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .._numeric import normal_pvalue, z_quantile
 from .._validation import InputError, as_confidence, as_finite
 from ..results import Estimate, HypothesisTest, result
 from ._slopes import slope_order_stats
-from .series import _as_series
+from .series import _as_series, in_time_order
 
 
 @result
@@ -77,6 +77,7 @@ def _mk_s_var(x: np.ndarray) -> tuple[float, float]:
     return s, float(var)
 
 
+@in_time_order(spaced=False)
 def mann_kendall(
     counts: Any, *, dates: Any = None, seasonal: bool = False, period: int = 12
 ) -> MannKendall:
@@ -85,8 +86,8 @@ def mann_kendall(
     Parameters
     ----------
     counts : pandas.Series or array_like
-        The series (any finite numbers; counts need not be whole here). As exported by
-        :mod:`conflictstats.trends`, a Series indexed by times (PeriodIndex, DatetimeIndex
+        The series (any finite numbers; counts need not be whole here). A Series indexed
+        by times (PeriodIndex, DatetimeIndex
         or numbers) is put in the order of its index first (aligned by label: rows in any
         order give the same test); a repeated or missing time point is refused. Other
         labels keep the order given.
@@ -170,14 +171,14 @@ def mann_kendall(
     )
 
 
+@in_time_order
 def sen_slope(counts: Any, *, confidence: float = 0.95) -> SenSlope:
     """Sen's slope: the median of all pairwise slopes, per time step, with Gilbert's interval.
 
     Parameters
     ----------
     counts : pandas.Series or array_like
-        The series, equally spaced in time. As exported by :mod:`conflictstats.trends`, a
-        Series indexed by times (PeriodIndex, DatetimeIndex or numbers) is put in the order
+        The series, equally spaced in time. A Series indexed by times (PeriodIndex, DatetimeIndex or numbers) is put in the order
         of its index first (aligned by label: rows in any order give the same slope); a
         repeated or missing time point is refused. Other labels keep the order given.
     confidence : float

@@ -118,10 +118,13 @@ def _first_gap(key: Any) -> int | None:
     return int(np.argmax(bad)) if bad.any() else None
 
 
-def in_time_order(fn, *, spaced: bool = True):
+def in_time_order(fn=None, *, spaced: bool = True):
     """Decorator: the first argument (``counts``) of a one-series function, if a Series with
     times in its index, is put in time order first (:func:`_ordered`); ``spaced=False`` for a
-    function that uses the order alone (Mann-Kendall), where gaps do not matter."""
+    function that uses the order alone (Mann-Kendall), where gaps do not matter (used as
+    ``@in_time_order(spaced=False)``)."""
+    if fn is None:
+        return functools.partial(in_time_order, spaced=spaced)
 
     @functools.wraps(fn)
     def wrapper(counts: Any, *args: Any, **kwargs: Any) -> Any:
