@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conflictstats.reported import ReportedFigureError, _units
+from conflictstats.reported import ReportedFigureError, _fast, _units, _vocab
 from conflictstats.reported import phrase as _phrase
 
 _NUMBER_PIECES = (
@@ -114,6 +114,59 @@ def test_plain_unit_test_clears_only_what_every_check_clears(words, sep):
     tail = " ".join(sep.join(words).split())
     if tail:
         assert _units._read_tail.__wrapped__(tail) == _unit_checks(tail)
+
+
+_PLAIN_TAIL_WORDS = _TAIL_WORDS + (
+    ["a single", "in one", "in an", "each", "every", "fortnight", "hours", "Monthly", "yearly"]
+    + ["thousands", "millions", "billion", "them", "these", "one", "an", "single", "in"]
+    + ["attacks", "people", "Men", "sq", "square", "kilometre", "mile", "of them", "of a"]
+)
+
+
+def _plain_tail_reading(tail):
+    """The one-pass reader's reading of a tail (unit, per, None), or None when it leaves the
+    tail to the unit reader."""
+    low = "x " + tail.lower()  # matched from an offset, as in a phrase
+    t = _fast._PLAIN_TAIL.fullmatch(low, 2)
+    if t is None:
+        return None
+    uw, pu, adv = t.groups()
+    original = "x " + tail
+    unit = (
+        None if uw is None else _units._UNIT_NAMES.get(uw) or original[t.start("uw") : t.end("uw")]
+    )
+    return unit, pu or _vocab._ADVERBS.get(adv), None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PLAIN_TAIL_WORDS), min_size=1, max_size=5))
+def test_plain_tail_match_reads_as_the_unit_reader(words):
+    """A tail the one-pass reader reads in one match (plain unit words and a rate) reads as
+    the unit reader reads it, and is none the general reader reads "of" in."""
+    tail = " ".join(" ".join(words).split())
+    got = _plain_tail_reading(tail)
+    if got is not None:
+        assert got == _units._read_tail.__wrapped__(tail), tail
+        assert not _fast._of_words_read(tail.lower(), 0)
+
+
+@pytest.mark.parametrize(
+    ("tail", "reading"),
+    [
+        ("fighters", ("fighters", None, None)), ("ISIS fighters", ("ISIS fighters", None, None)),
+        ("of fighters", ("fighters", None, None)), ("sq km", ("km2", None, None)),
+        ("a month", (None, "month", None)), ("targets in a week", ("targets", "week", None)),
+        ("attacks each week", ("attacks", "week", None)), ("daily", (None, "day", None)),
+        ("fighters a single day", ("fighters", "day", None)), ("men per days", ("men", "day", None)),
+        ("three months", None), ("months", None), ("of a month", None), ("of them", None),
+        ("a kilometre a day", None), ("thousand fighters", None), ("fighters.", None),
+        ("fighters a", None), ("attacks/month", None), ("al-Qaeda fighters", None),
+    ],
+)  # fmt: skip
+def test_plain_tail_match_on_each_shape(tail, reading):
+    assert _plain_tail_reading(tail) == reading
+    if reading is not None:
+        assert _units._read_tail.__wrapped__(tail) == reading
 
 
 # -- parse_figure's one-pass path (reported._read on the one-pass readers) -------------------

@@ -28,18 +28,21 @@ from __future__ import annotations
 import re
 
 from ._numbers import _Number, _unit_of_value, _unscaled, granularity
-from ._units import _read_tail
+from ._units import _PER_LAST, _SUSPECT_WORDS, _UNIT_NAMES, _read_tail
 from ._vocab import (
     _A_SCALES,
     _A_UNITS,
+    _ADVERBS,
     _ALL_ROUNDING,
     _FRACTIONS,
+    _PER_WORDS,
     _PREFIX_OF,
     _SCALES,
     _SHARE_ROUNDING,
     _SMALL,
     _SUFFIXES,
     _TENS,
+    _TIME_UNITS,
     _VAGUE,
     MAX_NUMBER,
 )
@@ -142,6 +145,30 @@ _VAGUE_SCALE = {"h": 100.0, "t": 1e3, "m": 1e6}
 _CASED_SUFFIX = {"k", "K", "M", "B"}  # single-letter suffixes as the general reader takes them
 _OF_WORD = re.compile(r"of ([a-z]+)")
 _NOT_AFTER_OF = set(_SMALL) | set(_TENS) | {"a", "an", "half", "them", "those", "these"}
+
+
+# The unit words most phrases end in, read in one match: plain words (lower-case letters,
+# single spaces; "of fighters" reads "fighters") and an optional rate after them ("a month",
+# "in a week", "daily"). A plain word is none of the words that send a tail through the unit
+# reader's checks one by one (_units._SUSPECT_WORDS), no word that starts or ends a rate, no
+# word the general reader reads after "of" (_NOT_AFTER_OF) and holds no scale word: then the
+# only rate the unit reader can find is the one matched here, right after the unit words, and
+# the unit words pass all its checks. Whatever else (a trailing mark, "three months", "attacks
+# /month") does not match and goes to the unit reader; a property test checks that every tail
+# matched reads as the unit reader reads it.
+_PLAIN_EXCLUDED = (
+    set(_SUSPECT_WORDS)
+    | set(_PER_LAST)
+    | set(_NOT_AFTER_OF)
+    | {w for p in _PER_WORDS for w in p.split(" ")}
+    | {"of"}
+)
+_PLAIN_WORD = rf"(?!(?:{_alt(_PLAIN_EXCLUDED, end='')})(?![a-z]))[a-z]+"
+_PLAIN_TAIL = re.compile(
+    rf"(?!.*(?:thousand|illion))(?:(?:of )?(?P<uw>{_PLAIN_WORD}(?: {_PLAIN_WORD})*)(?: (?=[a-z])|$)|)"
+    rf"(?:(?:{_alt(_PER_WORDS, end=' ')})(?P<pu>{_alt(_TIME_UNITS, end='')})s?"
+    rf"|(?P<adv>{_alt([a for a in _ADVERBS if ' ' not in a], end='')})|)"
+)
 
 
 def _scale(written: str) -> float | None:
@@ -292,7 +319,12 @@ def _finish(
             return None
         base = b.value
     unit = per = None
-    if tail_at >= 0:
+    if tail_at >= 0 and (t := _PLAIN_TAIL.fullmatch(low, tail_at)) is not None:
+        uw, pu, adv = t.groups()
+        if uw is not None:
+            unit = _UNIT_NAMES.get(uw) or norm[t.start("uw") : t.end("uw")]
+        per = pu or _ADVERBS.get(adv)
+    elif tail_at >= 0:
         tail = norm[tail_at:]
         if tail[-1] in _UNPLAIN_END or "  " in tail or not tail.isprintable():
             return None  # the general reader normalises these first
