@@ -31,12 +31,12 @@ _NUMBER_PIECES = (
 
 
 def _slow(text):
-    originals = _phrase._fast_read, _phrase._fast_vague
-    _phrase._fast_read = _phrase._fast_vague = lambda *a: None
+    original = _phrase._fast_read
+    _phrase._fast_read = lambda *a: None
     try:
         return _phrase.read_phrase(text)
     finally:
-        _phrase._fast_read, _phrase._fast_vague = originals
+        _phrase._fast_read = original
 
 
 def _summary(p):
@@ -83,6 +83,27 @@ def test_one_pass_reader_reads_every_part_as_the_general_reader(pieces, sep):
 def test_one_pass_reader_agrees_on_each_shape(text):
     slow, fast = _both(text)
     assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "unit", "per"),
+    [
+        ("about 7,000", "about", None, None), ("827 ISIS fighters", "exact", "ISIS fighters", None),
+        ("up to 75 a month", "up to", None, "month"), ("20,000 to 30,000", "range", None, None),
+        ("between 2,000 and 2,500", "range", None, None), ("dozens of fighters", "dozens", "fighters", None),
+        ("tens of thousands", "tens", None, None), ("about half", "about", None, None),
+        ("about half of 308", "about", None, None), ("151 targets in a week", "exact", "targets", "week"),
+        ("20 daily", "exact", None, "day"), ("50 sq km", "exact", "km2", None),
+        ("three months", "exact", "months", None), ("30 or more", "at least", None, None),
+    ],
+)  # fmt: skip
+def test_one_pass_reader_reads_the_common_shapes_itself(text, key, unit, per):
+    """The common shapes are read in one pass (not left to the general reader), unit words
+    and rates included."""
+    parts = _fast._fast_read(text, text.lower())
+    assert parts is not None
+    got_key, _, _, _, got_unit, got_per = parts
+    assert (got_key, got_unit, got_per) == (key, unit, per)
 
 
 class _EverySuspect:
@@ -185,12 +206,12 @@ def _figure_general(text, **kw):
     """parse_figure with the one-pass path switched off: every phrase through read_phrase."""
     import conflictstats.reported as reported
 
-    saved = reported._fast_read, reported._fast_vague
-    reported._fast_read = reported._fast_vague = lambda *a: None
+    saved = reported._fast_read
+    reported._fast_read = lambda *a: None
     try:
         return _figure_or_error(text, **kw)
     finally:
-        reported._fast_read, reported._fast_vague = saved
+        reported._fast_read = saved
 
 
 _EDGES = ["", " ", "  ", "\t", ".", ",", ";", ")", " (rounded to 100)", " (approx)", "\u2013"]

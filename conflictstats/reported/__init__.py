@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from .._validation import InputError, as_rng, check_choice
-from ._fast import _fast_read, _fast_vague
+from ._fast import _fast_read
 from ._units import _read_tail
 from ._vocab import _FRACTION_WORDS
 from .phrase import read_phrase
@@ -532,7 +532,7 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
     parts = None
     if text.isascii():
         low = text.lower()
-        parts = _fast_read(text, low) or _fast_vague(text, low)
+        parts = _fast_read(text, low)
     if parts is not None:
         key, first, second, base, unit, per = parts
         applied = _apply_parts(key, first, second, table, rounding)

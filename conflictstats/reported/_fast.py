@@ -4,15 +4,17 @@ Most phrases have one of two shapes. A number: [qualifier | "between" | "from"] 
 "-" | "and" number] ["or more" | "+" | "or so"] ["of them" | "of 308"] [unit words and rate],
 where a number is a numeral (separators, decimals, a scale word or suffix, a percent sign) or
 number words ("two thousand", "a dozen", "half a million", "a couple of dozen", "a" before a
-unit); :func:`_fast_read` reads it. Or a fraction or vague amount: [qualifier] ("about half",
-"dozens", "tens of thousands", "most") ["or more"] ["of them" | "of 308"] [unit words and
-rate]; :func:`_fast_vague` reads it.
+unit). Or a fraction or vague amount: [qualifier] ("about half", "dozens", "tens of thousands",
+"most") ["or more"] ["of them" | "of 308"] [unit words and rate]. No number starts with a
+fraction or vague word, so the two are alternatives of one expression.
 
-Each is one match of a compiled regular expression on the lower-cased phrase (ASCII only, so
-that lower-casing keeps every offset), then a few dictionary look-ups. They read a phrase as the
-general reader (:func:`conflictstats.reported.phrase.read_phrase`) does, or return None and
-leave it to the general reader: anything unusual, and anything the general reader refuses, so
-that every error message comes from one place. A property test checks the agreement.
+:func:`_fast_read` reads both in one match of that compiled expression on the lower-cased
+phrase (ASCII only, so that lower-casing keeps every offset), plain unit words and a rate
+included ("fighters a month"; other unit words go to the unit reader), then a few dictionary
+look-ups. It reads a phrase as the general reader
+(:func:`conflictstats.reported.phrase.read_phrase`) does, or returns None and leaves it to the
+general reader: anything unusual, and anything the general reader refuses, so that every error
+message comes from one place. Property tests check the agreement.
 
 The general reader reads each part greedily and never gives it back. The expression here may
 backtrack, but only into readings that come to None: the qualifiers are prefix-free and never
@@ -118,25 +120,16 @@ def _number(i: int) -> str:
 # the regular expression engine runs these several times faster
 _LEAD = rf"(?:(?=[a-z~])(?:(?P<q>{_Q}) ?|(?P<rp>between|from){_B} ?)|)"
 _RANGE = rf"(?:(?=[ -])(?P<sep> ?- ?| to | and ){_number(2)}|)"
+# a fraction or a vague amount ("about half", "tens of thousands"): no number starts with one
+_VS = "(?:hundreds|hundred|thousands|thousand|millions|million)"
+_FRACTION_VAGUE = (
+    rf"(?P<f>{_alt(_FRACTIONS)})|(?P<v>{_alt(_VAGUE)})"
+    rf"(?:(?P<vs>(?: of)? {_VS}{_B})|(?!(?: of)? {_VS}{_B}))"
+)
 _POST = rf"(?: (?P<post>or more|or fewer|or less|or so){_B}| ?(?P<plus>\+)|)"
 _OF = (
     rf"(?: of (?:(?P<pron>them|those|these){_B}|(?P<bn>{_NUMERAL}){_taken('bs', _SC, _SC_FIRST)})|)"
 )
-_TAIL = r"(?: ?(?P<tail>[a-z][^\d]*)|)"
-
-_FAST = re.compile(_LEAD + _number(1) + _RANGE + _POST + _OF + _TAIL)
-_FAST_GROUPS = (
-    "q rp n1 s1 p1 h1 c1 a1 w1 wp1 sep n2 s2 p2 h2 c2 a2 w2 wp2 post plus pron bn bs tail"
-).split()
-assert list(_FAST.groupindex) == _FAST_GROUPS  # the order _fast_read unpacks them in
-
-_VS = "(?:hundreds|hundred|thousands|thousand|millions|million)"
-_FAST_VAGUE = re.compile(
-    rf"(?:(?=[a-z~])(?P<q>{_Q}) ?|)(?:(?P<f>{_alt(_FRACTIONS)})|(?P<v>{_alt(_VAGUE)})"
-    rf"(?:(?P<vs>(?: of)? {_VS}{_B})|(?!(?: of)? {_VS}{_B})))" + _POST + _OF + _TAIL
-)
-_VAGUE_GROUPS = "q f v vs post plus pron bn bs tail".split()
-assert list(_FAST_VAGUE.groupindex) == _VAGUE_GROUPS
 
 #: Last characters of unit words that the general reader's normalisation strips or reads
 _UNPLAIN_END = frozenset(" ,;:.)")
@@ -145,7 +138,6 @@ _VAGUE_SCALE = {"h": 100.0, "t": 1e3, "m": 1e6}
 _CASED_SUFFIX = {"k", "K", "M", "B"}  # single-letter suffixes as the general reader takes them
 _OF_WORD = re.compile(r"of ([a-z]+)")
 _NOT_AFTER_OF = set(_SMALL) | set(_TENS) | {"a", "an", "half", "them", "those", "these"}
-
 
 # The unit words most phrases end in, read in one match: plain words (lower-case letters,
 # single spaces; "of fighters" reads "fighters") and an optional rate after them ("a month",
@@ -169,6 +161,16 @@ _PLAIN_TAIL = re.compile(
     rf"(?:(?:{_alt(_PER_WORDS, end=' ')})(?P<pu>{_alt(_TIME_UNITS, end='')})s?"
     rf"|(?P<adv>{_alt([a for a in _ADVERBS if ' ' not in a], end='')})|)"
 )
+
+# the unit words: plain (read in the match) or any other (read by the unit reader)
+_TAIL = rf"(?: ?(?=[a-z])(?:{_PLAIN_TAIL.pattern}|(?P<tail>[^\d]*))|)"
+
+_FAST = re.compile(rf"{_LEAD}(?:{_number(1)}{_RANGE}|{_FRACTION_VAGUE}){_POST}{_OF}{_TAIL}")
+_FAST_GROUPS = (
+    "q rp n1 s1 p1 h1 c1 a1 w1 wp1 sep n2 s2 p2 h2 c2 a2 w2 wp2 f v vs post plus pron bn bs"
+    " uw pu adv tail"
+).split()
+assert list(_FAST.groupindex) == _FAST_GROUPS  # the order _fast_read unpacks them in
 
 
 def _scale(written: str) -> float | None:
@@ -292,17 +294,59 @@ def _of_words_read(low: str, at: int) -> bool:
     return m is not None and m.group(1) in _NOT_AFTER_OF
 
 
-def _finish(
-    norm, low, q, rp, first, sep, second, post, plus, bn, base_scale, tail_at
-) -> tuple | None:
-    """The phrase's parts ``(key, first, second, base, unit, per)`` from what was matched,
-    deciding the rule as the general reader does; None where the general reader would refuse
-    it."""
+def _fast_read(text: str, low: str) -> tuple | None:
+    """Read a phrase in one regular-expression pass into its parts ``(key, first, second,
+    base, unit, per)``, deciding the rule as the general reader does, or return None where the
+    general reader would read it otherwise or refuse it. ``text`` is ASCII and ``low`` is
+    ``text.lower()``. ``text`` need not be normalised as the general reader normalises it:
+    where normalising would change it (white space other than single spaces, a trailing mark),
+    the expression does not match, or the unit words are refused here."""
+    m = _FAST.fullmatch(low)
+    if m is None:
+        return None
+    (q, rp, n1, s1, p1, h1, c1, a1, w1, wp1, sep, n2, s2, p2, h2, c2, a2, w2, wp2,
+     f, v, vs, post, plus, pron, bn, bs, uw, pu, adv, tail) = m.groups()  # fmt: skip
+    # the first number
+    if n1 is not None:
+        scale = None
+        if s1 is not None:
+            scale = _scale(text[m.start("s1") : m.end("s1")])
+            if scale is None:
+                return None
+        first = _numeral(n1, scale, p1)
+    elif f is not None:
+        value = _FRACTIONS[f]
+        first = _Number(value, _ALL_ROUNDING if value == 1.0 else _SHARE_ROUNDING, False, True)
+    elif v is not None:
+        key = _VAGUE[v]
+        if key == "most":
+            if vs:
+                return None  # "most hundreds": the general reader refuses the scale word
+            first = _Number(1.0, 1.0, False, True, key)
+        else:
+            first = _Number(_VAGUE_SCALE[vs.rsplit(" ", 1)[1][0]] if vs else 1.0, 1.0, vague=key)
+    else:
+        first = _words(h1, c1, a1, w1, wp1)
+    if first is None:
+        return None
+    # the qualifier, the second number of a range and the words that qualify after it
     qualifier = _PREFIX_OF[q] if q else "exact"
     if first.approx and qualifier == "exact":
         qualifier = "about"
-    if second is not None:
+    second = None
+    if sep is not None:
         if sep.strip(" ") not in (("to", "and") if rp else ("to", "-")):
+            return None
+        if n2 is not None:
+            scale = None
+            if s2 is not None:
+                scale = _scale(text[m.start("s2") : m.end("s2")])
+                if scale is None:
+                    return None
+            second = _numeral(n2, scale, p2)
+        else:
+            second = _words(h2, c2, a2, w2, wp2)
+        if second is None:
             return None
     elif rp:
         return None
@@ -310,22 +354,30 @@ def _finish(
         if second is not None or first.vague is not None or qualifier != "exact":
             return None
         qualifier = _POST_OF[post] if post else "at least"
+    # the base ("of 308") and the unit words
     base = None
     if bn is not None:
         if not first.share:
             return None
+        base_scale = None
+        if bs is not None:
+            base_scale = _scale(text[m.start("bs") : m.end("bs")])
+            if base_scale is None:
+                return None
         b = _numeral(bn, base_scale, None)
         if b is None:
             return None
         base = b.value
     unit = per = None
-    if tail_at >= 0 and (t := _PLAIN_TAIL.fullmatch(low, tail_at)) is not None:
-        uw, pu, adv = t.groups()
-        if uw is not None:
-            unit = _UNIT_NAMES.get(uw) or norm[t.start("uw") : t.end("uw")]
-        per = pu or _ADVERBS.get(adv)
-    elif tail_at >= 0:
-        tail = norm[tail_at:]
+    if uw is not None:
+        unit = _UNIT_NAMES.get(uw) or text[m.start("uw") : m.end("uw")]
+    if pu is not None:
+        per = pu
+    elif adv is not None:
+        per = _ADVERBS[adv]
+    elif tail is not None:
+        tail_at = m.start("tail")
+        tail = text[tail_at:]
         if tail[-1] in _UNPLAIN_END or "  " in tail or not tail.isprintable():
             return None  # the general reader normalises these first
         if bn is None and low.startswith("of ", tail_at) and _of_words_read(low, tail_at):
@@ -333,6 +385,7 @@ def _finish(
         unit, per, error = _read_tail(tail)
         if error is not None:
             return None
+    # the rule
     if first.vague is not None:
         if qualifier != "exact":
             return None
@@ -353,78 +406,3 @@ def _finish(
     else:
         key = qualifier
     return key, first, second, base, unit, per
-
-
-def _fast_read(text: str, low: str) -> tuple | None:
-    """Read a number phrase in one regular-expression pass into its parts ``(key, first,
-    second, base, unit, per)``, or return None. ``text`` is ASCII and ``low`` is
-    ``text.lower()``. ``text`` need not be normalised as the general reader normalises it: where
-    normalising would change it (white space other than single spaces, a trailing mark), the
-    expression does not match, or :func:`_finish` refuses the unit words."""
-    m = _FAST.fullmatch(low)
-    if m is None:
-        return None
-    (q, rp, n1, s1, p1, h1, c1, a1, w1, wp1, sep, n2, s2, p2, h2, c2, a2, w2, wp2,
-     post, plus, pron, bn, bs, tail) = m.groups()  # fmt: skip
-    if n1 is not None:
-        scale = None
-        if s1 is not None:
-            scale = _scale(text[m.start("s1") : m.end("s1")])
-            if scale is None:
-                return None
-        first = _numeral(n1, scale, p1)
-    else:
-        first = _words(h1, c1, a1, w1, wp1)
-    if first is None:
-        return None
-    second = None
-    if sep is not None:
-        if n2 is not None:
-            scale = None
-            if s2 is not None:
-                scale = _scale(text[m.start("s2") : m.end("s2")])
-                if scale is None:
-                    return None
-            second = _numeral(n2, scale, p2)
-        else:
-            second = _words(h2, c2, a2, w2, wp2)
-        if second is None:
-            return None
-    base_scale = None
-    if bs is not None:
-        base_scale = _scale(text[m.start("bs") : m.end("bs")])
-        if base_scale is None:
-            return None
-    return _finish(
-        text, low, q, rp, first, sep, second, post, plus, bn, base_scale,
-        m.start("tail") if tail is not None else -1,
-    )  # fmt: skip
-
-
-def _fast_vague(text: str, low: str) -> tuple | None:
-    """Read a phrase of a fraction or vague amount in one regular-expression pass, or return
-    None (``text`` and ``low`` as for :func:`_fast_read`)."""
-    m = _FAST_VAGUE.fullmatch(low)
-    if m is None:
-        return None
-    q, f, v, vs, post, plus, pron, bn, bs, tail = m.groups()
-    if f is not None:
-        value = _FRACTIONS[f]
-        first = _Number(value, _ALL_ROUNDING if value == 1.0 else _SHARE_ROUNDING, False, True)
-    else:
-        key = _VAGUE[v]
-        if key == "most":
-            if vs:
-                return None  # "most hundreds": the general reader refuses the scale word
-            first = _Number(1.0, 1.0, False, True, key)
-        else:
-            first = _Number(_VAGUE_SCALE[vs.rsplit(" ", 1)[1][0]] if vs else 1.0, 1.0, vague=key)
-    base_scale = None
-    if bs is not None:
-        base_scale = _scale(text[m.start("bs") : m.end("bs")])
-        if base_scale is None:
-            return None
-    return _finish(
-        text, low, q, None, first, None, None, post, plus, bn, base_scale,
-        m.start("tail") if tail is not None else -1,
-    )  # fmt: skip

@@ -15,7 +15,7 @@ one space before reading, so reading is linear in the length of the phrase.
 
 from __future__ import annotations
 
-from ._fast import _fast_read, _fast_vague
+from ._fast import _fast_read
 from ._numbers import (
     Phrase,
     _Number,
@@ -87,7 +87,7 @@ def read_phrase(text: str) -> Phrase:
         text = text.rstrip(",;:.").rstrip()  # no space leads: split and join removed it
     if text.isascii():  # the one-pass readers read ASCII only, lower-cased
         low = text.lower()
-        fast = _fast_read(text, low) or _fast_vague(text, low)
+        fast = _fast_read(text, low)
         if fast is not None:
             key, first, second, base, unit, per = fast
             return Phrase(original, key, first, second, base, unit, per, stated_rounding, None, text)
