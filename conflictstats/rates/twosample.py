@@ -27,7 +27,6 @@ from .._numeric import (
     solve,
     z_quantile,
 )
-from .._validation import InputError
 from .etest import _etest_pvalue, _etest_stat
 
 #: ``tsmethod=`` choices of the exact conditional test: R ``poisson.test``'s pairing
@@ -128,14 +127,8 @@ def _ratio_score(x1, t1, x2, t2, r0, alternative, a, dispersion=1.0):
 
 
 def _ratio_wald(x1, t1, x2, t2, r0, alternative, a, dispersion=1.0):
-    """Wald test and interval on the log scale: se(log R) = sqrt(phi (1/x1 + 1/x2))."""
-    zero = (x1 == 0) | (x2 == 0)
-    if zero.any():
-        raise InputError(
-            "method='wald' for a ratio needs both counts positive (log of 0); got a zero "
-            f"count at index {tuple(int(i) for i in np.argwhere(zero)[0])}; use 'exact-cond' "
-            "or 'score'"
-        )
+    """Wald test and interval on the log scale: se(log R) = sqrt(phi (1/x1 + 1/x2)). Both
+    counts must be positive (the callers refuse a zero count, _POSITIVE_COUNTS)."""
     lr = np.log(x1 / t1) - np.log(x2 / t2)
     se = np.sqrt(dispersion * (1 / x1 + 1 / x2))
     pval = normal_pvalue((lr - np.log(r0)) / se, alternative)

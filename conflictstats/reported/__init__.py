@@ -524,9 +524,9 @@ def _read(text: str, rules: Any, rounding: float | None) -> ReportedFigure:
     else:
         table, rules_name = compile_rules(rules)
     # A phrase that read_phrase's normalisation would not change is read in one pass, into its
-    # parts (key, first, second, base, unit, per) without a Phrase: the one-pass expressions
-    # match single spaces only, never a leading space, a tab or a trailing mark (",", ".",
-    # ")"), and the one-pass readers check the unit words themselves (_fast._finish).
+    # parts (key, first, second, base, unit, per) without a Phrase: the one-pass expression
+    # matches single spaces only, never a leading space, a tab or a trailing mark (",", ".",
+    # ")"), and the one-pass reader checks the unit words itself (_fast._fast_read).
     # Anything else, or anything the rule refuses (so that every message is made in one
     # place), goes through read_phrase.
     parts = None

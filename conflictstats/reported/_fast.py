@@ -187,8 +187,15 @@ def _scale(written: str) -> float | None:
 _POW10 = {k: 10.0**k for k in range(-30, 31)}  # 10.0 ** k, the same floats, looked up
 
 
-def _numeral(digits: str, scale: float | None, percent: str | None) -> _Number | None:
-    """A numeral as :func:`conflictstats.reported._numbers._read_numeral` reads it."""
+def _numeral(digits: str, suffix: str | None, percent: str | None) -> _Number | None:
+    """A numeral as :func:`conflictstats.reported._numbers._read_numeral` reads it, with its
+    scale word or suffix as written (None if none); None where the general reader would read
+    it otherwise."""
+    scale = None
+    if suffix is not None:
+        scale = _scale(suffix)
+        if scale is None:
+            return None
     if "," in digits:
         digits = digits.replace(",", "")
     value = float(digits)
@@ -308,12 +315,7 @@ def _fast_read(text: str, low: str) -> tuple | None:
      f, v, vs, post, plus, pron, bn, bs, uw, pu, adv, tail) = m.groups()  # fmt: skip
     # the first number
     if n1 is not None:
-        scale = None
-        if s1 is not None:
-            scale = _scale(text[m.start("s1") : m.end("s1")])
-            if scale is None:
-                return None
-        first = _numeral(n1, scale, p1)
+        first = _numeral(n1, None if s1 is None else text[m.start("s1") : m.end("s1")], p1)
     elif f is not None:
         value = _FRACTIONS[f]
         first = _Number(value, _ALL_ROUNDING if value == 1.0 else _SHARE_ROUNDING, False, True)
@@ -338,12 +340,7 @@ def _fast_read(text: str, low: str) -> tuple | None:
         if sep.strip(" ") not in (("to", "and") if rp else ("to", "-")):
             return None
         if n2 is not None:
-            scale = None
-            if s2 is not None:
-                scale = _scale(text[m.start("s2") : m.end("s2")])
-                if scale is None:
-                    return None
-            second = _numeral(n2, scale, p2)
+            second = _numeral(n2, None if s2 is None else text[m.start("s2") : m.end("s2")], p2)
         else:
             second = _words(h2, c2, a2, w2, wp2)
         if second is None:
@@ -359,12 +356,7 @@ def _fast_read(text: str, low: str) -> tuple | None:
     if bn is not None:
         if not first.share:
             return None
-        base_scale = None
-        if bs is not None:
-            base_scale = _scale(text[m.start("bs") : m.end("bs")])
-            if base_scale is None:
-                return None
-        b = _numeral(bn, base_scale, None)
+        b = _numeral(bn, None if bs is None else text[m.start("bs") : m.end("bs")], None)
         if b is None:
             return None
         base = b.value

@@ -241,7 +241,7 @@ def get_rules(rules: Any = None) -> dict[str, Rule]:
         for part in ("value", "low", "high", "cap"):
             expr = getattr(rule, part)
             if expr is not None:
-                _compile(expr, f"rules[{key!r}].{part}")
+                _ExprParser(expr, f"rules[{key!r}].{part}", {}).parse()  # raises if malformed
         table[key] = rule
     return table
 
@@ -252,8 +252,13 @@ _GRANULARITY = (
 )
 
 
+def _uses_u(rule: Rule) -> bool:
+    """Whether the rule's value or interval depends on the rounding unit ``u``."""
+    return "u" in re.findall(r"[A-Za-z_]\w*", f"{rule.value} {rule.low} {rule.high}")
+
+
 def _granularity_of(key: str, rule: Rule) -> str:
-    if "u" not in re.findall(r"[A-Za-z_]\w*", f"{rule.value} {rule.low} {rule.high}"):
+    if not _uses_u(rule):
         return ""
     if key == "about range":
         return "u = the finer granularity of a and b"
@@ -298,12 +303,13 @@ def _phrases_of(key: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rule expressions: parsed once into Python functions of (x, u, a, b)
+# Rule expressions: parsed once into one Python function of (u, a, b) for each rule
 # ---------------------------------------------------------------------------------------------
 # An expression is parsed into the source of a Python expression (the operations and their
 # order as written, so the results are the same to the bit as evaluating it step by step), and
-# that source compiled once: a rule is evaluated for every phrase read. Only the parser's own
-# tokens reach the source; every number is a named constant.
+# a rule's expressions compiled once into one function (CompiledRule.read): a rule is evaluated
+# for every phrase read; get_rules parses them only to refuse a malformed one. Only the
+# parser's own tokens reach the source; every number is a named constant.
 _EXPR_TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d*)?|\.\d+)|([A-Za-z_]\w*)|(\S))")
 _SYMBOLS = ("x", "u", "a", "b")
 
@@ -403,38 +409,20 @@ def _function(args: str, body: str, consts: dict[str, float]) -> Callable[..., A
     return eval(f"lambda {args}: {body}", namespace)  # noqa: S307 (source built by the parser)
 
 
-def _compile(expr: str, name: str = "rule") -> Callable[..., float]:
-    """Parse a rule expression into a function of ``(x, u, a, b)``."""
-    consts: dict[str, float] = {}
-    return _function("x, u, a, b", _ExprParser(expr, name, consts).parse(), consts)
-
-
-def _evaluate(expr: str, env: Mapping[str, float], name: str = "rule") -> float:
-    """Evaluate a rule expression in the symbols of ``env`` (x, u, a, b)."""
-    f = _compile(expr, name)
-    return f(env.get("x", 0.0), env.get("u", 0.0), env.get("a", 0.0), env.get("b", 0.0))
-
-
 class CompiledRule:
     """A rule with its expressions parsed: what :func:`apply_rule` evaluates.
 
     ``read(u, a, b)`` gives ``(value, low, high, cap)`` for ``x = a`` in one call (``cap`` None
     when the rule has none)."""
 
-    __slots__ = ("rule", "value", "low", "high", "cap", "uses_u", "read", "figure")
+    __slots__ = ("rule", "uses_u", "read", "figure")
 
     def __init__(self, rule: Rule, name: str = "rule") -> None:
         self.rule = rule
         #: for the reader (conflictstats.reported): the fields of every figure this row of
         #: its table gives that do not depend on the phrase, made on first use
         self.figure: dict | None = None
-        self.value = _compile(rule.value, f"{name}.value")
-        self.low = _compile(rule.low, f"{name}.low")
-        self.high = _compile(rule.high, f"{name}.high")
-        self.cap = _compile(rule.cap, f"{name}.cap") if rule.cap else None
-        self.uses_u = "u" in re.findall(
-            r"[A-Za-z_]\w*", rule.low + " " + rule.high + " " + rule.value
-        )
+        self.uses_u = _uses_u(rule)
         consts: dict[str, float] = {}
         parts = [
             _ExprParser(expr, f"{name}.{part}", consts, x="a").parse() if expr else "None"

@@ -87,10 +87,9 @@ def mann_kendall(
     ----------
     counts : pandas.Series or array_like
         The series (any finite numbers; counts need not be whole here). A Series indexed
-        by times (PeriodIndex, DatetimeIndex
-        or numbers) is put in the order of its index first (aligned by label: rows in any
-        order give the same test); a repeated or missing time point is refused. Other
-        labels keep the order given.
+        by times (PeriodIndex, DatetimeIndex or numbers) is put in the order of its index
+        first (aligned by label: rows in any order give the same test); a repeated or
+        missing time point is refused. Other labels keep the order given.
     dates : str or array_like, optional
         Months of the series; with ``seasonal=True`` they set the month of year.
     seasonal : bool
@@ -178,9 +177,10 @@ def sen_slope(counts: Any, *, confidence: float = 0.95) -> SenSlope:
     Parameters
     ----------
     counts : pandas.Series or array_like
-        The series, equally spaced in time. A Series indexed by times (PeriodIndex, DatetimeIndex or numbers) is put in the order
-        of its index first (aligned by label: rows in any order give the same slope); a
-        repeated or missing time point is refused. Other labels keep the order given.
+        The series, equally spaced in time. A Series indexed by times (PeriodIndex,
+        DatetimeIndex or numbers) is put in the order of its index first (aligned by label:
+        rows in any order give the same slope); a repeated or missing time point is refused.
+        Other labels keep the order given.
     confidence : float
         Level of the interval.
 
